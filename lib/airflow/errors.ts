@@ -1,0 +1,41 @@
+/**
+ * Errors are values: every upstream failure becomes an `AirflowError` whose `kind` is exactly the
+ * contract's `error.code` (plus `not_found` for per-DAG lookups). Messages never contain secrets.
+ */
+export type AirflowErrorKind =
+  | "timeout"
+  | "connection"
+  | "tls"
+  | "http"
+  | "auth"
+  | "missing_secret"
+  | "bad_response"
+  | "throttled"
+  | "platform"
+  | "not_found";
+
+export interface AirflowErrorInit {
+  kind: AirflowErrorKind;
+  message: string;
+  httpStatus?: number | null;
+  retryable?: boolean;
+  cause?: unknown;
+}
+
+export class AirflowError extends Error {
+  readonly kind: AirflowErrorKind;
+  readonly httpStatus: number | null;
+  readonly isRetryable: boolean;
+
+  constructor(init: AirflowErrorInit) {
+    super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.name = "AirflowError";
+    this.kind = init.kind;
+    this.httpStatus = init.httpStatus ?? null;
+    this.isRetryable = init.retryable ?? (init.kind === "timeout" || init.kind === "connection" || init.kind === "throttled");
+  }
+}
+
+export function isAirflowError(e: unknown): e is AirflowError {
+  return e instanceof AirflowError || (typeof e === "object" && e !== null && (e as { name?: string }).name === "AirflowError");
+}

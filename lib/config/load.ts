@@ -1,0 +1,156 @@
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { parseDocument } from "yaml";
+import type { z } from "zod";
+import { configFileSchema, type ConfigFile, type EnvironmentEntry } from "./schema";
+import type { AirflowAuthConfig, EnvironmentConfig, FlightboardConfig, SecretRef, TargetConfig } from "./types";
+
+/** Thrown when a configuration does not validate; `problems` holds one line per problem, by path. */
+export class ConfigError extends Error {
+  constructor(readonly source: string, readonly problems: string[]) {
+    super(`invalid configuration ${source}:\n${problems.map((p) => `  ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Where the configuration comes from: `FLIGHTBOARD_CONFIG`, else `./flightboard.yaml`, else demo mode (null). */
+export function resolveConfigPath(env: Env = process.env, cwd = process.cwd()): string | null {
+  const explicit = env.FLIGHTBOARD_CONFIG?.trim();
+  if (explicit) return path.resolve(cwd, explicit);
+  const local = path.join(cwd, "flightboard.yaml");
+  return existsSync(local) ? local : null;
+}
+
+/** Reads, parses and validates a configuration file. Throws `ConfigError` listing every problem. */
+export function loadConfigFile(file: string, env: Env = process.env): FlightboardConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    throw new ConfigError(file, [`(file): cannot be read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`]);
+  }
+  return parseConfigText(text, file, env);
+}
+
+export function parseConfigText(text: string, source: string, env: Env = process.env): FlightboardConfig {
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(source, doc.errors.map((e) => `(file): ${e.message.split("\n")[0]}`));
+  }
+  const raw: unknown = doc.toJS() ?? {};
+  return validateConfig(raw, source, env);
+}
+
+/** Validates an already-parsed configuration object (the simulator hands one over in demo mode). */
+export function validateConfig(raw: unknown, source: string, env: Env = process.env): FlightboardConfig {
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+    throw new ConfigError(source, ["(root): must be a mapping with an environments list"]);
+  }
+  const parsed = configFileSchema.safeParse(raw);
+  const problems: string[] = [];
+  if (!parsed.success) problems.push(...parsed.error.issues.map(formatIssue));
+  const rawEnvs = Array.isArray((raw as { environments?: unknown }).environments)
+    ? ((raw as { environments: unknown[] }).environments)
+    : [];
+  problems.push(...crossChecks(rawEnvs));
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(source, dedupe(problems));
+  return resolve(parsed.data, source, env);
+}
+
+function formatIssue(issue: z.core.$ZodIssue): string {
+  const where = formatPath(issue.path);
+  let message = issue.message;
+  if (issue.code === "invalid_type" && /received undefined/.test(issue.message)) message = "required";
+  else if (issue.code === "invalid_type") message = `must be ${issue.expected}`;
+  else if (issue.code === "unrecognized_keys") {
+    return issue.keys.map((k) => `${formatPath([...issue.path, k])}: unknown key`).join("\n");
+  }
+  return `${where || "(root)"}: ${message}`;
+}
+
+export function formatPath(p: readonly PropertyKey[]): string {
+  let out = "";
+  for (const seg of p) {
+    if (typeof seg === "number") out += `[${seg}]`;
+    else out += out ? `.${String(seg)}` : String(seg);
+  }
+  return out;
+}
+
+function crossChecks(envs: unknown[]): string[] {
+  const problems: string[] = [];
+  const seen = new Map<string, number>();
+  envs.forEach((e, i) => {
+    if (e === null || typeof e !== "object") return;
+    const entry = e as Record<string, unknown>;
+    const kinds = ["airflow", "mwaa", "composer"].filter((k) => entry[k] !== undefined);
+    if (kinds.length === 0) problems.push(`environments[${i}]: needs exactly one of airflow, mwaa, composer`);
+    if (kinds.length > 1) problems.push(`environments[${i}]: has ${kinds.join(" and ")}; needs exactly one of airflow, mwaa, composer`);
+    if (typeof entry.id === "string") {
+      const first = seen.get(entry.id);
+      if (first !== undefined) problems.push(`environments[${i}].id: duplicate of environments[${first}].id "${entry.id}"`);
+      else seen.set(entry.id, i);
+    }
+  });
+  return problems;
+}
+
+function dedupe(lines: string[]): string[] {
+  return [...new Set(lines.flatMap((l) => l.split("\n")))];
+}
+
+function secret(envName: string, env: Env): SecretRef {
+  const value = env[envName];
+  return { env: envName, value: value === undefined || value === "" ? undefined : value };
+}
+
+function resolveAuth(auth: NonNullable<EnvironmentEntry["airflow"]>["auth"], env: Env): AirflowAuthConfig {
+  switch (auth.type) {
+    case "none":
+      return { type: "none" };
+    case "basic":
+      return { type: "basic", username: auth.username, password: secret(auth.passwordEnv, env) };
+    case "bearer":
+      return { type: "bearer", token: secret(auth.tokenEnv, env) };
+    case "jwt":
+      return { type: "jwt", username: auth.username, password: secret(auth.passwordEnv, env) };
+  }
+}
+
+/** The MWAA control-plane endpoint override: config, else `AWS_ENDPOINT_URL_MWAA`, else `AWS_ENDPOINT_URL`. */
+function mwaaEndpoint(explicit: string | undefined, env: Env): string | undefined {
+  return explicit ?? (env.AWS_ENDPOINT_URL_MWAA || undefined) ?? (env.AWS_ENDPOINT_URL || undefined);
+}
+
+function resolveTarget(e: EnvironmentEntry, env: Env): TargetConfig {
+  if (e.airflow) {
+    return { kind: "airflow", baseUrl: e.airflow.baseUrl.replace(/\/+$/, ""), apiVersion: e.airflow.apiVersion, auth: resolveAuth(e.airflow.auth, env) };
+  }
+  if (e.mwaa) {
+    return { kind: "mwaa", ...e.mwaa, endpoint: mwaaEndpoint(e.mwaa.endpoint, env) };
+  }
+  const c = e.composer!;
+  return { kind: "composer", ...c, apiEndpoint: c.apiEndpoint.replace(/\/+$/, "") };
+}
+
+function resolve(file: ConfigFile, source: string, env: Env): FlightboardConfig {
+  const environments: EnvironmentConfig[] = file.environments.map((e) => ({
+    id: e.id,
+    name: e.name ?? e.id,
+    tags: e.tags,
+    uiUrl: e.uiUrl?.replace(/\/+$/, ""),
+    target: resolveTarget(e, env),
+  }));
+  return {
+    refresh: file.refresh,
+    timeoutSeconds: file.timeoutSeconds,
+    environments,
+    discovery: {
+      mwaa: file.discovery.mwaa.map((d) => ({ ...d, endpoint: mwaaEndpoint(d.endpoint, env) })),
+      composer: file.discovery.composer.map((d) => ({ ...d, apiEndpoint: d.apiEndpoint.replace(/\/+$/, "") })),
+    },
+    source,
+  };
+}

@@ -1,0 +1,139 @@
+/**
+ * The JSON API's shapes (contract §4). Views import these as types only.
+ */
+
+export type EnvironmentStatus = "unknown" | "unreachable" | "unhealthy" | "unauthorized" | "degraded" | "healthy";
+export type EnvironmentKind = "airflow" | "mwaa" | "composer";
+export type ErrorCode =
+  | "timeout"
+  | "connection"
+  | "tls"
+  | "http"
+  | "auth"
+  | "missing_secret"
+  | "bad_response"
+  | "throttled"
+  | "platform";
+
+/** Severity order used for sorting the fleet (contract §4). */
+export const STATUS_ORDER: readonly EnvironmentStatus[] = ["unhealthy", "unreachable", "unauthorized", "degraded", "unknown", "healthy"];
+
+export interface EnvironmentError {
+  code: ErrorCode;
+  message: string;
+  httpStatus: number | null;
+}
+
+export interface Components {
+  metadatabase: "healthy" | "unhealthy" | null;
+  scheduler: "healthy" | "unhealthy" | null;
+  triggerer: "healthy" | "unhealthy" | null;
+  dagProcessor: "healthy" | "unhealthy" | null;
+}
+
+export interface DagCounts {
+  total: number;
+  active: number;
+  paused: number;
+  failing: number;
+  importErrors: number;
+}
+
+export interface RunCounts {
+  running: number;
+  queued: number;
+  failed24h: number;
+  succeeded24h: number;
+}
+
+export interface EnvironmentSummary {
+  id: string;
+  name: string;
+  kind: EnvironmentKind;
+  tags: Record<string, string>;
+  status: EnvironmentStatus;
+  reasons: string[];
+  airflowVersion: string | null;
+  apiVersion: "v1" | "v2" | null;
+  uiUrl: string | null;
+  checkedAt: string | null;
+  lastSuccessAt: string | null;
+  stale: boolean;
+  latencyMs: number | null;
+  components: Components | null;
+  schedulerHeartbeat: string | null;
+  platform: { state: string } | null;
+  dags: DagCounts | null;
+  runs: RunCounts | null;
+  error: EnvironmentError | null;
+}
+
+export type StatusCounts = Record<EnvironmentStatus, number>;
+
+export interface FleetResponse {
+  generatedAt: string;
+  counts: StatusCounts;
+  environments: EnvironmentSummary[];
+}
+
+export interface DagRunDto {
+  dagId: string;
+  runId: string;
+  state: "queued" | "running" | "success" | "failed";
+  runType: string;
+  logicalDate: string | null;
+  startDate: string | null;
+  endDate: string | null;
+  durationS: number | null;
+  url: string | null;
+}
+
+export interface ImportErrorDto {
+  filename: string;
+  timestamp: string | null;
+  message: string;
+}
+
+export interface EnvironmentDetail extends EnvironmentSummary {
+  failingDags: { dagId: string; lastRun: DagRunDto }[];
+  recentFailures: DagRunDto[];
+  importErrors: ImportErrorDto[];
+  /** Extension: health-check latency samples, oldest first (for the latency chart). */
+  latencyHistory?: { at: string; ms: number | null }[];
+}
+
+export interface DagDto {
+  dagId: string;
+  paused: boolean;
+  tags: string[];
+  owners: string[];
+  schedule: string | null;
+  nextRunAt: string | null;
+  lastRun: DagRunDto | null;
+  url: string | null;
+}
+
+export interface DagListResponse {
+  total: number;
+  dags: DagDto[];
+}
+
+export interface DagRunsResponse {
+  runs: DagRunDto[];
+}
+
+export interface SearchResult {
+  environmentId: string;
+  dagId: string;
+  paused: boolean;
+  lastRunState: DagRunDto["state"] | null;
+  url: string | null;
+}
+
+export interface SearchResponse {
+  results: SearchResult[];
+}
+
+export interface ApiErrorBody {
+  error: { code: string; message: string };
+}
