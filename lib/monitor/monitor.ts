@@ -1,0 +1,260 @@
+import type { CallLimits } from "@/lib/airflow/transport";
+import type { Connector, DagRun } from "@/lib/airflow/types";
+import type { EnvironmentConfig, FlightboardConfig } from "@/lib/config/types";
+import { systemClock, type Clock } from "./clock";
+import { Limiter } from "./limiter";
+import { EnvironmentRuntime } from "./runtime";
+
+export type ConnectorFactory = (env: EnvironmentConfig, limits: CallLimits) => Connector;
+/** Finds environments through a cloud control plane; called every `refresh.dags`. */
+export type Discoverer = (signal: AbortSignal) => Promise<EnvironmentConfig[]>;
+
+export interface MonitorOptions {
+  config: FlightboardConfig;
+  createConnector: ConnectorFactory;
+  discoverers?: Discoverer[];
+  clock?: Clock;
+  /** Upstream calls in flight across the fleet. */
+  globalConcurrency?: number;
+  /** Upstream calls in flight per environment. */
+  perEnvironmentConcurrency?: number;
+  maxResponseBytes?: number;
+  /** Called with every error that is a bug rather than an upstream failure. */
+  onInternalError?: (e: unknown) => void;
+}
+
+type Cadence = "health" | "runs" | "dags";
+
+interface Entry {
+  rt: EnvironmentRuntime;
+  limiter: Limiter;
+  timers: Partial<Record<Cadence, unknown>>;
+  running: Set<Cadence>;
+  abort: AbortController;
+  dagRunsCache: Map<string, { at: number; promise: Promise<DagRun[]> }>;
+}
+
+const DAG_RUNS_TTL_MS = 15_000;
+
+/**
+ * The fleet monitor: polls every environment on the three cadences of contract §2 through its
+ * connector, keeps the latest snapshot in memory and tells subscribers when any summary changed.
+ * Readers never cause an upstream call, except `dagRuns` (short cache, single-flight).
+ */
+export class FleetMonitor {
+  readonly config: FlightboardConfig;
+  private readonly clock: Clock;
+  private readonly global: Limiter;
+  private readonly entries = new Map<string, Entry>();
+  private readonly listeners = new Set<() => void>();
+  private notifyTimer: unknown = null;
+  private discoveryTimer: unknown = null;
+  private started = false;
+  private stopped = false;
+  private version = 0;
+  private readonly limits: CallLimits;
+
+  constructor(private readonly opts: MonitorOptions) {
+    this.config = opts.config;
+    this.clock = opts.clock ?? systemClock;
+    this.global = new Limiter(opts.globalConcurrency ?? 48);
+    this.limits = { timeoutMs: opts.config.timeoutSeconds * 1000, maxBytes: opts.maxResponseBytes ?? 16 * 1024 * 1024 };
+    for (const env of opts.config.environments) this.add(env);
+  }
+
+  /** Starts polling. Idempotent. */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    for (const e of this.entries.values()) this.startEntry(e);
+    if (this.opts.discoverers?.length) this.runDiscovery();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const e of this.entries.values()) this.stopEntry(e);
+    if (this.notifyTimer !== null) this.clock.clearTimeout(this.notifyTimer);
+    if (this.discoveryTimer !== null) this.clock.clearTimeout(this.discoveryTimer);
+    this.listeners.clear();
+  }
+
+  /** Monotonic counter bumped whenever any summary changed. */
+  get changeVersion(): number {
+    return this.version;
+  }
+
+  runtimes(): EnvironmentRuntime[] {
+    return [...this.entries.values()].map((e) => e.rt);
+  }
+
+  runtime(id: string): EnvironmentRuntime | undefined {
+    return this.entries.get(id)?.rt;
+  }
+
+  now(): number {
+    return this.clock.now();
+  }
+
+  /** Subscribes to summary changes (coalesced to at most one call per second). Returns unsubscribe. */
+  subscribe(fn: () => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  /** One DAG's recent runs, from a short per-environment cache with single-flight. */
+  async dagRuns(id: string, dagId: string, limit: number): Promise<DagRun[]> {
+    const e = this.entries.get(id);
+    if (!e) throw new Error(`unknown environment ${id}`);
+    const key = `${dagId}\u0000${limit}`;
+    const now = this.clock.now();
+    const hit = e.dagRunsCache.get(key);
+    if (hit && now - hit.at < DAG_RUNS_TTL_MS) return hit.promise;
+    const promise = this.call(e, (signal) => e.rt.connector.listDagRuns(dagId, limit, signal));
+    e.dagRunsCache.set(key, { at: now, promise });
+    if (e.dagRunsCache.size > 200) e.dagRunsCache.delete(e.dagRunsCache.keys().next().value!);
+    promise.catch(() => e.dagRunsCache.delete(key));
+    return promise;
+  }
+
+  private add(env: EnvironmentConfig): Entry {
+    const connector = this.opts.createConnector(env, this.limits);
+    const entry: Entry = {
+      rt: new EnvironmentRuntime(env, connector, this.clock.now()),
+      limiter: new Limiter(this.opts.perEnvironmentConcurrency ?? 2),
+      timers: {},
+      running: new Set(),
+      abort: new AbortController(),
+      dagRunsCache: new Map(),
+    };
+    this.entries.set(env.id, entry);
+    return entry;
+  }
+
+  private startEntry(e: Entry): void {
+    // Health first; the DAG list and runs follow right after so a fresh board fills in quickly.
+    this.schedule(e, "health", 0);
+    this.schedule(e, "dags", 0);
+    this.schedule(e, "runs", 0);
+  }
+
+  private stopEntry(e: Entry): void {
+    e.abort.abort();
+    for (const t of Object.values(e.timers)) if (t !== undefined) this.clock.clearTimeout(t);
+    e.rt.connector.close?.();
+  }
+
+  private intervalMs(c: Cadence): number {
+    return this.config.refresh[c] * 1000;
+  }
+
+  private schedule(e: Entry, c: Cadence, delay: number): void {
+    if (this.stopped || e.abort.signal.aborted) return;
+    e.timers[c] = this.clock.setTimeout(() => void this.tick(e, c), delay);
+  }
+
+  private async tick(e: Entry, c: Cadence): Promise<void> {
+    const startedAt = this.clock.now();
+    if (!e.running.has(c)) {
+      e.running.add(c);
+      try {
+        await this.poll(e, c);
+      } catch (err) {
+        this.opts.onInternalError?.(err);
+      } finally {
+        e.running.delete(c);
+      }
+      this.afterPoll(e);
+    }
+    // Fixed rate: the next poll is due one interval after this one started.
+    const elapsed = this.clock.now() - startedAt;
+    this.schedule(e, c, Math.max(0, this.intervalMs(c) - elapsed));
+  }
+
+  private poll(e: Entry, c: Cadence): Promise<void> {
+    const rt = e.rt;
+    switch (c) {
+      case "health":
+        return this.call(e, (signal) => rt.pollHealth(() => this.clock.now(), signal));
+      case "dags":
+        return this.call(e, (signal) => rt.pollDags(signal));
+      case "runs":
+        return this.call(e, (signal) => rt.pollRuns(this.clock.now(), signal));
+    }
+  }
+
+  /** Runs one unit of upstream work under the global and the per-environment caps. */
+  private call<T>(e: Entry, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    return e.limiter.run(() => this.global.run(() => fn(e.abort.signal)));
+  }
+
+  private afterPoll(e: Entry): void {
+    if (e.rt.refreshSummary(this.clock.now(), this.intervalMs("health"))) this.changed();
+  }
+
+  private changed(): void {
+    this.version++;
+    if (this.notifyTimer !== null || this.stopped) return;
+    this.notifyTimer = this.clock.setTimeout(() => {
+      this.notifyTimer = null;
+      for (const fn of this.listeners) {
+        try {
+          fn();
+        } catch (err) {
+          this.opts.onInternalError?.(err);
+        }
+      }
+    }, 1000);
+  }
+
+  private runDiscovery(): void {
+    const controller = new AbortController();
+    const run = async () => {
+      const found = new Map<string, EnvironmentConfig>();
+      for (const d of this.opts.discoverers ?? []) {
+        try {
+          for (const env of await d(controller.signal)) found.set(env.id, env);
+        } catch (err) {
+          // A failing discovery keeps the environments it found before.
+          this.opts.onInternalError?.(err);
+          return;
+        }
+      }
+      this.reconcile(found);
+    };
+    void run().finally(() => {
+      if (!this.stopped) this.discoveryTimer = this.clock.setTimeout(() => this.runDiscovery(), this.intervalMs("dags"));
+    });
+  }
+
+  /** Adds newly discovered environments and drops discovered ones that are gone. Explicit ones win. */
+  private reconcile(found: Map<string, EnvironmentConfig>): void {
+    const explicitTargets = new Set(this.config.environments.map((e) => targetKey(e)));
+    let changed = false;
+    for (const [id, env] of found) {
+      if (this.entries.has(id) || explicitTargets.has(targetKey(env))) continue;
+      this.startEntry(this.add(env));
+      changed = true;
+    }
+    for (const [id, e] of this.entries) {
+      if (e.rt.config.discovered && !found.has(id)) {
+        this.stopEntry(e);
+        this.entries.delete(id);
+        changed = true;
+      }
+    }
+    if (changed) this.changed();
+  }
+}
+
+/** Identifies what an environment points at, so discovery never duplicates an explicit entry. */
+export function targetKey(env: EnvironmentConfig): string {
+  const t = env.target;
+  switch (t.kind) {
+    case "airflow":
+      return `airflow:${t.baseUrl}`;
+    case "mwaa":
+      return `mwaa:${t.region}:${t.environmentName}`;
+    case "composer":
+      return `composer:${t.project}:${t.location}:${t.environment}`;
+  }
+}

@@ -1,0 +1,123 @@
+import type { Health } from "@/lib/airflow/types";
+import type { EnvironmentError, EnvironmentKind, EnvironmentStatus } from "./dto";
+
+/**
+ * Contract §3, in one pure function: the first matching rule gives `status`; `reasons` lists every
+ * rule that matched, most severe first.
+ */
+
+export type PlatformClass = "ok" | "broken" | "transition";
+
+const MWAA_BROKEN = new Set(["CREATE_FAILED", "UNAVAILABLE", "DELETED", "DELETING"]);
+const MWAA_TRANSITION = new Set(["CREATING", "UPDATING", "ROLLING_BACK", "MAINTENANCE", "PENDING", "CREATING_SNAPSHOT", "UPDATE_FAILED"]);
+const COMPOSER_BROKEN = new Set(["ERROR", "DELETING"]);
+const COMPOSER_TRANSITION = new Set(["CREATING", "UPDATING"]);
+
+export function classifyPlatform(kind: EnvironmentKind, state: string): PlatformClass {
+  switch (kind) {
+    case "mwaa":
+      return MWAA_BROKEN.has(state) ? "broken" : MWAA_TRANSITION.has(state) ? "transition" : "ok";
+    case "composer":
+      return COMPOSER_BROKEN.has(state) ? "broken" : COMPOSER_TRANSITION.has(state) ? "transition" : "ok";
+    case "airflow":
+      return "ok";
+  }
+}
+
+export interface StatusInput {
+  kind: EnvironmentKind;
+  now: number;
+  /** `refresh.health` in ms. */
+  healthIntervalMs: number;
+  /** When the last health poll finished; null if never. */
+  checkedAt: number | null;
+  /** When monitoring of this environment began. */
+  monitoredSince: number;
+  /** When a health poll last got a usable answer (health JSON, or a broken control-plane state). */
+  lastSuccessAt: number | null;
+  /** Error of the last health poll (control plane, health or version call); null when it answered. */
+  pollError: EnvironmentError | null;
+  /** Control-plane state of the last poll; null for kind airflow or when unknown. */
+  platformState: string | null;
+  /** Health of the last poll when it answered; null otherwise. */
+  health: Health | null;
+  /** Errors of the last DAG-list, import-error and run polls. */
+  dataErrors: EnvironmentError[];
+  importErrors: number | null;
+  failingDags: number | null;
+}
+
+export interface StatusResult {
+  status: EnvironmentStatus;
+  reasons: string[];
+  stale: boolean;
+}
+
+const PLATFORM_LABEL: Record<EnvironmentKind, string> = { airflow: "Airflow", mwaa: "MWAA environment", composer: "Composer environment" };
+
+function ageSeconds(now: number, isoTime: string | null): number | null {
+  if (!isoTime) return null;
+  const t = Date.parse(isoTime);
+  return Number.isNaN(t) ? null : Math.max(0, Math.round((now - t) / 1000));
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+function componentReason(name: string, heartbeat: string | null, now: number): string {
+  const age = ageSeconds(now, heartbeat);
+  if (heartbeat === null) return `${name} unhealthy (no heartbeat)`;
+  return `${name} heartbeat ${age} s old`;
+}
+
+export function computeStatus(input: StatusInput): StatusResult {
+  const { now } = input;
+  if (input.checkedAt === null) return { status: "unknown", reasons: ["not polled yet"], stale: false };
+
+  // Never having succeeded counts from when monitoring of this environment began.
+  const since = input.lastSuccessAt ?? input.monitoredSince;
+  const isStale = now - since >= 3 * input.healthIntervalMs;
+
+  const unhealthy: string[] = [];
+  const unreachable: string[] = [];
+  const unauthorized: string[] = [];
+  const degraded: string[] = [];
+
+  const platformClass = input.platformState ? classifyPlatform(input.kind, input.platformState) : "ok";
+  const label = PLATFORM_LABEL[input.kind];
+  if (platformClass === "broken") unhealthy.push(`${label} is ${input.platformState}`);
+  if (platformClass === "transition") degraded.push(`${label} is ${input.platformState}`);
+
+  const err = input.pollError;
+  if (err) {
+    if (err.code === "auth" || err.code === "missing_secret") unauthorized.push(err.message);
+    else if (platformClass !== "broken") unreachable.push(err.message);
+  }
+
+  const h = input.health;
+  if (h && !err) {
+    if (h.metadatabase === "unhealthy") unhealthy.push("metadatabase unhealthy");
+    if (h.scheduler === "unhealthy") unhealthy.push(componentReason("scheduler", h.schedulerHeartbeat, now));
+    if (h.triggerer === "unhealthy") degraded.push(componentReason("triggerer", h.triggererHeartbeat, now));
+    if (h.dagProcessor === "unhealthy") degraded.push(componentReason("DAG processor", h.dagProcessorHeartbeat, now));
+  }
+
+  for (const e of input.dataErrors) {
+    if (e.code === "auth" || e.code === "missing_secret") unauthorized.push(e.message);
+    else degraded.push(`health answered but a data call failed: ${e.message}`);
+  }
+  if (input.importErrors) degraded.push(plural(input.importErrors, "import error"));
+  if (input.failingDags) degraded.push(plural(input.failingDags, "failing DAG"));
+  if (isStale) {
+    degraded.push(`stale: no successful poll for ${Math.round((now - since) / 1000)} s`);
+  }
+
+  const reasons = [...new Set([...unhealthy, ...unreachable, ...unauthorized, ...degraded])];
+  let status: EnvironmentStatus = "healthy";
+  if (unreachable.length) status = "unreachable";
+  else if (unhealthy.length) status = "unhealthy";
+  else if (unauthorized.length) status = "unauthorized";
+  else if (degraded.length) status = "degraded";
+  return { status, reasons, stale: isStale };
+}
