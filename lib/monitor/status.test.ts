@@ -1,0 +1,95 @@
+import { describe, expect, it } from "vitest";
+import type { Health } from "@/lib/airflow/types";
+import { computeStatus, type StatusInput } from "./status";
+
+const NOW = Date.parse("2026-11-21T12:00:00Z");
+const healthy: Health = {
+  metadatabase: "healthy",
+  scheduler: "healthy",
+  triggerer: "healthy",
+  dagProcessor: null,
+  schedulerHeartbeat: "2026-11-21T11:59:55Z",
+  triggererHeartbeat: "2026-11-21T11:59:55Z",
+  dagProcessorHeartbeat: null,
+};
+
+function input(over: Partial<StatusInput> = {}): StatusInput {
+  return {
+    kind: "airflow",
+    now: NOW,
+    healthIntervalMs: 30_000,
+    checkedAt: NOW - 1000,
+    monitoredSince: NOW - 600_000,
+    lastSuccessAt: NOW - 1000,
+    pollError: null,
+    platformState: null,
+    health: healthy,
+    dataErrors: [],
+    importErrors: 0,
+    failingDags: 0,
+    ...over,
+  };
+}
+
+describe("computeStatus (contract §3)", () => {
+  it("is unknown before the first poll", () => {
+    expect(computeStatus(input({ checkedAt: null, lastSuccessAt: null, health: null })).status).toBe("unknown");
+  });
+
+  it("is healthy with no findings and no reasons", () => {
+    expect(computeStatus(input())).toEqual({ status: "healthy", reasons: [], stale: false });
+  });
+
+  it("is unreachable on a timeout, before any other rule", () => {
+    const r = computeStatus(
+      input({ pollError: { code: "timeout", message: "no answer within 10 s", httpStatus: null }, health: null, importErrors: 2, failingDags: 1 }),
+    );
+    expect(r.status).toBe("unreachable");
+    expect(r.reasons).toEqual(["no answer within 10 s", "2 import errors", "1 failing DAG"]);
+  });
+
+  it("is unauthorized, not unreachable, for auth failures and unset secrets", () => {
+    expect(computeStatus(input({ pollError: { code: "auth", message: "HTTP 401", httpStatus: 401 }, health: null })).status).toBe("unauthorized");
+    const r = computeStatus(input({ dataErrors: [{ code: "missing_secret", message: "environment variable X is not set", httpStatus: null }] }));
+    expect(r.status).toBe("unauthorized");
+    expect(r.reasons).toEqual(["environment variable X is not set"]);
+  });
+
+  it("is unhealthy when the scheduler or metadatabase is, naming the heartbeat age", () => {
+    const r = computeStatus(input({ health: { ...healthy, scheduler: "unhealthy", schedulerHeartbeat: "2026-11-21T11:58:25Z" }, importErrors: 1 }));
+    expect(r.status).toBe("unhealthy");
+    expect(r.reasons).toEqual(["scheduler heartbeat 95 s old", "1 import error"]);
+    expect(computeStatus(input({ health: { ...healthy, metadatabase: "unhealthy" } })).status).toBe("unhealthy");
+  });
+
+  it("is degraded for triggerer / DAG processor, import errors, failing DAGs and data-call failures", () => {
+    expect(computeStatus(input({ health: { ...healthy, triggerer: "unhealthy" } })).status).toBe("degraded");
+    expect(computeStatus(input({ health: { ...healthy, dagProcessor: "unhealthy" } })).status).toBe("degraded");
+    expect(computeStatus(input({ importErrors: 2 })).reasons).toEqual(["2 import errors"]);
+    expect(computeStatus(input({ failingDags: 3 })).reasons).toEqual(["3 failing DAGs"]);
+    const r = computeStatus(input({ dataErrors: [{ code: "http", message: "Airflow answered HTTP 500", httpStatus: 500 }] }));
+    expect(r.status).toBe("degraded");
+  });
+
+  it("maps control-plane states", () => {
+    expect(computeStatus(input({ kind: "mwaa", platformState: "UNAVAILABLE", health: null })).status).toBe("unhealthy");
+    expect(computeStatus(input({ kind: "mwaa", platformState: "UPDATING" })).status).toBe("degraded");
+    expect(computeStatus(input({ kind: "mwaa", platformState: "AVAILABLE" })).status).toBe("healthy");
+    expect(computeStatus(input({ kind: "composer", platformState: "ERROR", health: null })).status).toBe("unhealthy");
+    expect(computeStatus(input({ kind: "composer", platformState: "CREATING" })).reasons).toEqual(["Composer environment is CREATING"]);
+    // A broken platform explains a failing web server: unhealthy, not unreachable.
+    expect(
+      computeStatus(input({ kind: "mwaa", platformState: "CREATE_FAILED", pollError: { code: "connection", message: "refused", httpStatus: null } })).status,
+    ).toBe("unhealthy");
+  });
+
+  it("marks stale after 3 × refresh.health without success, from when monitoring began if never", () => {
+    const r = computeStatus(input({ lastSuccessAt: NOW - 90_000 }));
+    expect(r.stale).toBe(true);
+    expect(r.status).toBe("degraded");
+    expect(r.reasons).toEqual(["stale: no successful poll for 90 s"]);
+    expect(computeStatus(input({ lastSuccessAt: NOW - 89_000 })).stale).toBe(false);
+    const never = computeStatus(input({ lastSuccessAt: null, monitoredSince: NOW - 95_000, pollError: { code: "timeout", message: "t", httpStatus: null }, health: null }));
+    expect(never).toMatchObject({ status: "unreachable", stale: true });
+  });
+});

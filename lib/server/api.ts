@@ -1,0 +1,59 @@
+import "server-only";
+import type { EnvironmentStatus } from "@/lib/monitor/dto";
+import { ALL_STATUSES, type FleetFilter } from "@/lib/monitor/views";
+
+/** Small helpers shared by the route handlers: JSON responses, contract error bodies, query parsing. */
+
+const NO_STORE = { "cache-control": "no-store" } as const;
+
+export function json(body: unknown, status = 200): Response {
+  return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json; charset=utf-8", ...NO_STORE } });
+}
+
+/** Serves an already-serialized JSON body. */
+export function jsonText(text: string, status = 200): Response {
+  return new Response(text, { status, headers: { "content-type": "application/json; charset=utf-8", ...NO_STORE } });
+}
+
+export function apiError(status: number, code: string, message: string): Response {
+  return json({ error: { code, message } }, status);
+}
+
+export class BadRequest extends Error {}
+
+/** Parses `?tag=key:value` (repeatable, AND) and `?status=a,b`; throws BadRequest on malformed values. */
+export function parseFleetFilter(params: URLSearchParams): FleetFilter {
+  const tags = params.getAll("tag").map((raw) => {
+    const i = raw.indexOf(":");
+    if (i <= 0) throw new BadRequest(`tag must look like key:value, got "${raw.slice(0, 100)}"`);
+    return { key: raw.slice(0, i), value: raw.slice(i + 1) };
+  });
+  const statuses: EnvironmentStatus[] = [];
+  for (const raw of params.getAll("status")) {
+    for (const part of raw.split(",").map((s) => s.trim()).filter(Boolean)) {
+      if (!(ALL_STATUSES as readonly string[]).includes(part)) {
+        throw new BadRequest(`status must be one of ${ALL_STATUSES.join(", ")}; got "${part.slice(0, 50)}"`);
+      }
+      statuses.push(part as EnvironmentStatus);
+    }
+  }
+  return { tags, statuses };
+}
+
+/** Wraps a handler so BadRequest becomes a 400 and anything unexpected a 500 without internals. */
+export async function handle(fn: () => Promise<Response> | Response): Promise<Response> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof BadRequest) return apiError(400, "bad_request", e.message);
+    console.error("flightboard: request failed:", e instanceof Error ? e.message : "unknown error");
+    return apiError(500, "internal", "internal error");
+  }
+}
+
+/** Airflow DAG ids: letters, digits, `_ . -`, at most 250 characters. */
+const DAG_ID = /^[A-Za-z0-9_.-]{1,250}$/;
+
+export function isValidDagId(id: string): boolean {
+  return DAG_ID.test(id);
+}

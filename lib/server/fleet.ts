@@ -1,0 +1,69 @@
+import "server-only";
+import { ConfigError, loadConfigFile, resolveConfigPath, validateConfig } from "@/lib/config/load";
+import type { FlightboardConfig } from "@/lib/config/types";
+import { createConnectorForEnvironment, createDiscoverers } from "@/lib/monitor/connectors";
+import { FleetMonitor } from "@/lib/monitor/monitor";
+
+/**
+ * The one server-only accessor to the fleet monitor. The monitor lives in `globalThis` because
+ * Next.js may load this module more than once (instrumentation, route handlers, pages), and there
+ * must be exactly one monitor per process.
+ */
+
+export interface FleetRuntime {
+  monitor: FleetMonitor;
+  config: FlightboardConfig;
+  demo: boolean;
+  /** Closes the in-process simulator in demo mode. */
+  close(): Promise<void>;
+}
+
+const slot = globalThis as typeof globalThis & { __flightboard?: Promise<FleetRuntime> };
+
+export function getFleet(): Promise<FleetRuntime> {
+  slot.__flightboard ??= boot().catch((e: unknown) => {
+    if (e instanceof ConfigError) {
+      console.error(`flightboard: ${e.message}`);
+      process.exit(1);
+    }
+    throw e;
+  });
+  return slot.__flightboard;
+}
+
+async function boot(): Promise<FleetRuntime> {
+  const file = resolveConfigPath();
+  let config: FlightboardConfig;
+  let closeSim: () => Promise<void> = async () => {};
+  if (file) {
+    config = loadConfigFile(file);
+  } else {
+    // Demo mode (contract §6): the simulator runs in-process and is monitored through the real connectors.
+    const { startSimulator, demoFleet } = await import("@/sim/index");
+    const sim = await startSimulator({ environments: demoFleet() });
+    // The planes' settings (AWS endpoint and test credentials, metadata host) are process settings the SDKs read.
+    for (const [k, v] of Object.entries(sim.processEnv)) process.env[k] ??= v;
+    config = validateConfig(sim.config, "demo", process.env);
+    closeSim = () => sim.close();
+  }
+  const monitor = new FleetMonitor({
+    config,
+    createConnector: createConnectorForEnvironment,
+    discoverers: createDiscoverers(config),
+    onInternalError: (e) => console.error("flightboard: internal error:", e instanceof Error ? e.message : e),
+  });
+  monitor.start();
+  console.log(
+    `flightboard: monitoring ${config.environments.length} environment(s) from ${file ?? "the built-in demo fleet"}` +
+      ` (refresh ${config.refresh.health}/${config.refresh.runs}/${config.refresh.dags} s)`,
+  );
+  return {
+    monitor,
+    config,
+    demo: !file,
+    close: async () => {
+      monitor.stop();
+      await closeSim();
+    },
+  };
+}
