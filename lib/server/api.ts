@@ -1,4 +1,5 @@
 import "server-only";
+import { isAirflowError } from "@/lib/airflow/errors";
 import type { EnvironmentStatus } from "@/lib/monitor/dto";
 import { ALL_STATUSES, type FleetFilter } from "@/lib/monitor/views";
 
@@ -56,4 +57,12 @@ const DAG_ID = /^[A-Za-z0-9_.-]{1,250}$/;
 
 export function isValidDagId(id: string): boolean {
   return DAG_ID.test(id);
+}
+
+/** Maps a failed upstream call (the per-DAG runs endpoint) to a contract error response. */
+export function upstreamErrorResponse(e: unknown, notFoundMessage: string): Response {
+  if (!isAirflowError(e)) throw e;
+  if (e.kind === "not_found") return apiError(404, "not_found", notFoundMessage);
+  if (e.kind === "throttled") return apiError(429, "throttled", e.message);
+  return apiError(502, e.kind, `the environment did not answer: ${e.message}`);
 }

@@ -1,5 +1,4 @@
-import { isAirflowError } from "@/lib/airflow/errors";
-import { apiError, BadRequest, handle, isValidDagId, json } from "@/lib/server/api";
+import { apiError, BadRequest, handle, isValidDagId, json, upstreamErrorResponse } from "@/lib/server/api";
 import { getFleet } from "@/lib/server/fleet";
 
 function parseLimit(raw: string | null): number {
@@ -23,10 +22,7 @@ export async function GET(req: Request, ctx: { params: Promise<{ id: string; dag
       const runs = await monitor.dagRuns(id, dagId, limit);
       return json({ runs: runs.map((r) => rt.runDto(r)) });
     } catch (e) {
-      if (!isAirflowError(e)) throw e;
-      if (e.kind === "not_found") return apiError(404, "not_found", `no DAG "${dagId}" in environment "${id}"`);
-      if (e.kind === "throttled") return apiError(429, "throttled", e.message);
-      return apiError(502, e.kind, `the environment did not answer: ${e.message}`);
+      return upstreamErrorResponse(e, `no DAG "${dagId}" in environment "${id}"`);
     }
   });
 }

@@ -1,0 +1,6 @@
+import { DagView } from "@/components/environment/dag-view";
+
+export default async function DagPage({ params }: { params: Promise<{ id: string; dagId: string }> }) {
+  const { id, dagId } = await params;
+  return <DagView id={decodeURIComponent(id)} dagId={decodeURIComponent(dagId)} />;
+}

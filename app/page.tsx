@@ -1,0 +1,5 @@
+import { FleetBoard } from "@/components/board/fleet-board";
+
+export default function BoardPage() {
+  return <FleetBoard />;
+}

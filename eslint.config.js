@@ -1,0 +1,50 @@
+import nextVitals from "eslint-config-next/core-web-vitals";
+import nextTs from "eslint-config-next/typescript";
+
+const restrict = (patterns) => ["error", { patterns: patterns.map((p) => ({ ...p, allowTypeImports: p.allowTypeImports ?? false })) }];
+
+// The layer table of docs/design.md, enforced so the boundaries cannot rot silently.
+const NEXT_OR_REACT = { group: ["next", "next/*", "react", "react-dom", "react/*"], message: "this layer must not depend on Next.js or React" };
+const MONITOR = { group: ["@/lib/monitor", "@/lib/monitor/*", "**/lib/monitor/*"], message: "lib/airflow must not import the monitor" };
+const CONFIG = { group: ["@/lib/config", "@/lib/config/*", "**/lib/config/*"], message: "only type imports from lib/config here", allowTypeImports: true };
+const APP = { group: ["@/app/*", "**/app/*", "@/components/*"], message: "this layer must not import the UI" };
+const SERVER_ONLY = {
+  group: ["@/lib/monitor/*", "@/lib/airflow/*", "@/lib/config/*", "@/lib/server/*", "@/lib/auth/*", "@/sim/*", "**/lib/monitor/*", "**/lib/airflow/*", "**/sim/*"],
+  message: "views use lib/queries and DTO types (import type) only",
+  allowTypeImports: true,
+};
+const CONNECTORS = { group: ["@/lib/airflow/*", "**/lib/airflow/*"], message: "the HTTP surface reaches connectors only through lib/monitor and lib/server", allowTypeImports: true };
+
+export default [
+  ...nextVitals,
+  ...nextTs,
+  { ignores: [".next/**", "node_modules/**", "test-results/**", "playwright-report/**", "next-env.d.ts"] },
+  {
+    files: ["lib/airflow/**/*.ts"],
+    rules: {
+      "no-restricted-imports": restrict([NEXT_OR_REACT, MONITOR, CONFIG, APP]),
+      "no-restricted-properties": ["error", { object: "process", property: "env", message: "lib/airflow is handed its settings; only lib/config reads process.env" }],
+    },
+  },
+  {
+    files: ["lib/monitor/**/*.ts"],
+    rules: {
+      "no-restricted-imports": restrict([NEXT_OR_REACT, CONFIG, APP]),
+      "no-restricted-properties": ["error", { object: "process", property: "env", message: "the monitor is handed config and a clock" }],
+    },
+  },
+  {
+    files: ["sim/**/*.ts"],
+    rules: {
+      "no-restricted-imports": restrict([
+        NEXT_OR_REACT,
+        { group: ["@/lib/*", "**/lib/*", "@/app/*", "**/app/*"], message: "the simulator speaks the wire protocols only" },
+      ]),
+    },
+  },
+  {
+    files: ["app/**/page.tsx", "app/**/layout.tsx", "components/**/*.tsx", "components/**/*.ts", "lib/queries/**/*.ts"],
+    rules: { "no-restricted-imports": restrict([SERVER_ONLY]) },
+  },
+  { files: ["app/api/**/*.ts"], rules: { "no-restricted-imports": restrict([CONNECTORS]) } },
+];

@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+// `npm start`: builds when the build is missing or older than the sources, checks the configuration
+// (refusing to start on any problem, before anything listens), prepares the simulator's CA in demo
+// mode, then runs `next start` in the foreground.
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
+const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
+
+function newestMtime(p) {
+  if (!existsSync(p)) return 0;
+  const st = statSync(p);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let max = 0;
+  for (const name of readdirSync(p)) {
+    if (name === "node_modules" || name.startsWith(".")) continue;
+    if (/\.test\.tsx?$/.test(name)) continue;
+    max = Math.max(max, newestMtime(path.join(p, name)));
+  }
+  return max;
+}
+
+function needsBuild() {
+  const buildId = path.join(root, ".next", "BUILD_ID");
+  if (!existsSync(buildId)) return true;
+  const built = statSync(buildId).mtimeMs;
+  const sources = ["app", "components", "lib", "sim", "public", "instrumentation.ts", "proxy.ts", "next.config.js", "package.json", "tsconfig.json"];
+  return sources.some((s) => newestMtime(path.join(root, s)) > built);
+}
+
+if (process.env.FLIGHTBOARD_SKIP_BUILD !== "1" && needsBuild()) {
+  console.log("flightboard: building (first start or sources changed)…");
+  const r = spawnSync(process.execPath, [nextBin, "build"], { cwd: root, env, stdio: "inherit" });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
+// Validate the configuration (and in demo mode prepare the simulator's TLS CA) before listening.
+const pre = spawnSync(process.execPath, ["--import", "tsx", path.join(root, "scripts", "prestart.ts")], {
+  cwd: process.cwd(),
+  env,
+  stdio: ["ignore", "pipe", "inherit"],
+  encoding: "utf8",
+});
+if (pre.status !== 0) process.exit(pre.status ?? 1);
+const prep = JSON.parse(pre.stdout.trim().split("\n").pop() || "{}");
+if (prep.caBundle) env.NODE_EXTRA_CA_CERTS = prep.caBundle;
+
+const port = process.env.PORT || "3000";
+const child = spawn(process.execPath, [nextBin, "start", "-p", port], { cwd: root, env, stdio: "inherit" });
+for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => child.kill(sig));
+child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
