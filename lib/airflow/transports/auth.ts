@@ -1,0 +1,287 @@
+import { AirflowError } from "../errors";
+import { hostPath, jsonFromUpstream, upstreamFetch } from "../http";
+import type { CallLimits } from "../transport";
+
+/**
+ * Authentication strategies for HTTP transports. Each one turns into request headers and says
+ * whether a rejection is worth one retry with renewed credentials. They are exported so the MWAA
+ * and Composer transports can reuse them (e.g. `createTokenCache` for their own tokens).
+ */
+
+/**
+ * A secret taken from an environment variable: the variable's name (safe to show) and its value
+ * (never shown). Structurally the same as the configuration's `SecretRef`.
+ */
+export interface SecretRef {
+  env: string;
+  value: string | undefined;
+}
+
+/** Authentication of a directly reachable Airflow web server. */
+export type AirflowAuth =
+  | { type: "none" }
+  | { type: "basic"; username: string; password: SecretRef }
+  | { type: "bearer"; token: SecretRef }
+  | { type: "jwt"; username: string; password: SecretRef };
+
+/** Returns the secret's value, or rejects with `missing_secret` naming the variable. */
+export function readSecret(ref: SecretRef): string {
+  if (ref.value === undefined || ref.value === "") {
+    throw new AirflowError({
+      kind: "missing_secret",
+      message: `environment variable ${ref.env} is not set`,
+      retryable: false,
+    });
+  }
+  return ref.value;
+}
+
+/** What the server said when it rejected a request. */
+export interface Rejection {
+  status: number;
+  /** Airflow's `detail` (v2) or `title`/`detail` (v1) text, when JSON. */
+  detail?: string | null;
+  /** True for a 3xx to a login page or an HTML page instead of JSON. */
+  loginPage?: boolean;
+}
+
+/** How one transport authenticates its requests. */
+export interface AuthStrategy {
+  /** Headers for one request; may obtain credentials first (single-flight). */
+  headers(signal: AbortSignal): Promise<Record<string, string>>;
+  /**
+   * Called when a request sent with `used` was rejected. Drops the credentials if they are the
+   * cached ones and returns true when a single retry with fresh credentials may succeed.
+   */
+  rejected?(used: Record<string, string>, rejection: Rejection): boolean;
+}
+
+/** No authentication. */
+export function noAuth(): AuthStrategy {
+  return { headers: async () => ({}) };
+}
+
+/** HTTP Basic (Airflow 2 `basic_auth` backend). */
+export function basicAuth(username: string, password: SecretRef): AuthStrategy {
+  return {
+    headers: async () => ({
+      authorization: `Basic ${Buffer.from(`${username}:${readSecret(password)}`, "utf8").toString("base64")}`,
+    }),
+  };
+}
+
+/** A static bearer token. */
+export function bearerAuth(token: SecretRef): AuthStrategy {
+  return { headers: async () => ({ authorization: `Bearer ${readSecret(token)}` }) };
+}
+
+/** A token and the instant (epoch ms) it stops being valid, or null when unknown. */
+export interface ObtainedToken {
+  token: string;
+  expiresAt: number | null;
+}
+
+export interface TokenCacheOptions {
+  /** Fetches a fresh token. Its own calls carry their own timeouts; it is shared by all waiters. */
+  obtain(): Promise<ObtainedToken>;
+  /** Renew this long before `expiresAt` (default 60 s, at most half the token's lifetime). */
+  renewBeforeMs?: number;
+  now?: () => number;
+}
+
+/** A cached token renewed before expiry, with one login in flight at a time. */
+export interface TokenCache {
+  get(signal: AbortSignal): Promise<string>;
+  /** Forget `token` if it is still the cached one (a concurrent renewal is kept). */
+  invalidate(token: string): void;
+}
+
+export function createTokenCache(opts: TokenCacheOptions): TokenCache {
+  const now = opts.now ?? Date.now;
+  let cached: { token: string; renewAt: number } | null = null;
+  let inflight: Promise<string> | null = null;
+
+  const login = (): Promise<string> => {
+    if (!inflight) {
+      const obtainedAt = now();
+      inflight = opts
+        .obtain()
+        .then(({ token, expiresAt }) => {
+          let renewAt = Number.POSITIVE_INFINITY;
+          if (expiresAt !== null) {
+            const lifetime = Math.max(0, expiresAt - obtainedAt);
+            renewAt = expiresAt - Math.min(opts.renewBeforeMs ?? 60_000, lifetime / 2);
+          }
+          cached = { token, renewAt };
+          return token;
+        })
+        .finally(() => {
+          inflight = null;
+        });
+    }
+    return inflight;
+  };
+
+  return {
+    get(signal) {
+      if (cached && now() < cached.renewAt) return Promise.resolve(cached.token);
+      return raceSignal(login(), signal);
+    },
+    invalidate(token) {
+      if (cached?.token === token) cached = null;
+    },
+  };
+}
+
+/** Waits for a shared promise but gives up when this caller's signal aborts. */
+export function raceSignal<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(cancelled());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(cancelled());
+    signal.addEventListener("abort", onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(e);
+      },
+    );
+  });
+}
+
+function cancelled(): AirflowError {
+  return new AirflowError({ kind: "timeout", message: "the call was cancelled while waiting for a shared request" });
+}
+
+/** Reads `exp` (seconds) from a JWT's payload without verifying it; epoch ms or null. */
+export function jwtExpiry(token: string): number | null {
+  const part = token.split(".")[1];
+  if (!part) return null;
+  try {
+    const payload = JSON.parse(Buffer.from(part, "base64url").toString("utf8")) as { exp?: unknown };
+    return typeof payload.exp === "number" && Number.isFinite(payload.exp) ? payload.exp * 1000 : null;
+  } catch {
+    return null;
+  }
+}
+
+export interface JwtAuthOptions {
+  /** The Airflow 3 token endpoint, `{baseUrl}/auth/token`. */
+  loginUrl: string;
+  username: string;
+  password: SecretRef;
+  limits: CallLimits;
+  fetch?: typeof fetch;
+  now?: () => number;
+  renewBeforeMs?: number;
+}
+
+/** Short, safe text from an Airflow error body (never echoes the submitted password). */
+export function errorDetail(json: unknown, secret?: string): string | null {
+  if (!json || typeof json !== "object") return null;
+  const o = json as { detail?: unknown; title?: unknown; error?: unknown };
+  const parts = [o.title, o.detail, o.error].filter((x): x is string => typeof x === "string" && x.trim() !== "");
+  const text = [...new Set(parts)].join(": ").replace(/\s+/g, " ").trim();
+  if (!text || text.length > 200 || (secret && text.includes(secret))) return null;
+  return text;
+}
+
+/** Airflow 3 JWT: `POST /auth/token` with username and password → `access_token`, sent as Bearer. */
+export function jwtAuth(opts: JwtAuthOptions): AuthStrategy {
+  const cache = createTokenCache({
+    now: opts.now,
+    renewBeforeMs: opts.renewBeforeMs,
+    obtain: async () => {
+      const password = readSecret(opts.password);
+      const res = await upstreamFetch(opts.loginUrl, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/json" },
+        body: JSON.stringify({ username: opts.username, password }),
+        signal: new AbortController().signal, // bounded by limits.timeoutMs; waiters race their own signals
+        limits: opts.limits,
+        fetch: opts.fetch,
+      });
+      const { status, json } = jsonFromUpstream(res, opts.loginUrl);
+      if (status === 400 || status === 401 || status === 403 || status === 422) {
+        const detail = errorDetail(json, password);
+        throw new AirflowError({
+          kind: "auth",
+          message: `Airflow rejected the login for user ${opts.username}${detail ? ` (${detail})` : ""}`,
+          httpStatus: status,
+          retryable: false,
+        });
+      }
+      if (status === 404 || status === 405) {
+        throw new AirflowError({
+          kind: "auth",
+          message: `no Airflow 3 login endpoint at ${hostPath(opts.loginUrl)} (HTTP ${status}): check the auth type and base URL`,
+          httpStatus: status,
+          retryable: false,
+        });
+      }
+      if (status === 429) {
+        throw new AirflowError({ kind: "throttled", message: "the Airflow login answered HTTP 429", httpStatus: 429 });
+      }
+      if (status < 200 || status >= 300) {
+        throw new AirflowError({
+          kind: "http",
+          message: `the Airflow login answered HTTP ${status}`,
+          httpStatus: status,
+          retryable: status >= 500,
+        });
+      }
+      const token = (json as { access_token?: unknown } | undefined)?.access_token;
+      if (typeof token !== "string" || token === "") {
+        throw new AirflowError({
+          kind: "bad_response",
+          message: "the Airflow login answer has no access_token",
+          httpStatus: status,
+          retryable: false,
+        });
+      }
+      return { token, expiresAt: jwtExpiry(token) };
+    },
+  });
+  return {
+    async headers(signal) {
+      return { authorization: `Bearer ${await cache.get(signal)}` };
+    },
+    rejected(used, rejection) {
+      const renewable =
+        rejection.status === 401 ||
+        rejection.loginPage === true ||
+        (rejection.status === 403 && /invalid jwt|token/i.test(rejection.detail ?? ""));
+      if (!renewable) return false;
+      const token = used.authorization?.replace(/^Bearer /, "");
+      if (token) cache.invalidate(token);
+      return true;
+    },
+  };
+}
+
+/** Builds the strategy for a direct Airflow web server; `baseUrl` without trailing slash. */
+export function airflowAuthStrategy(
+  auth: AirflowAuth,
+  ctx: { baseUrl: string; limits: CallLimits; fetch?: typeof fetch; now?: () => number },
+): AuthStrategy {
+  switch (auth.type) {
+    case "none":
+      return noAuth();
+    case "basic":
+      return basicAuth(auth.username, auth.password);
+    case "bearer":
+      return bearerAuth(auth.token);
+    case "jwt":
+      return jwtAuth({
+        loginUrl: `${ctx.baseUrl}/auth/token`,
+        username: auth.username,
+        password: auth.password,
+        limits: ctx.limits,
+        fetch: ctx.fetch,
+        now: ctx.now,
+      });
+  }
+}
