@@ -181,6 +181,8 @@ const TLS_EXACT = new Set([
   "EPROTO",
 ]);
 
+const TRUST_CODES = /SELF_SIGNED|UNABLE_TO_(GET_ISSUER|VERIFY)|CERT_UNTRUSTED/;
+
 function isTlsCode(code: string): boolean {
   return (
     TLS_EXACT.has(code) ||
@@ -221,7 +223,7 @@ export function classifyNetworkError(e: unknown, target: string, timeoutMs: numb
   if (tls) {
     return new AirflowError({
       kind: "tls",
-      message: `TLS failure with ${target}: ${tlsWords(tls)} (${tls}); NODE_EXTRA_CA_CERTS can add a private CA`,
+      message: `TLS failure with ${target}: ${tlsWords(tls)} (${tls})${TRUST_CODES.test(tls) ? "; NODE_EXTRA_CA_CERTS can add a private CA" : ""}`,
       retryable: false,
       cause: e,
     });

@@ -204,7 +204,15 @@ export function jwtAuth(opts: JwtAuthOptions): AuthStrategy {
         limits: opts.limits,
         fetch: opts.fetch,
       });
-      const { status, json } = jsonFromUpstream(res, opts.loginUrl);
+      let answer: { status: number; json: unknown };
+      try {
+        answer = jsonFromUpstream(res, opts.loginUrl);
+      } catch (e) {
+        // Airflow 2 has no token endpoint: its 404/405 is an HTML page.
+        if (e instanceof AirflowError && (e.httpStatus === 404 || e.httpStatus === 405)) answer = { status: e.httpStatus, json: undefined };
+        else throw e;
+      }
+      const { status, json } = answer;
       if (status === 400 || status === 401 || status === 403 || status === 422) {
         const detail = errorDetail(json, password);
         throw new AirflowError({
