@@ -64,6 +64,7 @@ function formatIssue(issue: z.core.$ZodIssue): string {
   let message = issue.message;
   if (issue.code === "invalid_type" && /received undefined/.test(issue.message)) message = "required";
   else if (issue.code === "invalid_type") message = `must be ${issue.expected}`;
+  else if (issue.code === "invalid_value") message = `must be one of ${issue.values.map(String).join(", ")}`;
   else if (issue.code === "unrecognized_keys") {
     return issue.keys.map((k) => `${formatPath([...issue.path, k])}: unknown key`).join("\n");
   }
@@ -97,8 +98,11 @@ function crossChecks(envs: unknown[]): string[] {
   return problems;
 }
 
+/** One line per problem; problems of one environment stay together, in list order. */
 function dedupe(lines: string[]): string[] {
-  return [...new Set(lines.flatMap((l) => l.split("\n")))];
+  const unique = [...new Set(lines.flatMap((l) => l.split("\n")))];
+  const envIndex = (line: string) => Number(/^environments\[(\d+)\]/.exec(line)?.[1] ?? -1);
+  return unique.map((line, i) => ({ line, i, k: envIndex(line) })).sort((a, b) => a.k - b.k || a.i - b.i).map((x) => x.line);
 }
 
 function secret(envName: string, env: Env): SecretRef {

@@ -1,0 +1,202 @@
+import { describe, expect, it } from "vitest";
+import { AirflowError } from "@/lib/airflow/errors";
+import type { Connector, Dag, DagRun, Health, ListRunsQuery } from "@/lib/airflow/types";
+import type { EnvironmentConfig, FlightboardConfig } from "@/lib/config/types";
+import { FakeClock } from "./clock";
+import { FleetMonitor } from "./monitor";
+
+/**
+ * Scheduler behaviour on a fake clock, with a scripted connector standing in for the network (the
+ * connectors themselves are tested against the simulator in the integration tests).
+ */
+
+const healthy: Health = {
+  metadatabase: "healthy",
+  scheduler: "healthy",
+  triggerer: null,
+  dagProcessor: null,
+  schedulerHeartbeat: null,
+  triggererHeartbeat: null,
+  dagProcessorHeartbeat: null,
+};
+
+class ScriptedConnector implements Connector {
+  readonly kind = "airflow" as const;
+  calls: string[] = [];
+  hang = false;
+  failHealth: AirflowError | null = null;
+  dags: Dag[] = Array.from({ length: 250 }, (_, i) => ({
+    dagId: `dag_${i}`,
+    displayName: null,
+    paused: i % 10 === 0,
+    active: true,
+    tags: [],
+    owners: [],
+    schedule: null,
+    nextRunAt: null,
+    hasImportErrors: false,
+  }));
+  runs: DagRun[] = [];
+  constructor(private readonly clock: FakeClock) {}
+  private async step(name: string, signal: AbortSignal) {
+    this.calls.push(name);
+    if (this.hang) await new Promise((_, reject) => signal.addEventListener("abort", () => reject(new Error("aborted"))));
+  }
+  async getPlatform() {
+    return null;
+  }
+  async getHealth(signal: AbortSignal) {
+    await this.step("health", signal);
+    if (this.failHealth) throw this.failHealth;
+    return { ...healthy, schedulerHeartbeat: new Date(this.clock.now() - 2000).toISOString() };
+  }
+  async getVersion(signal: AbortSignal) {
+    await this.step("version", signal);
+    return { version: "2.10.5", gitVersion: null };
+  }
+  apiVersion() {
+    return "v1" as const;
+  }
+  uiUrl() {
+    return "http://airflow.example";
+  }
+  async listDags(page: { offset: number; limit: number }, signal: AbortSignal) {
+    await this.step("dags", signal);
+    return { items: this.dags.slice(page.offset, page.offset + page.limit), total: this.dags.length };
+  }
+  async listRuns(q: ListRunsQuery, signal: AbortSignal) {
+    await this.step(`runs:${q.updatedAtGte}`, signal);
+    const items = this.runs.filter((r) => !q.updatedAtGte || (r.updatedAt ?? "") >= q.updatedAtGte);
+    return { items: items.slice(q.offset, q.offset + q.limit), total: items.length };
+  }
+  async listImportErrors(_p: { offset: number; limit: number }, signal: AbortSignal) {
+    await this.step("importErrors", signal);
+    return { items: [], total: 0 };
+  }
+  async listDagRuns(dagId: string, limit: number, signal: AbortSignal) {
+    await this.step(`dagRuns:${dagId}`, signal);
+    return this.runs.filter((r) => r.dagId === dagId).slice(0, limit);
+  }
+}
+
+function env(id: string): EnvironmentConfig {
+  return { id, name: id, tags: {}, target: { kind: "airflow", baseUrl: `http://${id}.example`, apiVersion: "v1", auth: { type: "none" } } };
+}
+
+function setup(ids = ["a"]) {
+  const clock = new FakeClock();
+  const config: FlightboardConfig = {
+    refresh: { health: 10, runs: 20, dags: 60 },
+    timeoutSeconds: 5,
+    environments: ids.map(env),
+    discovery: { mwaa: [], composer: [] },
+    source: "test",
+  };
+  const connectors = new Map<string, ScriptedConnector>();
+  const monitor = new FleetMonitor({
+    config,
+    clock,
+    createConnector: (e) => {
+      const c = new ScriptedConnector(clock);
+      connectors.set(e.id, c);
+      return c;
+    },
+  });
+  return { clock, monitor, connectors };
+}
+
+describe("FleetMonitor scheduling", () => {
+  it("polls health, runs and DAGs on their own cadences, paging the DAG list by total_entries", async () => {
+    const { clock, monitor, connectors } = setup();
+    monitor.start();
+    await clock.advance(0);
+    const c = connectors.get("a")!;
+    const count = (p: string) => c.calls.filter((x) => x.startsWith(p)).length;
+    expect(count("health")).toBe(1);
+    expect(count("dags")).toBe(3); // ceil(250 / 100)
+    expect(count("runs")).toBe(1);
+    expect(monitor.runtime("a")!.summary.status).toBe("healthy");
+    expect(monitor.runtime("a")!.summary.dags).toEqual({ total: 250, active: 225, paused: 25, failing: 0, importErrors: 0 });
+
+    await clock.advance(60_000);
+    expect(count("health")).toBe(7); // t = 0, 10, …, 60 s
+    expect(count("runs")).toBe(4); // t = 0, 20, 40, 60 s
+    expect(count("dags")).toBe(6); // t = 0, 60 s
+    monitor.stop();
+  });
+
+  it("moves the runs cursor forward and never runs two polls of one cadence at once", async () => {
+    const { clock, monitor, connectors } = setup();
+    monitor.start();
+    await clock.advance(0);
+    const c = connectors.get("a")!;
+    c.runs = [
+      {
+        dagId: "dag_1",
+        runId: "r1",
+        state: "failed",
+        runType: "scheduled",
+        logicalDate: null,
+        startDate: new Date(clock.now() - 120_000).toISOString(),
+        endDate: new Date(clock.now() - 60_000).toISOString(),
+        updatedAt: new Date(clock.now() - 60_000).toISOString(),
+      },
+    ];
+    await clock.advance(20_000);
+    const rt = monitor.runtime("a")!;
+    expect(rt.summary.dags?.failing).toBe(1);
+    expect(rt.summary.status).toBe("degraded");
+    expect(rt.summary.reasons).toEqual(["1 failing DAG"]);
+    const cursors = c.calls.filter((x) => x.startsWith("runs:"));
+    // The first poll looks back 24 h; after seeing a run the cursor moves to its update minus an overlap.
+    expect(cursors[0]).toBe("runs:2026-11-20T12:00:00Z");
+    expect(rt.runs.cursor).toBe("2026-11-21T11:58:00Z");
+
+    c.hang = true;
+    const before = c.calls.length;
+    await clock.advance(35_000);
+    // One hung health call, one hung runs call: the later ticks found them still running and skipped.
+    expect(c.calls.slice(before).filter((x) => x === "health")).toHaveLength(1);
+    monitor.stop();
+  });
+
+  it("reports errors as statuses and coalesces change notifications", async () => {
+    const { clock, monitor, connectors } = setup(["a", "b"]);
+    let notified = 0;
+    monitor.subscribe(() => notified++);
+    monitor.start();
+    await clock.advance(0);
+    connectors.get("b")!.failHealth = new AirflowError({ kind: "connection", message: "connection refused by b.example:80" });
+    await clock.advance(10_000);
+    expect(monitor.runtime("b")!.summary).toMatchObject({
+      status: "unreachable",
+      error: { code: "connection", message: "connection refused by b.example:80", httpStatus: null },
+      stale: false,
+    });
+    expect(monitor.runtime("a")!.summary.status).toBe("healthy");
+    await clock.advance(1000);
+    expect(notified).toBe(2);
+    await clock.advance(20_000);
+    expect(monitor.runtime("b")!.summary.stale).toBe(true);
+    monitor.stop();
+  });
+
+  it("adds discovered environments and drops them when they disappear; explicit ones win", async () => {
+    const clock = new FakeClock();
+    let found: EnvironmentConfig[] = [{ ...env("mwaa-eu-west-1-x"), discovered: "mwaa" }, { ...env("dup"), discovered: "mwaa" }];
+    found[1].target = env("a").target;
+    const monitor = new FleetMonitor({
+      config: { refresh: { health: 10, runs: 20, dags: 60 }, timeoutSeconds: 5, environments: [env("a")], discovery: { mwaa: [], composer: [] }, source: "t" },
+      clock,
+      createConnector: () => new ScriptedConnector(clock),
+      discoverers: [async () => found],
+    });
+    monitor.start();
+    await clock.advance(0);
+    expect(monitor.runtimes().map((r) => r.config.id).sort()).toEqual(["a", "mwaa-eu-west-1-x"]);
+    found = [];
+    await clock.advance(60_000);
+    expect(monitor.runtimes().map((r) => r.config.id)).toEqual(["a"]);
+    monitor.stop();
+  });
+});
