@@ -82,7 +82,9 @@ describe("upstreamFetch", () => {
   });
 
   it("classifies a connection closed before the answer", async () => {
-    server.handle((req, res) => res.socket?.destroy());
+    server.handle((_req, res) => {
+      res.socket?.destroy();
+    });
     const err = await failure(upstreamFetch(`${server.url}/`, init()));
     expect(err.kind).toBe("connection");
     expect(err.message).toMatch(/closed the connection|reset/);
@@ -116,7 +118,9 @@ describe("upstreamFetch", () => {
   });
 
   it("accepts a body exactly at the cap", async () => {
-    server.handle((_req, res) => res.end("y".repeat(limits.maxBytes)));
+    server.handle((_req, res) => {
+      res.end("y".repeat(limits.maxBytes));
+    });
     const r = await upstreamFetch(`${server.url}/`, init());
     expect(r.text.length).toBe(limits.maxBytes);
   });
