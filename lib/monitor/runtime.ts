@@ -128,7 +128,7 @@ export class EnvironmentRuntime {
       for (let offset = 0, pages = 0; pages < MAX_PAGES; pages++) {
         const page = await this.connector.listRuns({ updatedAtGte: cursor, offset, limit: PAGE }, signal);
         for (const r of page.items) {
-          this.runs.ingest(r);
+          this.runs.ingest(r, now);
           const u = r.updatedAt ? Date.parse(r.updatedAt) : NaN;
           if (!Number.isNaN(u) && u > maxUpdated) maxUpdated = u;
         }
