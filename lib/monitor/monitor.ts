@@ -53,6 +53,7 @@ export class FleetMonitor {
   private stopped = false;
   private version = 0;
   private readonly limits: CallLimits;
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(private readonly opts: MonitorOptions) {
     this.config = opts.config;
@@ -152,18 +153,28 @@ export class FleetMonitor {
     e.timers[c] = this.clock.setTimeout(() => void this.tick(e, c), delay);
   }
 
+  /** Resolves once no poll is in flight (tests drive the clock, then wait for real I/O to settle). */
+  async settle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
   private async tick(e: Entry, c: Cadence): Promise<void> {
     const startedAt = this.clock.now();
     if (!e.running.has(c)) {
       e.running.add(c);
-      try {
-        await this.poll(e, c);
-      } catch (err) {
-        this.opts.onInternalError?.(err);
-      } finally {
-        e.running.delete(c);
-      }
-      this.afterPoll(e);
+      const work = (async () => {
+        try {
+          await this.poll(e, c);
+        } catch (err) {
+          this.opts.onInternalError?.(err);
+        } finally {
+          e.running.delete(c);
+        }
+        this.afterPoll(e);
+      })();
+      this.inFlight.add(work);
+      await work;
+      this.inFlight.delete(work);
     }
     // Fixed rate: the next poll is due one interval after this one started.
     const elapsed = this.clock.now() - startedAt;
