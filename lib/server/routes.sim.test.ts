@@ -1,0 +1,164 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { GET as envGET } from "@/app/api/v1/environments/[id]/route";
+import { GET as dagsGET } from "@/app/api/v1/environments/[id]/dags/route";
+import { GET as runsGET } from "@/app/api/v1/environments/[id]/dags/[dagId]/runs/route";
+import { GET as eventsGET } from "@/app/api/v1/events/route";
+import { GET as fleetGET } from "@/app/api/v1/fleet/route";
+import { GET as searchGET } from "@/app/api/v1/search/route";
+import { GET as healthzGET } from "@/app/api/healthz/route";
+import { validateConfig } from "@/lib/config/load";
+import { FakeClock } from "@/lib/monitor/clock";
+import { createConnectorForEnvironment } from "@/lib/monitor/connectors";
+import type { DagListResponse, EnvironmentDetail, FleetResponse, SearchResponse } from "@/lib/monitor/dto";
+import { FleetMonitor } from "@/lib/monitor/monitor";
+import { startSimulator, type Simulator } from "@/sim/index";
+import type { FleetRuntime } from "./fleet";
+
+/** The route handlers (contract §4) over a real monitor, connectors and simulator. */
+
+let sim: Simulator;
+let monitor: FleetMonitor;
+let clock: FakeClock;
+
+const req = (path: string) => new Request(`http://localhost${path}`);
+const params = <T,>(p: T) => ({ params: Promise.resolve(p) });
+
+beforeAll(async () => {
+  clock = new FakeClock(Date.now());
+  sim = await startSimulator({
+    clock,
+    environments: [
+      { id: "sales-prod", name: "Sales (prod)", tags: { team: "sales", stage: "prod" }, airflowVersion: "2.10.5", scenario: "failing-dags" },
+      { id: "sales-dev", name: "Sales (dev)", tags: { team: "sales", stage: "dev" }, airflowVersion: "3.1.0", scenario: "healthy" },
+      { id: "mkt-prod", name: "Marketing (prod)", tags: { team: "marketing", stage: "prod" }, airflowVersion: "3.1.0", scenario: "scheduler-down" },
+      { id: "fin-prod", name: "Finance (prod)", tags: { team: "finance", stage: "prod" }, airflowVersion: "2.10.5", scenario: "import-errors" },
+    ],
+  });
+  const raw = structuredClone(sim.config);
+  raw.refresh = { health: 30, runs: 60, dags: 300 };
+  const config = validateConfig(raw, "test", sim.processEnv);
+  monitor = new FleetMonitor({ config, clock, createConnector: createConnectorForEnvironment });
+  monitor.start();
+  await clock.advance(0);
+  await monitor.settle();
+  const runtime: FleetRuntime = { monitor, config, demo: false, close: async () => monitor.stop() };
+  (globalThis as { __flightboard?: Promise<FleetRuntime> }).__flightboard = Promise.resolve(runtime);
+}, 60_000);
+
+afterAll(async () => {
+  monitor?.stop();
+  await sim?.close();
+  delete (globalThis as { __flightboard?: unknown }).__flightboard;
+});
+
+async function body<T>(res: Response): Promise<T> {
+  expect(res.headers.get("content-type")).toMatch(/^application\/json/);
+  return (await res.json()) as T;
+}
+
+describe("JSON API route handlers", () => {
+  it("healthz is ok", async () => {
+    expect(await (await healthzGET()).json()).toEqual({ ok: true });
+  });
+
+  it("/fleet orders by severity and filters by tag (AND) and status, counts included", async () => {
+    const all = await body<FleetResponse>(await fleetGET(req("/api/v1/fleet")));
+    expect(all.generatedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    expect(all.environments.map((e) => [e.id, e.status])).toEqual([
+      ["mkt-prod", "unhealthy"],
+      ["fin-prod", "degraded"],
+      ["sales-prod", "degraded"],
+      ["sales-dev", "healthy"],
+    ]);
+    expect(all.counts).toEqual({ healthy: 1, degraded: 2, unhealthy: 1, unreachable: 0, unauthorized: 0, unknown: 0 });
+    const sales = await body<FleetResponse>(await fleetGET(req("/api/v1/fleet?tag=team:sales&tag=stage:prod")));
+    expect(sales.environments.map((e) => e.id)).toEqual(["sales-prod"]);
+    expect(sales.counts.degraded).toBe(1);
+    const bad = await body<FleetResponse>(await fleetGET(req("/api/v1/fleet?status=degraded,unhealthy")));
+    expect(bad.environments.map((e) => e.id)).toEqual(["mkt-prod", "fin-prod", "sales-prod"]);
+    expect(bad.counts).toEqual({ healthy: 0, degraded: 2, unhealthy: 1, unreachable: 0, unauthorized: 0, unknown: 0 });
+    const res = await fleetGET(req("/api/v1/fleet?status=sad"));
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: { code: "bad_request" } });
+    expect((await fleetGET(req("/api/v1/fleet?tag=nocolon"))).status).toBe(400);
+  });
+
+  it("/environments/{id} adds failing DAGs, recent failures and import errors; unknown id is 404", async () => {
+    const d = await body<EnvironmentDetail>(await envGET(req("/api/v1/environments/sales-prod"), params({ id: "sales-prod" })));
+    expect(d.failingDags).toHaveLength(3);
+    expect(d.recentFailures.length).toBeGreaterThan(0);
+    const times = d.recentFailures.map((r) => Date.parse(r.startDate!));
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+    const f = await body<EnvironmentDetail>(await envGET(req("/api/v1/environments/fin-prod"), params({ id: "fin-prod" })));
+    expect(f.importErrors).toHaveLength(2);
+    const missing = await envGET(req("/api/v1/environments/nope"), params({ id: "nope" }));
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ error: { code: "not_found" } });
+  });
+
+  it("/dags filters the cached list by q, state and paused", async () => {
+    const all = await body<DagListResponse>(await dagsGET(req("/api/v1/environments/sales-prod/dags"), params({ id: "sales-prod" })));
+    expect(all.total).toBe(40);
+    const failed = await body<DagListResponse>(await dagsGET(req("/api/v1/environments/sales-prod/dags?state=failed"), params({ id: "sales-prod" })));
+    expect(failed.dags.every((d) => d.lastRun?.state === "failed")).toBe(true);
+    const paused = await body<DagListResponse>(await dagsGET(req("/api/v1/environments/sales-prod/dags?paused=true"), params({ id: "sales-prod" })));
+    expect(paused.dags.every((d) => d.paused)).toBe(true);
+    const q = all.dags[0].dagId.slice(0, 5).toUpperCase();
+    const found = await body<DagListResponse>(await dagsGET(req(`/api/v1/environments/sales-prod/dags?q=${q}`), params({ id: "sales-prod" })));
+    expect(found.dags.length).toBeGreaterThan(0);
+    expect(found.dags.every((d) => d.dagId.toLowerCase().includes(q.toLowerCase()))).toBe(true);
+    expect((await dagsGET(req("/api/v1/environments/sales-prod/dags?state=meh"), params({ id: "sales-prod" }))).status).toBe(400);
+  });
+
+  it("/search finds DAGs across environments, exact matches first", async () => {
+    const dags = await body<DagListResponse>(await dagsGET(req("/api/v1/environments/sales-dev/dags"), params({ id: "sales-dev" })));
+    const target = dags.dags[3].dagId;
+    const r = await body<SearchResponse>(await searchGET(req(`/api/v1/search?q=${target.toUpperCase()}`)));
+    expect(r.results[0]).toMatchObject({ dagId: target });
+    expect(r.results.every((x) => x.dagId.toLowerCase().includes(target.toLowerCase()))).toBe(true);
+    expect((await searchGET(req("/api/v1/search"))).status).toBe(400);
+  });
+
+  it("50 viewers cause no upstream calls; the per-DAG runs of one DAG cost one call however many ask", async () => {
+    sim.resetStats();
+    const ids = ["sales-prod", "sales-dev", "mkt-prod", "fin-prod"];
+    await Promise.all(
+      Array.from({ length: 50 }, async (_, i) => {
+        const id = ids[i % ids.length];
+        for (let k = 0; k < 5; k++) {
+          await (await fleetGET(req("/api/v1/fleet"))).text();
+          await (await envGET(req(`/api/v1/environments/${id}`), params({ id }))).text();
+          await (await dagsGET(req(`/api/v1/environments/${id}/dags`), params({ id }))).text();
+          await (await searchGET(req("/api/v1/search?q=a"))).text();
+        }
+        const events = await eventsGET(req("/api/v1/events"));
+        const reader = events.body!.getReader();
+        await reader.read();
+        await reader.cancel();
+      }),
+    );
+    expect(sim.stats().total).toBe(0);
+
+    const dags = await body<DagListResponse>(await dagsGET(req("/api/v1/environments/sales-dev/dags"), params({ id: "sales-dev" })));
+    const dagId = dags.dags[0].dagId;
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, () => runsGET(req(`/api/v1/environments/sales-dev/dags/${dagId}/runs`), params({ id: "sales-dev", dagId }))),
+    );
+    for (const res of responses) expect(res.status).toBe(200);
+    const runs = (await responses[0].json()) as { runs: { dagId: string; startDate: string | null; url: string }[] };
+    expect(runs.runs.length).toBeGreaterThan(0);
+    expect(runs.runs.length).toBeLessThanOrEqual(25);
+    expect(runs.runs.every((r) => r.dagId === dagId && r.url.includes(`/dags/${dagId}/runs/`))).toBe(true);
+    expect(sim.stats().total).toBe(1);
+  });
+
+  it("the runs endpoint never calls upstream for unknown or hostile DAG ids", async () => {
+    sim.resetStats();
+    for (const dagId of ["no_such_dag", "../../etc/passwd", "a%2Fb", "x".repeat(300), "dåg", "a/b", "..", "%2e%2e"]) {
+      const res = await runsGET(req(`/api/v1/environments/sales-dev/dags/${encodeURIComponent(dagId)}/runs`), params({ id: "sales-dev", dagId }));
+      expect(res.status, dagId).toBe(404);
+    }
+    expect((await runsGET(req("/api/v1/environments/sales-dev/dags/x/runs?limit=500"), params({ id: "sales-dev", dagId: "x" }))).status).toBe(400);
+    expect(sim.stats().total).toBe(0);
+  });
+});
