@@ -80,7 +80,7 @@ export class GoogleTokenService {
 
   constructor(opts: GoogleTokenServiceOptions) {
     this.projectId = opts.projectId;
-    this.now = opts.now ?? Date.now;
+    this.now = opts.now ?? (() => Date.now()); // read late: tests fake Date
     this.accessTtl = opts.accessTokenTtlS ?? 3599;
     this.idTtl = opts.idTokenTtlS ?? 3600;
     this.defaultAccount = { email: `${numericId().slice(0, 12)}-compute@developer.gserviceaccount.com`, uniqueId: numericId() };

@@ -68,11 +68,25 @@ function clip(s: string, n = 200): string {
   return one.length > n ? `${one.slice(0, n)}…` : one;
 }
 
+/**
+ * Gaxios errors carry the request (a signed assertion) and response: keep only name, message and
+ * code as the cause, so logging an error can never print a credential.
+ */
+function safeCause(e: unknown): Error {
+  const err = e as { name?: unknown; message?: unknown; code?: unknown };
+  // A JSON parse error may quote the key file it failed on.
+  const out = new Error(err?.name === "SyntaxError" ? "invalid JSON" : clip(String(err?.message ?? e), 300));
+  out.name = typeof err?.name === "string" ? err.name : "Error";
+  if (typeof err?.code === "string" || typeof err?.code === "number") (out as Error & { code?: unknown }).code = err.code;
+  return out;
+}
+
 /** Turns whatever google-auth-library threw into an `AirflowError` naming the credential. */
-export function toGoogleAuthError(e: unknown, source: string, credentialsFile?: string): AirflowError {
-  if (e instanceof AirflowError) return e;
-  const err = e as { message?: string; code?: unknown; status?: number; response?: { status?: number; data?: unknown }; name?: string };
-  const message = String(err?.message ?? e);
+export function toGoogleAuthError(raw: unknown, source: string, credentialsFile?: string): AirflowError {
+  if (raw instanceof AirflowError) return raw;
+  const e = safeCause(raw);
+  const err = raw as { message?: string; code?: unknown; status?: number; response?: { status?: number; data?: unknown }; name?: string };
+  const message = String(err?.message ?? raw);
   const code = typeof err?.code === "string" ? err.code : undefined;
   const status = err?.response?.status ?? err?.status;
 
