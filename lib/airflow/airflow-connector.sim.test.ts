@@ -1,0 +1,161 @@
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { SimEnvironmentSpec, Simulator, StartOptions } from "../../sim/types";
+import { createAirflowConnector } from "./airflow-connector";
+import { AirflowError } from "./errors";
+import type { AirflowAuth } from "./transports/auth";
+import type { Connector } from "./types";
+
+/**
+ * The airflow connector against the project's simulator (real HTTP on loopback): Airflow 2 and
+ * Airflow 3 virtual environments, their auth, and the failure scenarios.
+ */
+
+const SIM_INDEX = fileURLToPath(new URL("../../sim/index.ts", import.meta.url));
+const haveSim = existsSync(SIM_INDEX);
+
+let t = Date.parse("2026-11-21T12:00:00Z");
+const clock = { now: () => t };
+const limits = { timeoutMs: 2_000, maxBytes: 16 * 1024 * 1024 };
+const signal = () => new AbortController().signal;
+
+const specs: SimEnvironmentSpec[] = [
+  { id: "a2", airflowVersion: "2.10.5", scenario: "healthy", dagCount: 30 },
+  { id: "a3", airflowVersion: "3.1.0", scenario: "healthy", dagCount: 30, pathPrefix: "/airflow", options: { jwtLifetimeS: 600 } },
+  { id: "a2-imports", airflowVersion: "2.9.3", scenario: "import-errors" },
+  { id: "a3-sched", airflowVersion: "3.0.6", scenario: "scheduler-down" },
+  { id: "a2-badcreds", airflowVersion: "2.10.5", scenario: "bad-credentials" },
+  { id: "a3-badcreds", airflowVersion: "3.1.0", scenario: "bad-credentials" },
+  { id: "a2-login", airflowVersion: "2.10.5", scenario: "html-login-redirect" },
+  { id: "a3-500", airflowVersion: "3.1.0", scenario: "http-500" },
+  { id: "a2-hangs", airflowVersion: "2.10.5", scenario: "hangs" },
+];
+
+let sim: Simulator;
+
+type Entry = {
+  id: string;
+  airflow?: { baseUrl: string; apiVersion?: "auto" | "v1" | "v2"; auth?: { type: string; username?: string; passwordEnv?: string; tokenEnv?: string } };
+};
+
+/** Builds the connector exactly as the monitor would from the configuration the simulator wrote. */
+function connectorFor(id: string, over: { timeoutMs?: number } = {}): Connector {
+  const entry = (sim.config.environments as Entry[]).find((e) => e.id === id);
+  if (!entry?.airflow) throw new Error(`simulator config has no airflow entry ${id}`);
+  const a = entry.airflow.auth ?? { type: "none" };
+  const secret = (name?: string) => ({ env: name ?? "", value: name ? sim.processEnv[name] : undefined });
+  const auth: AirflowAuth =
+    a.type === "basic"
+      ? { type: "basic", username: a.username ?? "", password: secret(a.passwordEnv) }
+      : a.type === "jwt"
+        ? { type: "jwt", username: a.username ?? "", password: secret(a.passwordEnv) }
+        : a.type === "bearer"
+          ? { type: "bearer", token: secret(a.tokenEnv) }
+          : { type: "none" };
+  return createAirflowConnector({
+    baseUrl: entry.airflow.baseUrl,
+    apiVersion: entry.airflow.apiVersion ?? "auto",
+    auth,
+    limits: { ...limits, timeoutMs: over.timeoutMs ?? limits.timeoutMs },
+    now: clock.now,
+  });
+}
+
+async function failure(p: Promise<unknown>): Promise<AirflowError> {
+  try {
+    await p;
+  } catch (e) {
+    expect(e).toBeInstanceOf(AirflowError);
+    for (const v of Object.values(sim.processEnv)) if (v.length >= 6) expect((e as Error).message).not.toContain(v);
+    return e as AirflowError;
+  }
+  throw new Error("expected a rejection");
+}
+
+describe.skipIf(!haveSim)(`airflow connector × simulator${haveSim ? "" : " (skipped: sim/index.ts not there yet)"}`, () => {
+  beforeAll(async () => {
+    const mod = (await import(/* @vite-ignore */ SIM_INDEX)) as { startSimulator(o: StartOptions): Promise<Simulator> };
+    sim = await mod.startSimulator({ environments: specs, clock, seed: 7 });
+  });
+  afterAll(async () => {
+    await sim?.close();
+  });
+
+  for (const [id, version, api] of [
+    ["a2", "2.10.5", "v1"],
+    ["a3", "3.1.0", "v2"],
+  ] as const) {
+    it(`${id}: detects ${api}, reads health, DAGs, runs and import errors`, async () => {
+      const c = connectorFor(id);
+      expect((await c.getVersion(signal())).version).toBe(version);
+      expect(c.apiVersion()).toBe(api);
+      const h = await c.getHealth(signal());
+      expect([h.metadatabase, h.scheduler]).toEqual(["healthy", "healthy"]);
+      expect(h.schedulerHeartbeat).toMatch(/Z$/);
+
+      const first = await c.listDags({ offset: 0, limit: 20 }, signal());
+      const rest = await c.listDags({ offset: 20, limit: 20 }, signal());
+      const dags = [...first.items, ...rest.items];
+      expect(first.total).toBe(dags.length);
+      expect(dags.length).toBeGreaterThanOrEqual(30);
+      expect(dags.every((d) => d.active)).toBe(true); // stale DAGs are left out
+      expect(new Set(dags.map((d) => d.dagId)).size).toBe(dags.length);
+
+      const since = new Date(t - 24 * 3600_000).toISOString();
+      const runs = await c.listRuns({ updatedAtGte: since, offset: 0, limit: 100 }, signal());
+      expect(runs.total).toBeGreaterThan(0);
+      for (const r of runs.items) {
+        expect(r.updatedAt! >= since).toBe(true);
+        expect(["queued", "running", "success", "failed"]).toContain(r.state);
+      }
+      const updated = runs.items.map((r) => r.updatedAt!);
+      expect(updated).toEqual([...updated].sort());
+
+      const withRuns = runs.items[0].dagId;
+      const one = await c.listDagRuns(withRuns, 5, signal());
+      expect(one.length).toBeGreaterThan(0);
+      expect(one.every((r) => r.dagId === withRuns)).toBe(true);
+      const starts = one.map((r) => r.startDate ?? "");
+      expect(starts).toEqual([...starts].sort().reverse());
+      expect((await failure(c.listDagRuns("no_such_dag", 5, signal()))).kind).toBe("not_found");
+
+      expect((await c.listImportErrors({ offset: 0, limit: 50 }, signal())).total).toBe(0);
+    });
+  }
+
+  it("a3: one JWT login serves many calls, and a new one is made before exp", async () => {
+    const c = connectorFor("a3");
+    sim.resetStats();
+    await Promise.all([c.getHealth(signal()), c.listDags({ offset: 0, limit: 5 }, signal()), c.listImportErrors({ offset: 0, limit: 5 }, signal())]);
+    await c.listDags({ offset: 0, limit: 5 }, signal());
+    expect(sim.stats().byRoute["POST /auth/token"]).toBe(1);
+    t += 545_000; // 600 s tokens: renewed 60 s before exp
+    await c.listDags({ offset: 0, limit: 5 }, signal());
+    expect(sim.stats().byRoute["POST /auth/token"]).toBe(2);
+  });
+
+  it("import errors and an unhealthy scheduler are reported", async () => {
+    const imports = await connectorFor("a2-imports").listImportErrors({ offset: 0, limit: 50 }, signal());
+    expect(imports.total).toBeGreaterThan(0);
+    expect(imports.items[0].stackTrace.length).toBeGreaterThan(0);
+    const h = await connectorFor("a3-sched").getHealth(signal());
+    expect(h.scheduler).toBe("unhealthy");
+  });
+
+  it("rejected credentials are auth errors on both versions", async () => {
+    const v1 = await failure(connectorFor("a2-badcreds").listDags({ offset: 0, limit: 5 }, signal()));
+    expect([v1.kind, v1.httpStatus]).toEqual(["auth", 401]);
+    const v2 = await failure(connectorFor("a3-badcreds").listDags({ offset: 0, limit: 5 }, signal()));
+    expect(v2.kind).toBe("auth");
+    expect(v2.message).toMatch(/^Airflow rejected the login for user /);
+  });
+
+  it("a login redirect is an auth error, a 500 an http error, a hang a timeout", async () => {
+    expect((await failure(connectorFor("a2-login").listDags({ offset: 0, limit: 5 }, signal()))).kind).toBe("auth");
+    const e500 = await failure(connectorFor("a3-500").getHealth(signal()));
+    expect([e500.kind, e500.httpStatus]).toEqual(["http", 500]);
+    const hang = await failure(connectorFor("a2-hangs", { timeoutMs: 300 }).getHealth(signal()));
+    expect(hang.kind).toBe("timeout");
+  });
+});
