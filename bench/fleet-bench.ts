@@ -114,7 +114,6 @@ async function main(): Promise<void> {
 
     // Steady state: count upstream requests by route over a window.
     const windowS = Number(args.window);
-    await sleep(REFRESH.dags * 1000 - first > 0 ? 0 : 0);
     sim.resetStats();
     const tw = performance.now();
     await sleep(windowS * 1000);

@@ -11,14 +11,36 @@ export const queryKeys = {
   search: (q: string) => ["search", q] as const,
 };
 
+/** Board polling behind SSE: the events stream carries changes, the poll repairs a silent stream. */
 export const FLEET_POLL_MS = 15_000;
 
-/** The fleet; `search` is the filter query string (`tag=…&status=…`) without `?`. */
+/**
+ * The fleet; `search` is the server-side filter query string (`tag=…&status=…`) without `?`. The
+ * board and the wall ask for the whole fleet and filter in the browser, so filter changes are
+ * instant and one SSE stream serves every view.
+ */
 export const fleetQuery = (search = "") =>
   queryOptions({
     queryKey: queryKeys.fleet(search),
     queryFn: ({ signal }) => fetchJson<FleetResponse>(`/api/v1/fleet${search ? `?${search}` : ""}`, signal),
     refetchInterval: FLEET_POLL_MS,
+  });
+
+/**
+ * The wall's fleet: polled every `refreshMs` even when the tab is hidden (a wall screen is
+ * "hidden" more often than one thinks: screensavers, KVM switches), and never retried silently —
+ * a failed poll must count towards the stale banner, not hide behind retries.
+ */
+export const wallFleetQuery = (refreshMs: number) =>
+  queryOptions({
+    ...fleetQuery(""),
+    refetchInterval: refreshMs,
+    refetchIntervalInBackground: true,
+    refetchOnWindowFocus: false,
+    retry: false,
+    // The board's cache entry may be shared; the wall treats anything older than one interval as due.
+    staleTime: refreshMs / 2,
+    gcTime: refreshMs * 4,
   });
 
 export const environmentQuery = (id: string) =>
@@ -48,4 +70,7 @@ export const searchQuery = (q: string) =>
     queryKey: queryKeys.search(q),
     queryFn: ({ signal }) => fetchJson<SearchResponse>(`/api/v1/search?q=${encodeURIComponent(q)}`, signal),
     enabled: q.trim().length > 0,
+    staleTime: 10_000,
+    // Results of a half-typed query are worth little later; do not let them pile up.
+    gcTime: 60_000,
   });
