@@ -1,0 +1,209 @@
+import { GetEnvironmentCommand, type Environment } from "@aws-sdk/client-mwaa";
+import { asAirflowError, createAirflowRestClient, type AirflowRestClient } from "../client";
+import { AirflowError } from "../errors";
+import type { CallLimits, Transport } from "../transport";
+import { raceSignal } from "../transports/auth";
+import { createHttpTransport } from "../transports/http-transport";
+import type { ApiVersion, Connector, PlatformInfo } from "../types";
+import { accountOfArn, envPlaneUrl, mwaaClientFor, type AwsTarget } from "./aws";
+import { fromAwsError } from "./aws-errors";
+import { createRestApiTransport } from "./rest-api-transport";
+import { bareHost, webLoginAuth } from "./web-login";
+
+/** Settings of one MWAA environment's connector (contract §2 `mwaa:`, resolved by the config layer). */
+export interface MwaaConnectorSettings {
+  environmentName: string;
+  region: string;
+  /** `web-login` (default in config): session via CreateWebLoginToken; `rest-api`: InvokeRestApi per call. */
+  access: "web-login" | "rest-api";
+  /** Named AWS profile; default: the SDK's default credential chain. */
+  profile?: string;
+  /** Role to assume first (cross-account); its session is cached and renewed. */
+  roleArn?: string;
+  /** Control-plane endpoint override; host prefixes are then disabled. */
+  endpoint?: string;
+  /** STS endpoint for `roleArn`; default: `endpoint` when set, else AWS's. */
+  stsEndpoint?: string;
+  limits: CallLimits;
+  /** Airflow UI base override for deep links; default `https://{WebserverUrl}`. */
+  uiUrl?: string;
+  /** Replaces the global fetch for web-server and InvokeRestApi calls (tests, custom dispatchers). */
+  fetch?: typeof fetch;
+  /** Clock (epoch ms) for session expiry; default `Date.now`. */
+  now?: () => number;
+  /** Assumed web-login session lifetime when the login answer does not state one (default 12 h). */
+  sessionLifetimeMs?: number;
+  /** InvokeRestApi throttling backoff: retries (default 3) and first delay in ms (default 250). */
+  throttleRetries?: number;
+  throttleBaseDelayMs?: number;
+}
+
+/** What the connector keeps from the last GetEnvironment. */
+interface EnvInfo {
+  state: string;
+  airflowVersion: string | null;
+  major: 2 | 3;
+  host: string | null;
+  accessMode: string | null;
+  account: string | null;
+  detail: string | null;
+}
+
+/** Airflow major from MWAA's `AirflowVersion` ("2.10.3", "3.0.6"); any 3.x or later is Airflow 3. */
+export function airflowMajor(version: string | null | undefined): 2 | 3 {
+  const m = /^v?(\d+)\./.exec(version ?? "");
+  return m && Number(m[1]) >= 3 ? 3 : 2;
+}
+
+function infoOf(e: Environment | undefined, name: string): EnvInfo {
+  if (!e?.Status) {
+    throw new AirflowError({ kind: "bad_response", message: `GetEnvironment for ${name} returned no Status`, retryable: false });
+  }
+  return {
+    state: e.Status,
+    airflowVersion: e.AirflowVersion ?? null,
+    major: airflowMajor(e.AirflowVersion),
+    host: e.WebserverUrl ? bareHost(e.WebserverUrl) : null,
+    accessMode: e.WebserverAccessMode ?? null,
+    account: accountOfArn(e.Arn),
+    detail: e.LastUpdate?.Error?.ErrorMessage ?? null,
+  };
+}
+
+/**
+ * A connector for one Amazon MWAA environment: control-plane state from `GetEnvironment`, and the
+ * Airflow REST API (`/api/v1` on Airflow 2, `/api/v2` on Airflow 3, chosen from `AirflowVersion`)
+ * through a web-login session or InvokeRestApi.
+ */
+export function createMwaaConnector(settings: MwaaConnectorSettings): Connector {
+  const name = settings.environmentName;
+  const target: AwsTarget = {
+    region: settings.region,
+    profile: settings.profile,
+    roleArn: settings.roleArn,
+    endpoint: settings.endpoint,
+    stsEndpoint: settings.stsEndpoint,
+  };
+  const client = mwaaClientFor(target);
+  const planeUrl = settings.endpoint ?? `https://api.airflow.${settings.region}.amazonaws.com`;
+  let info: EnvInfo | null = null;
+  let describing: Promise<EnvInfo> | null = null;
+  let api: { key: string; client: AirflowRestClient } | null = null;
+
+  const describe = (signal: AbortSignal): Promise<EnvInfo> => {
+    describing ??= (async () => {
+      const timeout = AbortSignal.timeout(settings.limits.timeoutMs);
+      try {
+        // Shared by concurrent callers, so bounded by its own timeout only; callers race their signals.
+        const out = await client.send(new GetEnvironmentCommand({ Name: name }), { abortSignal: timeout });
+        info = infoOf(out.Environment, name);
+        return info;
+      } catch (e) {
+        throw fromAwsError(e, {
+          op: "GetEnvironment",
+          environmentName: name,
+          region: settings.region,
+          url: planeUrl,
+          timeoutMs: settings.limits.timeoutMs,
+          timedOut: timeout.aborted,
+          profile: settings.profile,
+        });
+      }
+    })().finally(() => {
+      describing = null;
+    });
+    return raceSignal(describing, signal);
+  };
+
+  const transportFor = (i: EnvInfo): Transport => {
+    if (settings.access === "rest-api") {
+      return createRestApiTransport({
+        target,
+        environmentName: name,
+        limits: settings.limits,
+        limiterKey: () => `${info?.account ?? accountOfArn(settings.roleArn) ?? settings.profile ?? "default"}:${settings.region}`,
+        throttleRetries: settings.throttleRetries,
+        throttleBaseDelayMs: settings.throttleBaseDelayMs,
+        fetch: settings.fetch,
+      });
+    }
+    if (!i.host) {
+      throw new AirflowError({
+        kind: "platform",
+        message: `MWAA environment ${name} has no web server URL yet (state ${i.state})`,
+        retryable: true,
+      });
+    }
+    return createHttpTransport({
+      baseUrl: `https://${i.host}`,
+      auth: webLoginAuth({
+        client,
+        environmentName: name,
+        region: settings.region,
+        endpointUrl: envPlaneUrl(target),
+        profile: settings.profile,
+        major: i.major,
+        limits: settings.limits,
+        fetch: settings.fetch,
+        now: settings.now,
+        sessionLifetimeMs: settings.sessionLifetimeMs,
+      }),
+      limits: settings.limits,
+      fetch: settings.fetch,
+    });
+  };
+
+  /** The REST client for the current web server and Airflow major; rebuilt (new session) when either changes. */
+  const apiFor = (i: EnvInfo): AirflowRestClient => {
+    const key = `${i.major}|${settings.access === "rest-api" ? "" : i.host}`;
+    if (api?.key !== key) api = { key, client: createAirflowRestClient(transportFor(i)) };
+    return api.client;
+  };
+
+  /** Explains a failure that comes from a private web server being out of reach. */
+  const explain = (e: AirflowError, i: EnvInfo): AirflowError => {
+    if (i.accessMode !== "PRIVATE_ONLY") return e;
+    const unreachable = e.kind === "connection" || e.kind === "timeout";
+    const vpcRefusal = settings.access === "rest-api" && e.kind === "auth" && /\bVPC\b/i.test(e.message);
+    if (!unreachable && !vpcRefusal) return e;
+    return new AirflowError({
+      kind: "connection",
+      message: `the web server of MWAA environment ${name} is private (PRIVATE_ONLY) and cannot be reached from here (${e.message}); Flightboard must run inside the environment's VPC or a network connected to it`,
+      httpStatus: e.httpStatus,
+      retryable: true,
+      cause: e,
+    });
+  };
+
+  const run = async <T>(signal: AbortSignal, fn: (c: AirflowRestClient, v: ApiVersion) => Promise<T>): Promise<T> => {
+    let i: EnvInfo | null = null;
+    try {
+      i = info ?? (await describe(signal));
+      return await fn(apiFor(i), i.major === 3 ? "v2" : "v1");
+    } catch (e) {
+      const err = asAirflowError(e);
+      throw i ? explain(err, i) : err;
+    }
+  };
+
+  return {
+    kind: "mwaa",
+    async getPlatform(signal): Promise<PlatformInfo> {
+      const i = await describe(signal);
+      return {
+        state: i.state,
+        uiUrl: i.host ? `https://${i.host}` : null,
+        airflowVersion: i.airflowVersion,
+        detail: i.detail,
+      };
+    },
+    getHealth: (signal) => run(signal, (c, v) => c.getHealth(v, signal)),
+    getVersion: (signal) => run(signal, (c, v) => c.getVersion(v, signal)),
+    apiVersion: () => (info ? (info.major === 3 ? "v2" : "v1") : null),
+    uiUrl: () => settings.uiUrl?.replace(/\/+$/, "") ?? (info?.host ? `https://${info.host}` : null),
+    listDags: (page, signal) => run(signal, (c, v) => c.listDags(v, page, signal)),
+    listRuns: (query, signal) => run(signal, (c, v) => c.listRuns(v, query, signal)),
+    listImportErrors: (page, signal) => run(signal, (c, v) => c.listImportErrors(v, page, signal)),
+    listDagRuns: (dagId, limit, signal) => run(signal, (c, v) => c.listDagRuns(v, dagId, limit, signal)),
+  };
+}
