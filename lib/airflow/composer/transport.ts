@@ -121,7 +121,8 @@ export function createComposerTransport(opts: ComposerTransportOptions): Transpo
         retryable: false,
       });
     }
-    if (isHtml(res.headers.get("content-type"), res.text) && res.status < 500 && res.status !== 429 && res.status !== 404) {
+    const redirect = res.status >= 300 && res.status < 400;
+    if (!redirect && isHtml(res.headers.get("content-type"), res.text) && res.status < 500 && res.status !== 429 && res.status !== 404) {
       throw new AirflowError({
         kind: "auth",
         message: `the Composer web server of ${opts.environment} answered with an HTML page where Airflow's JSON was expected (HTTP ${res.status}): ${grantHint(iap)}`,
@@ -129,7 +130,16 @@ export function createComposerTransport(opts: ComposerTransportOptions): Transpo
         retryable: false,
       });
     }
-    const answer = jsonFromUpstream(res, url);
+    let answer: ApiResponse;
+    try {
+      answer = jsonFromUpstream(res, url);
+    } catch (e) {
+      // e.g. Airflow's own /login redirect: say what to grant on Composer too.
+      if (e instanceof AirflowError && e.kind === "auth") {
+        throw new AirflowError({ kind: "auth", message: `${e.message}; ${grantHint(iap)}`, httpStatus: e.httpStatus, retryable: false });
+      }
+      throw e;
+    }
     if (answer.status === 401 || answer.status === 403) {
       const detail = errorDetail(answer.json);
       throw new AirflowError({
