@@ -1,0 +1,86 @@
+import { randomBytes } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { htmlResponse, readBody, writeResponse } from "../http-util";
+import type { AuthRejection, PlaneContext } from "../types";
+import { sessionLifetimeS, type MwaaEnv, type MwaaState } from "./model";
+
+/**
+ * One MWAA environment's web server (served over HTTPS by the plane): the MWAA login endpoints
+ * that trade a web login token for a session, then the shared virtual Airflow.
+ * - Airflow 2: `POST /aws_mwaa/login` → `Set-Cookie: session=…`; `/api/v1` needs that cookie.
+ * - Airflow 3: `POST /pluginsv2/aws_mwaa/login` → `Set-Cookie: _token=<JWT>`; `/api/v2` needs it as Bearer
+ *   (the virtual Airflow's own JWT check).
+ * The login answers 302 and sets the cookie on that answer, as a Flask/FastAPI login view does.
+ */
+
+const HTML_502 = "<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>\n";
+const HTML_FORBIDDEN = "<!DOCTYPE html>\n<html><head><title>Forbidden</title></head><body><h1>Forbidden</h1><p>The web login token is invalid or has expired.</p></body></html>\n";
+
+export function loginPath(major: 2 | 3): string {
+  return major === 3 ? "/pluginsv2/aws_mwaa/login" : "/aws_mwaa/login";
+}
+
+function cookie(req: IncomingMessage, name: string): string | undefined {
+  const raw = req.headers.cookie ?? "";
+  for (const part of raw.split(";")) {
+    const eq = part.indexOf("=");
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+export function createWebServerHandler(env: MwaaEnv, state: MwaaState, ctx: PlaneContext): (req: IncomingMessage, res: ServerResponse) => void {
+  const major = env.va.major;
+
+  /** Airflow 2 REST API behind the MWAA session cookie (401 problem JSON, as `/api/v1` answers). */
+  const sessionCheck = (req: IncomingMessage): AuthRejection | null => {
+    const sid = cookie(req, "session");
+    const s = sid ? state.sessions.get(sid) : undefined;
+    if (s && s.env === env && ctx.clock.now() < s.expiresAtMs) return null;
+    return {
+      status: 401,
+      headers: { "content-type": "application/problem+json" },
+      body: JSON.stringify({ detail: null, status: 401, title: "Unauthorized", type: "https://airflow.apache.org/docs/apache-airflow/stable/stable-rest-api-ref.html#section/Errors/Unauthenticated" }),
+    };
+  };
+
+  async function login(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const form = new URLSearchParams(await readBody(req));
+    const token = form.get("token") ?? "";
+    const entry = state.webTokens.get(token);
+    state.webTokens.delete(token); // single use, even when it fails
+    const now = ctx.clock.now();
+    if (!entry || entry.env !== env || now > entry.expiresAtMs) {
+      writeResponse(res, htmlResponse(403, HTML_FORBIDDEN));
+      return;
+    }
+    const lifetimeS = sessionLifetimeS(env);
+    let setCookie: string;
+    if (major === 3) {
+      setCookie = `_token=${env.va.issueJwt("mwaa-viewer", lifetimeS)}; Path=/; Secure; SameSite=Lax`;
+    } else {
+      for (const [k, v] of state.sessions) if (v.expiresAtMs < now) state.sessions.delete(k);
+      const sid = randomBytes(24).toString("base64url");
+      state.sessions.set(sid, { env, expiresAtMs: now + lifetimeS * 1000 });
+      // A browser-session cookie (no Expires), like Flask's: the client must know MWAA's 12 h itself.
+      setCookie = `session=${sid}; Secure; HttpOnly; Path=/; SameSite=Lax`;
+    }
+    writeResponse(res, htmlResponse(302, `<!doctype html>\n<title>Redirecting...</title>\n<h1>Redirecting...</h1>\n`, { location: "/", "set-cookie": setCookie }));
+  }
+
+  return (req, res) => {
+    const method = (req.method ?? "GET").toUpperCase();
+    const path = new URL(req.url ?? "/", "https://sim.invalid").pathname;
+    if (env.scenario === "unavailable") {
+      ctx.count(env.spec.id, `${method} ${path}`);
+      writeResponse(res, htmlResponse(502, HTML_502));
+      return;
+    }
+    if (method === "POST" && path === loginPath(major)) {
+      ctx.count(env.spec.id, `POST ${path}`);
+      login(req, res).catch(() => writeResponse(res, htmlResponse(500, HTML_502)));
+      return;
+    }
+    env.va.handle(req, res, major === 2 ? { authenticate: sessionCheck } : undefined);
+  };
+}
