@@ -40,7 +40,7 @@ type Entry = {
 };
 
 /** Builds the connector exactly as the monitor would from the configuration the simulator wrote. */
-function connectorFor(id: string, over: { timeoutMs?: number } = {}): Connector {
+function connectorFor(id: string, over: { timeoutMs?: number; now?: () => number } = {}): Connector {
   const entry = (sim.config.environments as Entry[]).find((e) => e.id === id);
   if (!entry?.airflow) throw new Error(`simulator config has no airflow entry ${id}`);
   const a = entry.airflow.auth ?? { type: "none" };
@@ -58,7 +58,7 @@ function connectorFor(id: string, over: { timeoutMs?: number } = {}): Connector 
     apiVersion: entry.airflow.apiVersion ?? "auto",
     auth,
     limits: { ...limits, timeoutMs: over.timeoutMs ?? limits.timeoutMs },
-    now: clock.now,
+    now: over.now ?? clock.now,
   });
 }
 
@@ -132,6 +132,17 @@ describe.skipIf(!haveSim)(`airflow connector × simulator${haveSim ? "" : " (ski
     expect(sim.stats().byRoute["POST /auth/token"]).toBe(1);
     t += 545_000; // 600 s tokens: renewed 60 s before exp
     await c.listDags({ offset: 0, limit: 5 }, signal());
+    expect(sim.stats().byRoute["POST /auth/token"]).toBe(2);
+  });
+
+  it("a3: a token the server calls expired is renewed once on 401 and the call succeeds", async () => {
+    const frozen = t; // the connector's clock lags, so it never renews on its own
+    const c = connectorFor("a3", { now: () => frozen });
+    sim.resetStats();
+    await c.listDags({ offset: 0, limit: 5 }, signal());
+    t += 700_000; // past exp (600 s) and Airflow's 10 s leeway on the server's clock
+    const page = await c.listDags({ offset: 0, limit: 5 }, signal());
+    expect(page.items.length).toBe(5);
     expect(sim.stats().byRoute["POST /auth/token"]).toBe(2);
   });
 
