@@ -12,17 +12,18 @@ import { createVirtualAirflowImpl, type VirtualAirflowDeps, type VirtualAirflowI
 type PlaneKind = "mwaa" | "composer";
 export type PlaneLoader = (kind: PlaneKind) => Promise<PlaneFactory>;
 
-const PLANES: Record<PlaneKind, { module: string; exportName: string }> = {
-  mwaa: { module: "./mwaa/plane", exportName: "startMwaaPlane" },
-  composer: { module: "./composer/plane", exportName: "startComposerPlane" },
+/** Literal specifiers so bundlers (Next, for demo mode) can follow them; loaded only when needed. */
+const PLANES: Record<PlaneKind, { load: () => Promise<unknown>; exportName: string }> = {
+  mwaa: { load: () => import("./mwaa/plane"), exportName: "startMwaaPlane" },
+  composer: { load: () => import("./composer/plane"), exportName: "startComposerPlane" },
 };
 
-/** Loads sim/{kind}/plane.ts. The specifier is a variable so the build does not require the file. */
+/** Loads sim/{kind}/plane.ts, with a clear error when it is missing or broken. */
 export const defaultPlaneLoader: PlaneLoader = async (kind) => {
-  const { module, exportName } = PLANES[kind];
+  const { load, exportName } = PLANES[kind];
   let mod: Record<string, unknown>;
   try {
-    mod = await import(/* @vite-ignore */ module);
+    mod = (await load()) as Record<string, unknown>;
   } catch (e) {
     throw new Error(`Simulator: ${kind} environments need sim/${kind}/plane.ts exporting ${exportName}, which could not be loaded: ${(e as Error).message}`);
   }
