@@ -1,10 +1,9 @@
-import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startSimulator, type SimEnvironmentSpec, type Simulator } from "@/sim/index";
-import { ensureSimCaSync } from "@/sim/tls";
 import { AirflowError } from "../errors";
 import type { Connector, Health } from "../types";
 import { createMwaaConnector, type MwaaConnectorSettings } from "./connector";
+import { assertSimCaTrusted } from "./sim-ca.testing";
 
 /**
  * The MWAA connector through the real `@aws-sdk/client-mwaa`, `@smithy/signature-v4` and TLS
@@ -108,24 +107,6 @@ function settingsFor(c: Case): MwaaConnectorSettings {
     throttleBaseDelayMs: 10,
     ...c.settings,
   };
-}
-
-/** Fails loudly, with the fix, when this process does not trust the simulator's CA. */
-export function assertSimCaTrusted(): void {
-  const caCert = ensureSimCaSync().caCert.trim();
-  const path = process.env.NODE_EXTRA_CA_CERTS; // eslint-disable-line no-restricted-properties -- test precondition
-  let trusted = false;
-  try {
-    trusted = !!path && readFileSync(path, "utf8").includes(caCert);
-  } catch {
-    trusted = false;
-  }
-  if (!trusted) {
-    throw new Error(
-      "this test talks TLS to the simulator: start vitest with NODE_EXTRA_CA_CERTS pointing at the simulator CA " +
-        "(npm test does it; by hand: NODE_EXTRA_CA_CERTS=$(node --import tsx -e \"import('./sim/tls.ts').then(m=>console.log(m.ensureSimCaSync().caCertPath))\") npx vitest run …)",
-    );
-  }
 }
 
 beforeAll(async () => {

@@ -1,0 +1,150 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { startSimulator, type SimEnvironmentSpec, type Simulator } from "@/sim/index";
+import type { Connector } from "../types";
+import { createMwaaConnector } from "./connector";
+import { assertSimCaTrusted } from "./sim-ca.testing";
+
+/**
+ * Web-login economy: one CreateWebLoginToken + login per environment per session lifetime, shared
+ * by every poll; renewal exactly once when the session ends (proactively from the JWT `exp` or the
+ * 12-hour rule, or after a 401 when the server ends it earlier). A fake clock drives both the
+ * simulator and the connectors; TLS and SigV4 still run on the real clock.
+ */
+
+const HOUR = 3600_000;
+const LIMITS = { timeoutMs: 5000, maxBytes: 16 * 1024 * 1024 };
+let now = Date.now();
+const clock = { now: () => now };
+let sim: Simulator;
+
+const WEBTOKEN = "POST /webtoken/{Name}";
+const LOGIN2 = "POST /aws_mwaa/login";
+const LOGIN3 = "POST /pluginsv2/aws_mwaa/login";
+const logins = () => {
+  const r = sim.stats().byRoute;
+  return { tokens: r[WEBTOKEN] ?? 0, logins: (r[LOGIN2] ?? 0) + (r[LOGIN3] ?? 0) };
+};
+
+const FLEET = 50;
+const specs: SimEnvironmentSpec[] = [
+  { id: "s2", kind: "mwaa", airflowVersion: "2.10.3", scenario: "healthy", dagCount: 5 },
+  { id: "s2-short", kind: "mwaa", airflowVersion: "2.11.0", scenario: "healthy", dagCount: 5, options: { sessionLifetimeS: 3600 } },
+  { id: "s3-short", kind: "mwaa", airflowVersion: "3.0.6", scenario: "healthy", dagCount: 5, options: { sessionLifetimeS: 3600 } },
+  { id: "s-bad", kind: "mwaa", airflowVersion: "2.10.3", scenario: "bad-credentials", dagCount: 5 },
+  ...Array.from({ length: FLEET }, (_, i): SimEnvironmentSpec => ({
+    id: `fleet-${String(i).padStart(2, "0")}`,
+    kind: "mwaa",
+    airflowVersion: i % 2 ? "3.0.6" : "2.10.3",
+    scenario: "healthy",
+    dagCount: 3,
+    options: { region: i % 3 === 0 ? "eu-west-1" : "us-east-1" },
+  })),
+];
+
+function connector(id: string, region = "us-east-1"): Connector {
+  return createMwaaConnector({
+    environmentName: id,
+    region,
+    access: "web-login",
+    endpoint: sim.processEnv.AWS_ENDPOINT_URL_MWAA,
+    limits: LIMITS,
+    now: clock.now,
+  });
+}
+
+/** One monitor-like poll: control plane, health, DAGs, runs, import errors. */
+async function poll(c: Connector): Promise<void> {
+  const s = AbortSignal.timeout(15_000);
+  await c.getPlatform(s);
+  await c.getHealth(s);
+  await c.listDags({ offset: 0, limit: 100 }, s);
+  await c.listRuns({ offset: 0, limit: 100 }, s);
+  await c.listImportErrors({ offset: 0, limit: 100 }, s);
+}
+
+beforeAll(async () => {
+  assertSimCaTrusted();
+  sim = await startSimulator({ environments: specs, clock });
+  for (const [k, v] of Object.entries(sim.processEnv)) vi.stubEnv(k, v);
+});
+
+afterAll(async () => {
+  vi.unstubAllEnvs();
+  await sim?.close();
+});
+
+describe("MWAA web-login sessions", () => {
+  it("reuses one session across many polls and renews it exactly once after 12 h (Airflow 2 cookie)", async () => {
+    const c = connector("s2");
+    sim.resetStats();
+    for (let i = 0; i < 20; i++) await poll(c);
+    expect(logins()).toEqual({ tokens: 1, logins: 1 });
+    now += 6 * HOUR;
+    for (let i = 0; i < 5; i++) await poll(c);
+    expect(logins()).toEqual({ tokens: 1, logins: 1 });
+    now += 6 * HOUR + 60_000;
+    for (let i = 0; i < 10; i++) await poll(c);
+    expect(logins()).toEqual({ tokens: 2, logins: 2 });
+  });
+
+  it("renews exactly once after the web server ends the session early (401)", async () => {
+    const c = connector("s2-short");
+    sim.resetStats();
+    for (let i = 0; i < 5; i++) await poll(c);
+    expect(logins()).toEqual({ tokens: 1, logins: 1 });
+    now += 2 * HOUR; // the server's 1-h session is gone; the connector still assumes 12 h
+    for (let i = 0; i < 10; i++) await poll(c);
+    expect(logins()).toEqual({ tokens: 2, logins: 2 });
+  });
+
+  it("renews from the JWT exp before it is rejected (Airflow 3 _token)", async () => {
+    const c = connector("s3-short");
+    sim.resetStats();
+    for (let i = 0; i < 5; i++) await poll(c);
+    now += 30 * 60_000;
+    for (let i = 0; i < 5; i++) await poll(c);
+    expect(logins()).toEqual({ tokens: 1, logins: 1 });
+    now += 30 * 60_000; // exactly at exp: renewed beforehand, no 401 round trip needed
+    const before = sim.stats().byRoute["GET /api/v2/dags"] ?? 0;
+    await poll(c);
+    expect(logins()).toEqual({ tokens: 2, logins: 2 });
+    expect((sim.stats().byRoute["GET /api/v2/dags"] ?? 0) - before).toBe(1);
+  });
+
+  it("logs in once for concurrent first calls (single flight)", async () => {
+    const c = connector("s2");
+    sim.resetStats();
+    await Promise.all(Array.from({ length: 20 }, () => c.listDags({ offset: 0, limit: 10 }, AbortSignal.timeout(15_000))));
+    expect(logins()).toEqual({ tokens: 1, logins: 1 });
+  });
+
+  it("tries a refused session exactly once more, then reports auth", async () => {
+    const c = connector("s-bad");
+    sim.resetStats();
+    await expect(c.listDags({ offset: 0, limit: 10 }, AbortSignal.timeout(15_000))).rejects.toMatchObject({ kind: "auth" });
+    expect(logins()).toEqual({ tokens: 2, logins: 2 });
+  });
+
+  it(`polling ${FLEET} environments costs one CreateWebLoginToken per environment per session lifetime`, async () => {
+    const fleet = specs.filter((s) => s.id.startsWith("fleet-"));
+    const conns = fleet.map((s) => connector(s.id, (s.options?.region as string | undefined) ?? "us-east-1"));
+    sim.resetStats();
+    const rounds = 4;
+    const t0 = performance.now();
+    for (let r = 0; r < rounds; r++) {
+      await Promise.all(conns.map(poll));
+      now += 15 * 60_000; // a poll every 15 minutes: one hour of polling
+    }
+    const first = logins();
+    const calls = sim.stats().total;
+    now += 12 * HOUR;
+    await Promise.all(conns.map(poll));
+    const second = logins();
+    console.log(
+      `[mwaa] ${FLEET} environments × ${rounds} polls (5 calls each): ${first.tokens} CreateWebLoginToken, ${first.logins} logins, ` +
+        `${calls} simulator requests in ${Math.round(performance.now() - t0)} ms; after 12 h more: ${second.tokens} tokens, ${second.logins} logins in total`,
+    );
+    expect(first).toEqual({ tokens: FLEET, logins: FLEET });
+    expect(second).toEqual({ tokens: 2 * FLEET, logins: 2 * FLEET });
+  });
+});
