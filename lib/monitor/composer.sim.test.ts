@@ -1,0 +1,139 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { createComposerConnector } from "@/lib/airflow/composer/connector";
+import { GoogleTokenSources } from "@/lib/airflow/composer/google-auth";
+import type { CallLimits } from "@/lib/airflow/transport";
+import { validateConfig } from "@/lib/config/load";
+import type { EnvironmentConfig, FlightboardConfig } from "@/lib/config/types";
+import { startSimulator, type SimEnvironmentSpec, type Simulator } from "@/sim/index";
+import { FakeClock } from "./clock";
+import { createConnectorForEnvironment } from "./connectors";
+import { FleetMonitor } from "./monitor";
+
+/**
+ * Composer environments on the board: the monitor with the real Composer connector and
+ * google-auth-library against the simulator, credentials from Application Default Credentials on
+ * the simulated metadata server (GCE_METADATA_HOST from the simulator's processEnv), checked
+ * against contract §3 — and then two simulated hours of polling, counting token requests.
+ * Date is faked in step with the monitor's clock so tokens expire in simulated time.
+ */
+
+const SPECS: SimEnvironmentSpec[] = [
+  { id: "c2-healthy", kind: "composer", airflowVersion: "2.9.3", scenario: "healthy" },
+  { id: "c3-healthy", kind: "composer", airflowVersion: "3.1.0", scenario: "healthy" },
+  { id: "c1-iap", kind: "composer", airflowVersion: "2.4.3", scenario: "iap" },
+  { id: "c2-failing", kind: "composer", airflowVersion: "2.9.3", scenario: "failing-dags" },
+  { id: "c2-error", kind: "composer", airflowVersion: "2.9.3", scenario: "error-state" },
+  { id: "c3-updating", kind: "composer", airflowVersion: "3.1.0", scenario: "updating" },
+  { id: "c2-no-user", kind: "composer", airflowVersion: "2.9.3", scenario: "no-airflow-user" },
+  { id: "c3-ip", kind: "composer", airflowVersion: "3.1.0", scenario: "ip-blocked" },
+  { id: "c2-badcreds", kind: "composer", airflowVersion: "2.9.3", scenario: "bad-credentials" },
+  { id: "c3-hangs", kind: "composer", airflowVersion: "3.1.0", scenario: "hangs" },
+];
+
+const HEALTH_S = 60;
+let sim: Simulator;
+let monitor: FleetMonitor;
+let clock: FakeClock;
+let config: FlightboardConfig;
+const tokenSources = new GoogleTokenSources();
+
+const createConnector = (env: EnvironmentConfig, limits: CallLimits) => {
+  const t = env.target;
+  if (t.kind !== "composer") return createConnectorForEnvironment(env, limits);
+  return createComposerConnector({ ...t, limits, uiUrl: env.uiUrl, tokenSources });
+};
+
+const summary = (id: string) => monitor.runtime(id)!.summary;
+
+beforeAll(async () => {
+  clock = new FakeClock(Date.now());
+  vi.useFakeTimers({ toFake: ["Date"], now: clock.now() });
+  sim = await startSimulator({ environments: SPECS, clock });
+  for (const [k, v] of Object.entries(sim.processEnv)) vi.stubEnv(k, v);
+  const raw = structuredClone(sim.config);
+  raw.refresh = { health: HEALTH_S, runs: 60, dags: 300 };
+  raw.timeoutSeconds = 1;
+  const api = (raw.environments[0].composer as { apiEndpoint: string }).apiEndpoint;
+  raw.environments.push({ id: "c-missing", composer: { project: "flightboard-sim", location: "us-central1", environment: "gone", apiEndpoint: api } });
+  config = validateConfig(raw, "test", sim.processEnv);
+  monitor = new FleetMonitor({ config, clock, createConnector });
+  monitor.start();
+  await clock.advance(0);
+  await monitor.settle();
+}, 60_000);
+
+afterAll(async () => {
+  monitor?.stop();
+  vi.useRealTimers();
+  vi.unstubAllEnvs();
+  await sim?.close();
+});
+
+describe("Composer environments on the board (contract §3)", () => {
+  it("are healthy on Composer 1, 2 and 3 with platform state, uiUrl, versions", () => {
+    const expected: Record<string, [string, string]> = { "c2-healthy": ["2.9.3", "v1"], "c3-healthy": ["3.1.0", "v2"], "c1-iap": ["2.4.3", "v1"] };
+    for (const [id, [version, api]] of Object.entries(expected)) {
+      expect(summary(id), id).toMatchObject({
+        kind: "composer",
+        status: "healthy",
+        reasons: [],
+        error: null,
+        platform: { state: "RUNNING" },
+        airflowVersion: version,
+        apiVersion: api,
+        uiUrl: sim.url(id),
+      });
+      expect(summary(id).dags!.total).toBe(40);
+    }
+  });
+
+  it("maps Composer states: ERROR → unhealthy, UPDATING → degraded", () => {
+    // The broken environment's web server is down too (502): the DAG polls say so, the status stays unhealthy.
+    expect(summary("c2-error")).toMatchObject({ status: "unhealthy", platform: { state: "ERROR" } });
+    expect(summary("c2-error").reasons[0]).toMatch(/ERROR/);
+    expect(summary("c3-updating")).toMatchObject({ status: "degraded", platform: { state: "UPDATING" } });
+    expect(summary("c2-failing")).toMatchObject({ status: "degraded", reasons: ["3 failing DAGs"] });
+  });
+
+  it("is unauthorized with what to grant: no Airflow user, IP allow-list, sign-in redirect", () => {
+    expect(summary("c2-no-user")).toMatchObject({ status: "unauthorized", error: { code: "auth", httpStatus: 403 } });
+    expect(summary("c2-no-user").error!.message).toMatch(/Airflow role/);
+    expect(summary("c3-ip")).toMatchObject({ status: "unauthorized", error: { code: "auth", httpStatus: 403 } });
+    expect(summary("c3-ip").error!.message).toMatch(/IP address/);
+    expect(summary("c2-badcreds")).toMatchObject({ status: "unauthorized", error: { code: "auth", httpStatus: 302 } });
+    expect(summary("c2-badcreds").error!.message).toMatch(/Composer User role.*accounts\.google\.com:NUMERIC_ID/);
+  });
+
+  it("is unreachable on a hung web server and reports a missing environment as a platform error", () => {
+    expect(summary("c3-hangs")).toMatchObject({ status: "unreachable", error: { code: "timeout" }, platform: { state: "RUNNING" } });
+    expect(summary("c-missing").error).toMatchObject({ code: "platform", httpStatus: 404 });
+    expect(summary("c-missing").error!.message).toMatch(/Composer environment gone not found/);
+  });
+
+  it("asks for tokens only when they near expiry: two simulated hours of polling", async () => {
+    const tokenRequests = () => {
+      const s = sim.stats();
+      const by = (re: RegExp) => Object.entries(s.byRoute).filter(([k]) => re.test(k)).reduce((n, [, v]) => n + v, 0);
+      return { access: by(/default\/token$/), id: by(/default\/identity$/), iapEnv: s.byEnvironment["c1-iap"] ?? 0 };
+    };
+    // A hung web server would make every cycle wait out the real 1 s timeout.
+    sim.setScenario("c3-hangs", "healthy");
+    sim.resetStats();
+    const hours = 2;
+    const started = performance.now();
+    for (let t = 0; t < hours * 3600; t += HEALTH_S) {
+      await clock.advance(HEALTH_S * 1000);
+      vi.setSystemTime(clock.now());
+      await monitor.settle();
+    }
+    const n = tokenRequests();
+    // 3599 s access tokens and 3600 s ID tokens, renewed 5 min early: one every ~55 min each,
+    // shared by all nine Composer 2/3 environments (access) and per IAP audience (ID).
+    expect(n.access).toBe(2);
+    expect(n.id).toBe(2);
+    expect(sim.stats().total).toBeGreaterThan(1000);
+    expect(summary("c2-healthy").status).toBe("healthy");
+    expect(summary("c1-iap").status).toBe("healthy");
+    console.info(`(${Math.round(performance.now() - started)} ms) token requests in ${hours} h of polling: ${n.access} access (shared by ${SPECS.length - 1} environments), ${n.id} ID (1 IAP environment)`);
+  }, 60_000);
+});
