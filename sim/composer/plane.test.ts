@@ -185,7 +185,7 @@ describe("web-server fronts", () => {
   const web = (id: string, headers: Record<string, string> = {}) => fetch(`${sim.url(id)}/api/v1/health`, { headers, redirect: "manual" });
 
   it("Composer 2: no or a bad token → 302 to Google sign-in; an access token → Airflow", async () => {
-    for (const headers of [{}, { authorization: "Bearer ya29.forged" }]) {
+    for (const headers of [{}, { authorization: "Bearer ya29.forged" }] as Array<Record<string, string>>) {
       const res = await web("c2", headers);
       expect(res.status).toBe(302);
       expect(new URL(res.headers.get("location")!).hostname).toBe("accounts.google.com");
