@@ -31,13 +31,13 @@ const STAGES = ["prod", "staging", "dev"];
 const VERSIONS = ["2.10.5", "3.2.0", "2.11.0", "3.1.7"];
 
 /** A generated fleet of `n` environments for load tests: Airflow 2 and 3 alternate, all one scenario. */
-export function generatedFleet(n: number, dagCount: number, scenario: SimEnvironmentSpec["scenario"]): SimEnvironmentSpec[] {
+export function generatedFleet(n: number, dagCount: number | undefined, scenario: SimEnvironmentSpec["scenario"]): SimEnvironmentSpec[] {
   return Array.from({ length: n }, (_, i) => {
     const team = TEAMS[i % TEAMS.length];
     const stage = STAGES[Math.floor(i / TEAMS.length) % STAGES.length];
     const airflowVersion = VERSIONS[i % VERSIONS.length];
     const id = `${team}-${stage}-${String(i + 1).padStart(3, "0")}`;
     const title = team.split("-").map((w) => w[0].toUpperCase() + w.slice(1)).join(" ");
-    return { id, name: `${title} (${stage}) ${i + 1}`, tags: { team, stage }, airflowVersion, scenario, dagCount };
+    return { id, name: `${title} (${stage}) ${i + 1}`, tags: { team, stage }, airflowVersion, scenario, ...(dagCount === undefined ? {} : { dagCount }) };
   });
 }
