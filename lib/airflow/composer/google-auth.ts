@@ -1,4 +1,4 @@
-import { GoogleAuth, gaxios, type IdTokenClient } from "google-auth-library";
+import { GoogleAuth, gaxios, gcpMetadata, type IdTokenClient } from "google-auth-library";
 import { AirflowError } from "../errors";
 
 /**
@@ -182,6 +182,8 @@ export class GoogleTokenSource {
   private reset(): void {
     this.auth = null;
     this.idClients.clear();
+    // gcp-metadata remembers "no metadata server" for the whole process: ask again next time.
+    if (!this.ref.credentialsFile) gcpMetadata.resetIsAvailableCache();
   }
 
   private fail(e: unknown): never {
