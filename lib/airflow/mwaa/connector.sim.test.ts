@@ -190,6 +190,15 @@ describe("MWAA connector against the simulator (real SDK, SigV4 and TLS)", () =>
     }
   });
 
+  it("reports missing credentials (an unknown profile) as auth", async () => {
+    vi.stubEnv("AWS_CONFIG_FILE", "/nonexistent/flightboard/config");
+    vi.stubEnv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/flightboard/credentials");
+    const conn = createMwaaConnector({ ...settingsFor(CASES[0]!), profile: "flightboard-missing" });
+    const e = await conn.getPlatform(AbortSignal.timeout(5000)).then(() => null, (x: unknown) => x);
+    expect((e as AirflowError).kind).toBe("auth");
+    expect((e as AirflowError).message).toMatch(/^no usable AWS credentials from profile flightboard-missing for MWAA environment w-healthy-2/);
+  });
+
   it("keeps InvokeRestApi under the account's 10 requests/s across environments", async () => {
     const rest = CASES.filter((c) => c.access === "rest-api" && c.scenario === "healthy" && !c.options?.account);
     sim.resetStats();

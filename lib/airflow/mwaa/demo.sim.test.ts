@@ -1,0 +1,40 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { startSimulator, type Simulator } from "@/sim/index";
+import { MWAA_DEMO_ENVIRONMENTS } from "@/sim/mwaa/demo";
+import { createMwaaConnector, type MwaaConnectorSettings } from "./connector";
+import { assertSimCaTrusted } from "./sim-ca.testing";
+
+/**
+ * The demo MWAA environments, monitored from the configuration entries and process environment the
+ * simulator writes — as `npm start` in demo mode does (endpoint from AWS_ENDPOINT_URL_MWAA, test
+ * credentials from the default chain, a role for the second account).
+ */
+
+let sim: Simulator;
+
+beforeAll(async () => {
+  assertSimCaTrusted();
+  sim = await startSimulator({ environments: MWAA_DEMO_ENVIRONMENTS });
+  for (const [k, v] of Object.entries(sim.processEnv)) vi.stubEnv(k, v);
+});
+
+afterAll(async () => {
+  vi.unstubAllEnvs();
+  await sim?.close();
+});
+
+describe("demo MWAA environments", () => {
+  it("have config entries per contract §2 and all answer through their connectors", async () => {
+    expect(sim.config.discovery).toMatchObject({ mwaa: [{ regions: ["eu-west-1", "us-east-1"] }, { regions: ["us-east-1"], roleArn: expect.stringMatching(/^arn:aws:iam::210987654321:role\//) }] });
+    for (const spec of MWAA_DEMO_ENVIRONMENTS) {
+      const entry = sim.config.environments.find((e) => e.id === spec.id)!;
+      const mwaa = entry.mwaa as Omit<MwaaConnectorSettings, "limits" | "endpoint">;
+      const conn = createMwaaConnector({ ...mwaa, endpoint: sim.processEnv.AWS_ENDPOINT_URL_MWAA, limits: { timeoutMs: 5000, maxBytes: 1 << 24 } });
+      const s = AbortSignal.timeout(15_000);
+      const platform = await conn.getPlatform(s);
+      expect(platform).toMatchObject({ state: spec.scenario === "updating" ? "UPDATING" : "AVAILABLE", airflowVersion: spec.airflowVersion, uiUrl: sim.url(spec.id) });
+      expect((await conn.getHealth(s)).metadatabase).toBe("healthy");
+      expect((await conn.listDags({ offset: 0, limit: 100 }, s)).total).toBe(spec.dagCount);
+    }
+  });
+});
