@@ -125,12 +125,12 @@ export function createAirflowRestClient(transport: Transport): AirflowRestClient
 
     async getHealth(version, signal) {
       const path = version === "v1" ? "/health" : "/monitor/health";
-      const json = await call({ method: "GET", version, path }, "the health check", signal);
+      const json = await call({ method: "GET", version, path, public: true }, "the health check", signal);
       return reshape(() => reshapeHealth(json));
     },
 
     async getVersion(version, signal) {
-      const json = await call({ method: "GET", version, path: "/version" }, "the version", signal);
+      const json = await call({ method: "GET", version, path: "/version", public: true }, "the version", signal);
       return reshape(() => reshapeVersion(json));
     },
 
@@ -149,6 +149,7 @@ export function createAirflowRestClient(transport: Transport): AirflowRestClient
       const build = (byStart: boolean): ApiRequest => {
         const query: ApiRequest["query"] = { limit: q.limit, offset: q.offset };
         if (q.startDateGte) query.start_date_gte = q.startDateGte;
+        if (q.states?.length) query.state = q.states;
         if (q.newestFirst) {
           query.order_by = "-start_date";
           if (q.updatedAtGte) query[byStart ? "start_date_gte" : "updated_at_gte"] = q.updatedAtGte;

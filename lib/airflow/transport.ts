@@ -15,6 +15,11 @@ export interface ApiRequest {
   query?: Record<string, string | number | boolean | string[] | undefined>;
   /** JSON body for POST. */
   body?: unknown;
+  /**
+   * The endpoint needs no Airflow login (health, version). A transport may then skip credentials it
+   * would first have to obtain, so a rejected login still leaves the environment's health visible.
+   */
+  public?: boolean;
 }
 
 export interface ApiResponse {

@@ -85,6 +85,8 @@ export interface ListRunsQuery {
   limit: number;
   /** Newest first by start date when true. */
   newestFirst?: boolean;
+  /** Only runs in one of these states. */
+  states?: DagRunState[];
 }
 
 /**

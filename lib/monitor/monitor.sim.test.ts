@@ -111,7 +111,8 @@ describe("monitor + airflow connector + simulator (contract §3)", () => {
         expect(f.lastRun.url).toBe(expected);
       }
       expect(d.recentFailures.length).toBeGreaterThanOrEqual(3);
-      expect(s.runs!.failed24h).toBe(d.recentFailures.length);
+      expect(d.recentFailures.length).toBeLessThanOrEqual(50);
+      expect(s.runs!.failed24h).toBeGreaterThanOrEqual(d.recentFailures.length);
     }
   });
 

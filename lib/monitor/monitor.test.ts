@@ -65,8 +65,12 @@ class ScriptedConnector implements Connector {
     return { items: this.dags.slice(page.offset, page.offset + page.limit), total: this.dags.length };
   }
   async listRuns(q: ListRunsQuery, signal: AbortSignal) {
-    await this.step(`runs:${q.updatedAtGte}`, signal);
-    const items = this.runs.filter((r) => !q.updatedAtGte || (r.updatedAt ?? "") >= q.updatedAtGte);
+    await this.step(`runs:${q.states?.join("|") ?? ""}:${q.updatedAtGte ?? ""}`, signal);
+    const items = this.runs
+      .filter((r) => !q.updatedAtGte || (r.updatedAt ?? "") >= q.updatedAtGte)
+      .filter((r) => !q.startDateGte || (r.startDate ?? "") >= q.startDateGte)
+      .filter((r) => !q.states || q.states.includes(r.state))
+      .sort((a, b) => (q.newestFirst ? (b.startDate ?? "").localeCompare(a.startDate ?? "") : (a.updatedAt ?? "").localeCompare(b.updatedAt ?? "")));
     return { items: items.slice(q.offset, q.offset + q.limit), total: items.length };
   }
   async listImportErrors(_p: { offset: number; limit: number }, signal: AbortSignal) {
@@ -114,43 +118,39 @@ describe("FleetMonitor scheduling", () => {
     const count = (p: string) => c.calls.filter((x) => x.startsWith(p)).length;
     expect(count("health")).toBe(1);
     expect(count("dags")).toBe(3); // ceil(250 / 100)
-    expect(count("runs")).toBe(1);
+    // 4 totals (running, queued, succeeded and failed in 24 h), then seeding: newest runs, 7-day failures.
+    expect(count("runs")).toBe(6);
     expect(monitor.runtime("a")!.summary.status).toBe("healthy");
     expect(monitor.runtime("a")!.summary.dags).toEqual({ total: 250, active: 225, paused: 25, failing: 0, importErrors: 0 });
 
     await clock.advance(60_000);
     expect(count("health")).toBe(7); // t = 0, 10, …, 60 s
-    expect(count("runs")).toBe(4); // t = 0, 20, 40, 60 s
+    expect(count("runs")).toBe(6 + 3 * 5); // then at t = 20, 40, 60 s: 4 totals + 1 page of updates
     expect(count("dags")).toBe(6); // t = 0, 60 s
     monitor.stop();
   });
 
-  it("moves the runs cursor forward and never runs two polls of one cadence at once", async () => {
+  it("follows runs updated since the cursor and never runs two polls of one cadence at once", async () => {
     const { clock, monitor, connectors } = setup();
     monitor.start();
     await clock.advance(0);
     const c = connectors.get("a")!;
-    c.runs = [
-      {
-        dagId: "dag_1",
-        runId: "r1",
-        state: "failed",
-        runType: "scheduled",
-        logicalDate: null,
-        startDate: new Date(clock.now() - 120_000).toISOString(),
-        endDate: new Date(clock.now() - 60_000).toISOString(),
-        updatedAt: new Date(clock.now() - 60_000).toISOString(),
-      },
-    ];
-    await clock.advance(20_000);
     const rt = monitor.runtime("a")!;
+    expect(rt.runs.cursor).toBe("2026-11-21T11:59:00Z");
+    const iso = (ago: number) => new Date(clock.now() - ago).toISOString();
+    c.runs = [
+      { dagId: "dag_1", runId: "r1", state: "failed", runType: "scheduled", logicalDate: null, startDate: iso(-20_000), endDate: iso(-30_000), updatedAt: iso(-30_000) },
+      { dagId: "dag_2", runId: "r1", state: "running", runType: "manual", logicalDate: null, startDate: iso(-25_000), endDate: null, updatedAt: iso(-25_000) },
+    ];
+    await clock.advance(40_000);
     expect(rt.summary.dags?.failing).toBe(1);
+    expect(rt.summary.runs).toEqual({ running: 1, queued: 0, failed24h: 1, succeeded24h: 0 });
     expect(rt.summary.status).toBe("degraded");
     expect(rt.summary.reasons).toEqual(["1 failing DAG"]);
-    const cursors = c.calls.filter((x) => x.startsWith("runs:"));
-    // The first poll looks back 24 h; after seeing a run the cursor moves to its update minus an overlap.
-    expect(cursors[0]).toBe("runs:2026-11-20T12:00:00Z");
-    expect(rt.runs.cursor).toBe("2026-11-21T11:58:00Z");
+    const updates = c.calls.filter((x) => x.startsWith("runs::2"));
+    expect(updates[0]).toBe("runs::2026-11-21T11:59:00Z");
+    // After seeing the update at t0 + 30 s the cursor moves to it minus the 60 s overlap.
+    expect(rt.runs.cursor).toBe("2026-11-21T11:59:30Z");
 
     c.hang = true;
     const before = c.calls.length;

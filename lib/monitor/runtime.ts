@@ -2,14 +2,22 @@ import { isAirflowError } from "@/lib/airflow/errors";
 import type { Connector, Dag, DagRun, Health, ImportError, PlatformInfo } from "@/lib/airflow/types";
 import type { EnvironmentConfig } from "@/lib/config/types";
 import { iso } from "./clock";
-import type { DagRunDto, EnvironmentError, EnvironmentSummary, ErrorCode } from "./dto";
+import type { DagRunDto, EnvironmentError, EnvironmentSummary, ErrorCode, RunCounts } from "./dto";
 import { RunStore } from "./run-store";
 import { classifyPlatform, computeStatus } from "./status";
 import { dagRunUrl } from "./urls";
 
 const PAGE = 100;
-/** Runs fetched on the first poll: enough for the 24 h counts. */
-const INITIAL_LOOKBACK_MS = 24 * 3600 * 1000;
+const DAY_MS = 24 * 3600 * 1000;
+/** Failed runs kept for the environment page (contract: at most 50). */
+const RECENT_FAILURES = 50;
+/** Pages of newest runs read at start-up to learn most DAGs' last run. */
+const SEED_PAGES = 5;
+/** How far back start-up looks for DAGs whose latest run may have failed. */
+const FAILURE_LOOKBACK_MS = 7 * DAY_MS;
+const FAILURE_PAGES = 20;
+/** At most this many DAGs are resolved one by one at start-up (most recent failures first). */
+const MAX_RESOLVE = 100;
 /** The next cursor overlaps the last one so a run updated while we paged is never skipped. */
 const CURSOR_OVERLAP_MS = 60 * 1000;
 /** Safety net: never page forever through a misbehaving server. */
@@ -42,6 +50,9 @@ export class EnvironmentRuntime {
   importErrors: ImportError[] | null = null;
   dagsError: EnvironmentError | null = null;
   readonly runs = new RunStore();
+  runCounts: RunCounts | null = null;
+  /** Failed runs that started in the last 24 h, newest first (at most 50), as of the last runs poll. */
+  recentFailed: DagRun[] = [];
   runsLoaded = false;
   runsError: EnvironmentError | null = null;
 
@@ -70,9 +81,10 @@ export class EnvironmentRuntime {
         // The control plane answered for the environment: its web server is not expected to.
         answered = true;
       } else {
-        const t0 = now();
+        // Latency is wall time, whatever clock drives the schedule.
+        const t0 = performance.now();
         const health = await this.connector.getHealth(signal);
-        latency = Math.max(0, now() - t0);
+        latency = performance.now() - t0;
         this.health = health;
         answered = true;
         if (!this.airflowVersion || this.connector.kind === "airflow") {
@@ -120,30 +132,84 @@ export class EnvironmentRuntime {
     }
   }
 
-  /** Runs changed since the cursor, across all DAGs, in pages; no per-DAG calls. */
+  /**
+   * Runs, at a cost that does not grow with the DAG count: the 24 h counts and the recent failures
+   * are asked of Airflow (`total_entries` of filtered lists), and each DAG's latest run is kept
+   * current from the runs updated since the cursor. The first poll seeds it (see `seedRuns`).
+   */
   async pollRuns(now: number, signal: AbortSignal): Promise<void> {
-    const cursor = this.runs.cursor ?? iso(now - INITIAL_LOOKBACK_MS);
     try {
-      let maxUpdated = Date.parse(cursor);
-      for (let offset = 0, pages = 0; pages < MAX_PAGES; pages++) {
-        const page = await this.connector.listRuns({ updatedAtGte: cursor, offset, limit: PAGE }, signal);
-        for (const r of page.items) {
-          this.runs.ingest(r, now);
-          const u = r.updatedAt ? Date.parse(r.updatedAt) : NaN;
-          if (!Number.isNaN(u) && u > maxUpdated) maxUpdated = u;
-        }
-        offset += page.items.length;
-        if (page.items.length === 0 || offset >= page.total) break;
-      }
-      // Never move the cursor past our own clock (a skewed server must not make us skip runs).
-      const next = Math.min(maxUpdated, now) - CURSOR_OVERLAP_MS;
-      this.runs.cursor = iso(Math.max(next, Date.parse(cursor)));
-      this.runs.prune(now);
+      const since = iso(now - DAY_MS);
+      const total = async (states: DagRun["state"][], startDateGte?: string) =>
+        (await this.connector.listRuns({ states, startDateGte, offset: 0, limit: 1 }, signal)).total;
+      const running = await total(["running"]);
+      const queued = await total(["queued"]);
+      const succeeded24h = await total(["success"], since);
+      const failed = await this.connector.listRuns({ states: ["failed"], startDateGte: since, newestFirst: true, offset: 0, limit: RECENT_FAILURES }, signal);
+      if (this.runs.cursor === null) await this.seedRuns(now, signal);
+      else await this.followRuns(now, signal);
+      this.runCounts = { running, queued, failed24h: failed.total, succeeded24h };
+      this.recentFailed = failed.items;
       this.runsLoaded = true;
       this.runsError = null;
     } catch (e) {
       this.runsError = toEnvironmentError(e);
     }
+  }
+
+  /**
+   * Start-up: the newest runs across all DAGs (a few pages) give most DAGs their last run; every DAG
+   * that failed in the last 7 days is then resolved exactly — its own newest runs are fetched unless
+   * a newer finished run is already known. That per-DAG call happens once, only for such DAGs.
+   */
+  private async seedRuns(now: number, signal: AbortSignal): Promise<void> {
+    for (let offset = 0, pages = 0; pages < SEED_PAGES; pages++) {
+      const page = await this.connector.listRuns({ newestFirst: true, offset, limit: PAGE }, signal);
+      for (const r of page.items) this.runs.ingest(r);
+      offset += page.items.length;
+      if (page.items.length === 0 || offset >= page.total) break;
+    }
+    const newestFailure = new Map<string, DagRun>();
+    for (let offset = 0, pages = 0; pages < FAILURE_PAGES; pages++) {
+      const page = await this.connector.listRuns(
+        { states: ["failed"], startDateGte: iso(now - FAILURE_LOOKBACK_MS), newestFirst: true, offset, limit: PAGE },
+        signal,
+      );
+      for (const r of page.items) if (!newestFailure.has(r.dagId)) newestFailure.set(r.dagId, r);
+      offset += page.items.length;
+      if (page.items.length === 0 || offset >= page.total) break;
+    }
+    for (const r of newestFailure.values()) this.runs.ingest(r);
+    const unresolved = [...newestFailure.values()].filter((f) => this.runs.latestFinished(f.dagId)?.runId === f.runId);
+    for (const f of unresolved.slice(0, MAX_RESOLVE)) {
+      try {
+        for (const r of await this.connector.listDagRuns(f.dagId, 10, signal)) this.runs.ingest(r);
+      } catch (e) {
+        // A DAG deleted meanwhile is no reason to fail the poll.
+        if (!isAirflowError(e) || e.kind !== "not_found") throw e;
+      }
+    }
+    this.runs.cursor = iso(now - CURSOR_OVERLAP_MS);
+  }
+
+  /** Every run updated since the cursor, oldest update first, in pages; no per-DAG calls. */
+  private async followRuns(now: number, signal: AbortSignal): Promise<void> {
+    const cursor = this.runs.cursor!;
+    let maxUpdated = Date.parse(cursor);
+    for (let offset = 0, pages = 0; pages < MAX_PAGES; pages++) {
+      const page = await this.connector.listRuns({ updatedAtGte: cursor, offset, limit: PAGE }, signal);
+      for (const r of page.items) {
+        this.runs.ingest(r);
+        const u = r.updatedAt ? Date.parse(r.updatedAt) : NaN;
+        if (!Number.isNaN(u) && u > maxUpdated) maxUpdated = u;
+      }
+      offset += page.items.length;
+      if (page.items.length === 0 || offset >= page.total) break;
+    }
+    // Overlap the next window so a run updated while we paged is never skipped, and never move the
+    // cursor past our own clock (a server clock ahead of ours must not make us skip runs).
+    const next = Math.min(maxUpdated, now) - CURSOR_OVERLAP_MS;
+    this.runs.cursor = iso(Math.max(next, Date.parse(cursor)));
   }
 
   uiUrl(): string | null {
@@ -229,7 +295,7 @@ export class EnvironmentRuntime {
       schedulerHeartbeat: h?.schedulerHeartbeat ?? null,
       platform: this.platform ? { state: this.platform.state } : null,
       dags: dagCounts,
-      runs: this.runsLoaded ? this.runs.counts(now) : null,
+      runs: this.runCounts,
       error: this.pollError ?? this.dagsError ?? this.runsError,
     };
   }

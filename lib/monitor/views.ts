@@ -50,7 +50,7 @@ export function buildDetail(rt: EnvironmentRuntime, now: number): EnvironmentDet
   return {
     ...rt.summary,
     failingDags: rt.failingDags().map((f) => ({ dagId: f.dagId, lastRun: rt.runDto(f.lastRun) })),
-    recentFailures: rt.runs.recentFailures(now, 50).map((r) => rt.runDto(r)),
+    recentFailures: rt.recentFailed.map((r) => rt.runDto(r)),
     importErrors: (rt.importErrors ?? []).map((e) => ({
       filename: e.filename,
       timestamp: e.timestamp,
@@ -72,7 +72,7 @@ export interface DagQuery {
 
 function dagDto(rt: EnvironmentRuntime, dagId: string): DagDto {
   const d = rt.dags!.get(dagId)!;
-  const last = rt.runs.latestFinished(dagId);
+  const last = rt.runs.newestRun(dagId);
   return {
     dagId: d.dagId,
     paused: d.paused,
@@ -94,10 +94,7 @@ export function buildDagList(rt: EnvironmentRuntime, query: DagQuery): DagListRe
     if (q && !d.dagId.toLowerCase().includes(q)) continue;
     if (query.paused !== undefined && d.paused !== query.paused) continue;
     const dto = dagDto(rt, d.dagId);
-    if (query.state) {
-      const state = rt.runs.lastRunState(d.dagId) ?? dto.lastRun?.state ?? null;
-      if (state !== query.state) continue;
-    }
+    if (query.state && rt.runs.lastRunState(d.dagId) !== query.state) continue;
     dags.push(dto);
   }
   dags.sort((a, b) => a.dagId.localeCompare(b.dagId));

@@ -53,9 +53,12 @@ export function createHttpTransport(opts: HttpTransportOptions): Transport {
     ? opts.auth
     : airflowAuthStrategy(opts.auth, { baseUrl, limits: opts.limits, fetch: opts.fetch, now: opts.now });
 
+  // Static credentials are always sent (a proxy in front may want them); an Airflow 3 login is not
+  // needed for its public endpoints.
+  const loginBased = !isStrategy(opts.auth) && opts.auth.type === "jwt";
   const attempt = async (req: ApiRequest, signal: AbortSignal) => {
     const url = buildApiUrl(baseUrl, req);
-    const authHeaders = await auth.headers(signal);
+    const authHeaders = req.public && loginBased ? {} : await auth.headers(signal);
     const headers: Record<string, string> = { accept: "application/json", ...authHeaders };
     let body: string | undefined;
     if (req.method === "POST") {
