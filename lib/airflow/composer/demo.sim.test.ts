@@ -26,7 +26,7 @@ it("covers Composer 1 (IAP), 2 and 3 and each one answers", async () => {
     expect(target.credentialsFile).toBeUndefined();
     const c = createComposerConnector({ ...target, limits: { timeoutMs: 5000, maxBytes: 16 << 20 }, tokenSources });
     const signal = AbortSignal.timeout(10_000);
-    const p = await c.getPlatform(signal);
+    const p = (await c.getPlatform(signal))!;
     expect(p.state).toBe("RUNNING");
     expect((await c.getHealth(signal)).metadatabase).toBe("healthy");
     expect((await c.listDags({ offset: 0, limit: 100 }, signal)).total).toBeGreaterThan(0);
