@@ -52,7 +52,9 @@ function patternSubject(shapeName: string, value: string): string {
 
 function validate(shapeName: string, value: unknown, path: string, errors: string[]): void {
   const s = model!.shapes[shapeName]!;
-  const fail = (m: string) => errors.push(`${path}: ${m}`);
+  const fail = (m: string): void => {
+    errors.push(`${path}: ${m}`);
+  };
   if (s.document) return;
   switch (s.type) {
     case "structure": {

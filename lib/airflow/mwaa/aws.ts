@@ -83,6 +83,9 @@ export function mwaaClientFor(t: AwsTarget): MWAAClient {
     c = new MWAAClient({
       region: t.region,
       credentials: credentialsFor(t),
+      // A monitor polls again soon: one retry (throttling, 5xx, resets) keeps a call well inside its
+      // timeout, where the SDK's default of three attempts with backoff could outlast it.
+      maxAttempts: 2,
       ...(t.endpoint ? { endpoint: t.endpoint, disableHostPrefix: true } : {}),
     });
     clients.set(key, c);

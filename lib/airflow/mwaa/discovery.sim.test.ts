@@ -91,7 +91,7 @@ describe("InvokeRestApi throttling", () => {
       }),
     );
     const results = await Promise.all(
-      Array.from({ length: 24 }, (_, i) => transports[i % transports.length]!.send({ method: "GET", version: "v1", path: "/version" }, AbortSignal.timeout(20_000))),
+      Array.from({ length: 16 }, (_, i) => transports[i % transports.length]!.send({ method: "GET", version: "v1", path: "/version" }, AbortSignal.timeout(20_000))),
     );
     expect(results.every((r) => r.status === 200)).toBe(true);
     expect(sim.stats().byRoute["MWAA ThrottlingException"]).toBeGreaterThan(0);
