@@ -53,7 +53,13 @@ function isGoogleSignIn(location: string | null): boolean {
   }
 }
 
-const IP_BLOCKED = /\b(ip|address)\b[^.]{0,80}\bnot (allowed|authori[sz]ed|permitted)|web ?server (network )?access control/i;
+/** The web server's IP allow-list (`webServerNetworkAccessControl`) refusing the caller; Google documents no exact body. */
+const IP_BLOCKED_TEXT = /\b(ip|address)\b[^<\n]{0,80}\bnot (allowed|authori[sz]ed|permitted)|web ?server (network )?access control/i;
+
+/** True when a 401/403 body says the caller's IP address is not on the web server's allow-list. */
+export function looksIpBlocked(text: string): boolean {
+  return IP_BLOCKED_TEXT.test(text);
+}
 
 export function createComposerTransport(opts: ComposerTransportOptions): Transport {
   const { tokens } = opts;
@@ -104,7 +110,7 @@ export function createComposerTransport(opts: ComposerTransportOptions): Transpo
         retryable: false,
       });
     }
-    if ((res.status === 401 || res.status === 403) && IP_BLOCKED.test(res.text)) {
+    if ((res.status === 401 || res.status === 403) && looksIpBlocked(res.text)) {
       throw new AirflowError({
         kind: "auth",
         message: `the Composer web server of ${opts.environment} refused Flightboard's IP address (HTTP ${res.status}): add Flightboard's egress IP to the environment's web server access control (allowed IP ranges)`,
@@ -112,7 +118,7 @@ export function createComposerTransport(opts: ComposerTransportOptions): Transpo
         retryable: false,
       });
     }
-    if (iap && (res.status === 401 || res.status === 403) && /Invalid IAP credentials|IAP/i.test(res.text)) {
+    if (iap && (res.status === 401 || res.status === 403) && /Invalid IAP credentials|Identity-Aware Proxy|\bIAP\b/.test(res.text)) {
       const why = /Invalid IAP credentials:?\s*([^<\n]{0,160})/.exec(res.text)?.[1]?.trim();
       throw new AirflowError({
         kind: "auth",
