@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { demoFleet, generatedFleet } from "./demo-fleet";
+import { fullDemoFleet, generatedFleet } from "./demo-fleet";
 import { startSimulator } from "./simulator";
 import type { SimEnvironmentSpec } from "./types";
 
@@ -44,7 +44,7 @@ async function main(): Promise<void> {
   }
   const n = values.environments === undefined ? undefined : positiveInt("environments", values.environments, 0);
   const specs: SimEnvironmentSpec[] = n === undefined
-    ? demoFleet()
+    ? fullDemoFleet()
     : generatedFleet(n, values.dags === undefined ? undefined : positiveInt("dags", values.dags, 40), values.scenario ?? "healthy");
   const sim = await startSimulator({
     environments: specs,

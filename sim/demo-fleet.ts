@@ -1,3 +1,5 @@
+import { COMPOSER_DEMO_ENVIRONMENTS } from "./composer/demo";
+import { MWAA_DEMO_ENVIRONMENTS } from "./mwaa/demo";
 import type { SimEnvironmentSpec } from "./types";
 
 /**
@@ -24,6 +26,11 @@ export function demoFleet(): SimEnvironmentSpec[] {
     env("data-science-staging", "Data Science (staging)", "data-science", "staging", "3.2.0", "jwt", "slow"),
     env("data-science-dev", "Data Science (dev)", "data-science", "dev", "2.11.0", "none", "healthy", { dagCount: 10 }),
   ];
+}
+
+/** The whole demo fleet of demo mode: the Airflow environments plus MWAA and Composer ones. */
+export function fullDemoFleet(): SimEnvironmentSpec[] {
+  return [...demoFleet(), ...MWAA_DEMO_ENVIRONMENTS, ...COMPOSER_DEMO_ENVIRONMENTS];
 }
 
 const TEAMS = ["sales", "marketing", "finance", "platform", "data-science"];

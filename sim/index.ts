@@ -20,4 +20,4 @@ export type {
   VirtualAirflow,
 } from "./types";
 export { startSimulator } from "./simulator";
-export { demoFleet, generatedFleet } from "./demo-fleet";
+export { demoFleet, fullDemoFleet, generatedFleet } from "./demo-fleet";

@@ -1,4 +1,8 @@
 import { createAirflowConnector } from "@/lib/airflow/airflow-connector";
+import { createComposerConnector } from "@/lib/airflow/composer/connector";
+import { discoverComposer } from "@/lib/airflow/composer/discovery";
+import { createMwaaConnector } from "@/lib/airflow/mwaa/connector";
+import { discoverMwaa } from "@/lib/airflow/mwaa/discovery";
 import type { CallLimits } from "@/lib/airflow/transport";
 import type { Connector } from "@/lib/airflow/types";
 import type { EnvironmentConfig, FlightboardConfig } from "@/lib/config/types";
@@ -14,13 +18,69 @@ export function createConnectorForEnvironment(env: EnvironmentConfig, limits: Ca
     case "airflow":
       return createAirflowConnector({ baseUrl: t.baseUrl, apiVersion: t.apiVersion, auth: t.auth, limits, uiUrl: env.uiUrl });
     case "mwaa":
+      return createMwaaConnector({
+        environmentName: t.environmentName,
+        region: t.region,
+        access: t.access,
+        profile: t.profile,
+        roleArn: t.roleArn,
+        endpoint: t.endpoint,
+        limits,
+        uiUrl: env.uiUrl,
+      });
     case "composer":
-      throw new Error(`no connector for kind ${t.kind} yet`);
+      return createComposerConnector({
+        project: t.project,
+        location: t.location,
+        environment: t.environment,
+        credentialsFile: t.credentialsFile,
+        iapClientId: t.iapClientId,
+        apiEndpoint: t.apiEndpoint,
+        limits,
+        uiUrl: env.uiUrl,
+      });
   }
+}
+
+/** Contract §2: discovered ids are lower-cased with invalid characters replaced by `-`. */
+export function discoveredId(parts: string[]): string {
+  const id = parts
+    .join("-")
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, "-")
+    .replace(/^[^a-z0-9]+/, "");
+  return id.slice(0, 63) || "discovered";
 }
 
 /** One discoverer per `discovery` block of the configuration. */
 export function createDiscoverers(config: FlightboardConfig): Discoverer[] {
-  void config;
-  return [];
+  const timeoutMs = config.timeoutSeconds * 1000;
+  const mwaa: Discoverer[] = config.discovery.mwaa.map((d) => async (signal) => {
+    const found = await discoverMwaa({ regions: d.regions, profile: d.profile, roleArn: d.roleArn, endpoint: d.endpoint, timeoutMs }, signal);
+    return found.map(
+      (f): EnvironmentConfig => ({
+        id: discoveredId(["mwaa", f.region, f.environmentName]),
+        name: f.environmentName,
+        tags: { ...d.tags, discovered: "mwaa" },
+        discovered: "mwaa",
+        target: { kind: "mwaa", environmentName: f.environmentName, region: f.region, access: d.access, profile: d.profile, roleArn: d.roleArn, endpoint: d.endpoint },
+      }),
+    );
+  });
+  const composer: Discoverer[] = config.discovery.composer.map((d) => async (signal) => {
+    const found = await discoverComposer(
+      { project: d.project, locations: d.locations, credentialsFile: d.credentialsFile, apiEndpoint: d.apiEndpoint, limits: { timeoutMs, maxBytes: 16 * 1024 * 1024 } },
+      signal,
+    );
+    return found.map(
+      (f): EnvironmentConfig => ({
+        id: discoveredId(["composer", f.project, f.location, f.environment]),
+        name: f.environment,
+        tags: { ...d.tags, discovered: "composer" },
+        discovered: "composer",
+        target: { kind: "composer", project: f.project, location: f.location, environment: f.environment, credentialsFile: d.credentialsFile, apiEndpoint: d.apiEndpoint },
+      }),
+    );
+  });
+  return [...mwaa, ...composer];
 }

@@ -39,8 +39,8 @@ async function boot(): Promise<FleetRuntime> {
     config = loadConfigFile(file);
   } else {
     // Demo mode (contract §6): the simulator runs in-process and is monitored through the real connectors.
-    const { startSimulator, demoFleet } = await import("@/sim/index");
-    const sim = await startSimulator({ environments: demoFleet() });
+    const { startSimulator, fullDemoFleet } = await import("@/sim/index");
+    const sim = await startSimulator({ environments: fullDemoFleet() });
     // The planes' settings (AWS endpoint and test credentials, metadata host) are process settings the SDKs read.
     for (const [k, v] of Object.entries(sim.processEnv)) process.env[k] ??= v;
     config = validateConfig(sim.config, "demo", process.env);
