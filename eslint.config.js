@@ -13,6 +13,8 @@ const SERVER_ONLY = {
   message: "views use lib/queries and DTO types (import type) only",
   allowTypeImports: true,
 };
+// Pages are server components whose first line is the access check; that one server module is allowed.
+const PAGES = { ...SERVER_ONLY, group: [...SERVER_ONLY.group, "!@/lib/server/page-guard"], message: `${SERVER_ONLY.message} (pages may import @/lib/server/page-guard)` };
 const CONNECTORS = { group: ["@/lib/airflow/*", "**/lib/airflow/*"], message: "the HTTP surface reaches connectors only through lib/monitor and lib/server", allowTypeImports: true };
 
 export default [
@@ -46,5 +48,6 @@ export default [
     files: ["app/**/page.tsx", "app/**/layout.tsx", "components/**/*.tsx", "components/**/*.ts", "lib/queries/**/*.ts"],
     rules: { "no-restricted-imports": restrict([SERVER_ONLY]) },
   },
+  { files: ["app/**/page.tsx"], rules: { "no-restricted-imports": restrict([PAGES]) } },
   { files: ["app/api/**/*.ts"], rules: { "no-restricted-imports": restrict([CONNECTORS]) } },
 ];

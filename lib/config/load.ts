@@ -2,8 +2,9 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parseDocument } from "yaml";
 import type { z } from "zod";
+import { authSchema, resolveAccess, resolveAuth as resolveAuthSection } from "./auth";
 import { configFileSchema, type ConfigFile, type EnvironmentEntry } from "./schema";
-import type { AirflowAuthConfig, EnvironmentConfig, FlightboardConfig, SecretRef, TargetConfig } from "./types";
+import type { AirflowAuthConfig, AuthConfig, EnvironmentConfig, FlightboardConfig, SecretRef, TargetConfig } from "./types";
 
 /** Thrown when a configuration does not validate; `problems` holds one line per problem, by path. */
 export class ConfigError extends Error {
@@ -14,6 +15,16 @@ export class ConfigError extends Error {
 }
 
 type Env = Record<string, string | undefined>;
+
+/** Options of parseConfigText / validateConfig. */
+export interface ValidateOptions {
+  /**
+   * Authentication when the configuration has no `auth:` section. Configuration files
+   * (`loadConfigFile`, what the server starts from) use "enabled"; the default "disabled" is for
+   * demo mode and hand-built test configurations.
+   */
+  authDefault?: "enabled" | "disabled";
+}
 
 /** Where the configuration comes from: `FLIGHTBOARD_CONFIG`, else `./flightboard.yaml`, else demo mode (null). */
 export function resolveConfigPath(env: Env = process.env, cwd = process.cwd()): string | null {
@@ -31,20 +42,20 @@ export function loadConfigFile(file: string, env: Env = process.env): Flightboar
   } catch (e) {
     throw new ConfigError(file, [`(file): cannot be read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`]);
   }
-  return parseConfigText(text, file, env);
+  return parseConfigText(text, file, env, { authDefault: "enabled" });
 }
 
-export function parseConfigText(text: string, source: string, env: Env = process.env): FlightboardConfig {
+export function parseConfigText(text: string, source: string, env: Env = process.env, opts: ValidateOptions = {}): FlightboardConfig {
   const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     throw new ConfigError(source, doc.errors.map((e) => `(file): ${e.message.split("\n")[0]}`));
   }
   const raw: unknown = doc.toJS() ?? {};
-  return validateConfig(raw, source, env);
+  return validateConfig(raw, source, env, opts);
 }
 
 /** Validates an already-parsed configuration object (the simulator hands one over in demo mode). */
-export function validateConfig(raw: unknown, source: string, env: Env = process.env): FlightboardConfig {
+export function validateConfig(raw: unknown, source: string, env: Env = process.env, opts: ValidateOptions = {}): FlightboardConfig {
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
     throw new ConfigError(source, ["(root): must be a mapping with an environments list"]);
   }
@@ -55,8 +66,18 @@ export function validateConfig(raw: unknown, source: string, env: Env = process.
     ? ((raw as { environments: unknown[] }).environments)
     : [];
   problems.push(...crossChecks(rawEnvs));
-  if (problems.length > 0 || !parsed.success) throw new ConfigError(source, dedupe(problems));
-  return resolve(parsed.data, source, env);
+  // The auth section's own checks (unset secrets, no provider) run even when other parts failed,
+  // so one start lists every problem.
+  const rawAuth = (raw as { auth?: unknown }).auth;
+  const authSection = parsed.success ? { success: true as const, data: parsed.data.auth } : rawAuth === undefined ? { success: true as const, data: undefined } : authSchema.safeParse(rawAuth);
+  let auth: AuthConfig | undefined;
+  if (authSection.success) {
+    const resolved = resolveAuthSection(authSection.data, opts.authDefault ?? "disabled", env);
+    auth = resolved.auth;
+    problems.push(...resolved.problems);
+  }
+  if (problems.length > 0 || !parsed.success || !auth) throw new ConfigError(source, dedupe(problems));
+  return resolve(parsed.data, source, env, auth);
 }
 
 function formatIssue(issue: z.core.$ZodIssue): string {
@@ -139,22 +160,24 @@ function resolveTarget(e: EnvironmentEntry, env: Env): TargetConfig {
   return { kind: "composer", ...c, apiEndpoint: c.apiEndpoint.replace(/\/+$/, "") };
 }
 
-function resolve(file: ConfigFile, source: string, env: Env): FlightboardConfig {
+function resolve(file: ConfigFile, source: string, env: Env, auth: AuthConfig): FlightboardConfig {
   const environments: EnvironmentConfig[] = file.environments.map((e) => ({
     id: e.id,
     name: e.name ?? e.id,
     tags: e.tags,
     uiUrl: e.uiUrl?.replace(/\/+$/, ""),
     target: resolveTarget(e, env),
+    access: resolveAccess(e.access),
   }));
   return {
     refresh: file.refresh,
     timeoutSeconds: file.timeoutSeconds,
     environments,
     discovery: {
-      mwaa: file.discovery.mwaa.map((d) => ({ ...d, endpoint: mwaaEndpoint(d.endpoint, env) })),
-      composer: file.discovery.composer.map((d) => ({ ...d, apiEndpoint: d.apiEndpoint.replace(/\/+$/, "") })),
+      mwaa: file.discovery.mwaa.map((d) => ({ ...d, endpoint: mwaaEndpoint(d.endpoint, env), environmentAccess: resolveAccess(d.environmentAccess) })),
+      composer: file.discovery.composer.map((d) => ({ ...d, apiEndpoint: d.apiEndpoint.replace(/\/+$/, ""), environmentAccess: resolveAccess(d.environmentAccess) })),
     },
     source,
+    auth,
   };
 }

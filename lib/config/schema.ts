@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { accessSchema, authSchema } from "./auth";
 import { DEFAULT_TIMEOUT_SECONDS, REFRESH_DEFAULTS, REFRESH_FLOORS } from "./types";
 
 /** Raw file schema (contract §2). Unknown keys are errors so a typo never silently does nothing. */
@@ -68,6 +69,8 @@ const environment = z.strictObject({
   airflow: airflowTarget.optional(),
   mwaa: mwaaTarget.optional(),
   composer: composerTarget.optional(),
+  /** Who may see it besides admins (lib/config/auth.ts); absent = everyone signed in. */
+  access: accessSchema.optional(),
 });
 
 const discovery = z.strictObject({
@@ -80,6 +83,7 @@ const discovery = z.strictObject({
         access: mwaaAccess.default("web-login"),
         tags,
         endpoint: httpUrl.optional(),
+        environmentAccess: accessSchema.optional(),
       }),
     )
     .default([]),
@@ -91,6 +95,7 @@ const discovery = z.strictObject({
         credentialsFile: nonEmpty.optional(),
         tags,
         apiEndpoint: httpUrl.default("https://composer.googleapis.com"),
+        environmentAccess: accessSchema.optional(),
       }),
     )
     .default([]),
@@ -103,6 +108,8 @@ export const configFileSchema = z.strictObject({
   timeoutSeconds: z.number().positive("must be positive").max(300, "must be at most 300").default(DEFAULT_TIMEOUT_SECONDS),
   environments: z.array(environment).default([]),
   discovery: discovery.default({ mwaa: [], composer: [] }),
+  /** Sign-in, roles and display tokens (lib/config/auth.ts). */
+  auth: authSchema.optional(),
 });
 
 export type ConfigFile = z.infer<typeof configFileSchema>;

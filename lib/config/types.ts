@@ -55,6 +55,8 @@ export interface EnvironmentConfig {
   target: TargetConfig;
   /** Set for environments found by discovery. */
   discovered?: "mwaa" | "composer";
+  /** Who may see it besides admins; undefined = everyone signed in. Discovery copies its block's. */
+  access?: AccessRule;
 }
 
 export interface MwaaDiscoveryConfig {
@@ -64,6 +66,8 @@ export interface MwaaDiscoveryConfig {
   access: "web-login" | "rest-api";
   tags: Record<string, string>;
   endpoint?: string;
+  /** `environmentAccess:` of the block, copied as `access` to every environment it finds. */
+  environmentAccess?: AccessRule;
 }
 
 export interface ComposerDiscoveryConfig {
@@ -72,6 +76,8 @@ export interface ComposerDiscoveryConfig {
   credentialsFile?: string;
   tags: Record<string, string>;
   apiEndpoint: string;
+  /** `environmentAccess:` of the block, copied as `access` to every environment it finds. */
+  environmentAccess?: AccessRule;
 }
 
 export interface RefreshConfig {
@@ -87,8 +93,51 @@ export interface FlightboardConfig {
   discovery: { mwaa: MwaaDiscoveryConfig[]; composer: ComposerDiscoveryConfig[] };
   /** Where the configuration came from: a file path, or "demo". */
   source: string;
+  /** Sign-in and display tokens; always set by lib/config (optional for hand-built test configs). */
+  auth?: AuthConfig;
 }
 
 export const REFRESH_FLOORS: RefreshConfig = { health: 5, runs: 10, dags: 30 };
 export const REFRESH_DEFAULTS: RefreshConfig = { health: 30, runs: 60, dags: 300 };
 export const DEFAULT_TIMEOUT_SECONDS = 10;
+
+/** `access:` of an environment: who besides admins may see it. Absent = everyone signed in. */
+export interface AccessRule {
+  /** Group claims, any of which grants access. */
+  groups: string[];
+  /** Verified email addresses (lower case) that get access. */
+  emails: string[];
+}
+
+export type AuthProviderConfig =
+  | { type: "oidc"; id: "oidc"; name: string; issuer: string; clientId: string; clientSecret: SecretRef; scopes: string[]; groupsClaim: string }
+  | { type: "github"; id: "github"; name: string; clientId: string; clientSecret: SecretRef }
+  | { type: "google"; id: "google"; name: string; clientId: string; clientSecret: SecretRef; hostedDomain?: string };
+
+/** A named token for wall screens: read-only, the wall page and the read API only. */
+export interface DisplayTokenConfig {
+  name: string;
+  /** Unset value = the token is disabled (revoked). */
+  token: SecretRef;
+  /** Only environments carrying all of these tags. */
+  tags: Record<string, string>;
+  /** Groups the screen acts as for environments with `access.groups`. */
+  groups: string[];
+}
+
+/** The resolved `auth:` section (see the README, "Authentication"). */
+export interface AuthConfig {
+  mode: "enabled" | "disabled";
+  /** True when the file had an `auth:` section (false: the default of a file, or demo mode). */
+  explicit: boolean;
+  /** The board's public origin (callback URLs); "" when disabled. */
+  url: string;
+  /** Signs and encrypts sessions and display cookies. */
+  secret: SecretRef;
+  sessionHours: number;
+  providers: AuthProviderConfig[];
+  viewers: { anyone: boolean; emails: string[]; emailDomains: string[]; groups: string[] };
+  admins: { emails: string[]; groups: string[] };
+  displayTokens: DisplayTokenConfig[];
+  displayCookieDays: number;
+}

@@ -55,8 +55,13 @@ export async function handle(fn: () => Promise<Response> | Response): Promise<Re
 /** Airflow DAG ids: letters, digits, `_ . -`, at most 250 characters. */
 const DAG_ID = /^[A-Za-z0-9_.-]{1,250}$/;
 
+/**
+ * Whether an id from a request may be put into an upstream path. `.` and `..` match Airflow's
+ * character set but are path segments of their own (`/dags/../dagRuns` would leave the DAG), so
+ * they never pass.
+ */
 export function isValidDagId(id: string): boolean {
-  return DAG_ID.test(id);
+  return DAG_ID.test(id) && !/^\.+$/.test(id);
 }
 
 /** Maps a failed upstream call (the per-DAG runs endpoint) to a contract error response. */

@@ -1,4 +1,5 @@
 import { apiError, BadRequest, handle, json } from "@/lib/server/api";
+import { apiAccess, visibleRuntime } from "@/lib/server/access";
 import { getFleet } from "@/lib/server/fleet";
 import { buildDagList, type DagQuery } from "@/lib/monitor/views";
 
@@ -21,10 +22,12 @@ function parseQuery(params: URLSearchParams): DagQuery {
 
 export async function GET(req: Request, ctx: { params: Promise<{ id: string }> }): Promise<Response> {
   return handle(async () => {
+    const access = await apiAccess(req);
+    if (access instanceof Response) return access;
     const query = parseQuery(new URL(req.url).searchParams);
     const { id } = await ctx.params;
     const { monitor } = await getFleet();
-    const rt = monitor.runtime(id);
+    const rt = visibleRuntime(access, monitor.runtime(id));
     if (!rt) return apiError(404, "not_found", `no environment with id "${id.slice(0, 80)}"`);
     return json(buildDagList(rt, query));
   });

@@ -1,4 +1,5 @@
 import { apiError, BadRequest, handle, isValidDagId, json, upstreamErrorResponse } from "@/lib/server/api";
+import { apiAccess, visibleRuntime } from "@/lib/server/access";
 import { getFleet } from "@/lib/server/fleet";
 
 function parseLimit(raw: string | null): number {
@@ -9,10 +10,12 @@ function parseLimit(raw: string | null): number {
 
 export async function GET(req: Request, ctx: { params: Promise<{ id: string; dagId: string }> }): Promise<Response> {
   return handle(async () => {
+    const access = await apiAccess(req);
+    if (access instanceof Response) return access;
     const limit = parseLimit(new URL(req.url).searchParams.get("limit"));
     const { id, dagId } = await ctx.params;
     const { monitor } = await getFleet();
-    const rt = monitor.runtime(id);
+    const rt = visibleRuntime(access, monitor.runtime(id));
     if (!rt) return apiError(404, "not_found", `no environment with id "${id.slice(0, 80)}"`);
     // Ids that cannot be Airflow DAG ids, or DAGs the cached list does not have, never reach upstream.
     if (!isValidDagId(dagId) || (rt.dags && !rt.dags.has(dagId))) {

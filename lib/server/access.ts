@@ -1,0 +1,61 @@
+import "server-only";
+import { parseCookieHeader } from "@/lib/auth/cookies";
+import { decide, type Scope } from "@/lib/auth/identify";
+import { canSee, seesEverything, type Viewer } from "@/lib/auth/policy";
+import { currentPolicy, PolicyUnavailable, type AuthPolicy } from "@/lib/auth/policy-store";
+import type { EnvironmentRuntime } from "@/lib/monitor/runtime";
+import { apiError } from "./api";
+
+/**
+ * The access gate of every `/api/v1` route handler (proxy.ts answers early too, but each handler
+ * checks for itself), and per-environment visibility for the fleet, search, SSE and details.
+ */
+
+/** Who may see which environment for one request. */
+export interface Access {
+  viewer: Viewer;
+  policy: AuthPolicy;
+}
+
+function unavailable(e: unknown): Response {
+  if (e instanceof PolicyUnavailable) return apiError(503, "unavailable", "the server's configuration is not usable; see its log");
+  throw e;
+}
+
+/** Authenticates an API request: the caller's access, or the 401/403 response to send. */
+export async function apiAccess(req: Request, scope: Scope = "api"): Promise<Access | Response> {
+  let policy: AuthPolicy;
+  try {
+    policy = currentPolicy();
+  } catch (e) {
+    return unavailable(e);
+  }
+  const decision = await decide(policy, { cookies: parseCookieHeader(req.headers.get("cookie")), authorization: req.headers.get("authorization") }, scope);
+  if (!decision.ok) return apiError(decision.status, decision.code, decision.message);
+  return { viewer: decision.viewer, policy };
+}
+
+/** Whether the viewer may see this environment. */
+export function maySee(access: Access, rt: EnvironmentRuntime): boolean {
+  if (seesEverything(access.viewer)) return true;
+  const id = rt.config.id;
+  const fromFile = access.policy.environmentAccess;
+  // Environments listed in the file follow the file as it is now; discovered ones carry their block's rule.
+  const rule = fromFile.has(id) ? fromFile.get(id) : rt.config.access;
+  return canSee(access.viewer, { id, tags: rt.config.tags, access: rule });
+}
+
+/**
+ * The visibility filter for fleet-wide reads, or undefined when the viewer sees every environment
+ * the monitor has (then the shared, pre-serialized snapshot is served as it is).
+ */
+export function visibilityFilter(access: Access, runtimes: readonly EnvironmentRuntime[]): ((rt: EnvironmentRuntime) => boolean) | undefined {
+  if (seesEverything(access.viewer)) return undefined;
+  if (runtimes.every((rt) => maySee(access, rt))) return undefined;
+  return (rt) => maySee(access, rt);
+}
+
+/** The environment when it exists and the viewer may see it; hidden ones look exactly like missing ones. */
+export function visibleRuntime(access: Access, rt: EnvironmentRuntime | undefined): EnvironmentRuntime | undefined {
+  return rt && maySee(access, rt) ? rt : undefined;
+}
