@@ -65,3 +65,23 @@ describe("visibility", () => {
     expect(seesEverything({ kind: "display", token: displayToken("a", "x") })).toBe(false);
   });
 });
+
+describe("start-up announcement", () => {
+  it("is quiet in demo mode, loud when a file turns auth off, and names unset display tokens", async () => {
+    const { announceAuth } = await import("./announce");
+    const lines: string[] = [];
+    const log = { log: (s: string) => lines.push(`log ${s}`), warn: (s: string) => lines.push(`warn ${s}`) };
+    announceAuth(authConfig({ mode: "disabled" }), null, log);
+    expect(lines).toEqual(["log flightboard: authentication is off (demo mode: no configuration file)"]);
+    lines.length = 0;
+    announceAuth(authConfig({ mode: "disabled" }), "/etc/fb.yaml", log);
+    expect(lines.filter((l) => l.startsWith("warn ")).length).toBe(5);
+    expect(lines.join("\n")).toContain("AUTHENTICATION IS DISABLED by auth.mode: disabled in /etc/fb.yaml");
+    lines.length = 0;
+    announceAuth(authConfig({ displayTokens: [displayToken("lobby", undefined)] }), "/etc/fb.yaml", log);
+    expect(lines).toEqual([
+      "log flightboard: authentication on at http://localhost:3000 (sign-in: oidc; sessions 12 h; 1 display token(s))",
+      'warn flightboard: display token "lobby" is disabled: TOKEN_LOBBY is not set',
+    ]);
+  });
+});

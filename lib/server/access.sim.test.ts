@@ -152,7 +152,8 @@ const ids = (f: FleetResponse) => f.environments.map((e) => e.id).sort();
 
 describe("API access with authentication enabled", () => {
   it("answers 401 with a contract error body without a session or token; healthz stays public", async () => {
-    for (const headers of [{}, { cookie: "next-auth.session-token=forged" }, { authorization: "Bearer not-a-token" }, { cookie: "flightboard-display=v1.lobby.1.AAAA" }]) {
+    const attempts: Record<string, string>[] = [{}, { cookie: "next-auth.session-token=forged" }, { authorization: "Bearer not-a-token" }, { cookie: "flightboard-display=v1.lobby.1.AAAA" }];
+    for (const headers of attempts) {
       for (const route of everyRoute(headers)) {
         const r = await call(route);
         expect(r.status).toBe(401);

@@ -1,4 +1,5 @@
 import "server-only";
+import { announceAuth } from "@/lib/auth/announce";
 import { ConfigError, loadConfigFile, resolveConfigPath, validateConfig } from "@/lib/config/load";
 import type { FlightboardConfig } from "@/lib/config/types";
 import { createConnectorForEnvironment, createDiscoverers } from "@/lib/monitor/connectors";
@@ -57,6 +58,7 @@ async function boot(): Promise<FleetRuntime> {
     `flightboard: monitoring ${config.environments.length} environment(s) from ${file ?? "the built-in demo fleet"}` +
       ` (refresh ${config.refresh.health}/${config.refresh.runs}/${config.refresh.dags} s)`,
   );
+  announceAuth(config.auth, file);
   return {
     monitor,
     config,
