@@ -1,5 +1,11 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
+import { prepareSimCa } from "./scripts/sim-ca";
+
+// Node reads NODE_EXTRA_CA_CERTS only at start: set it here, before the test workers are forked,
+// so the connectors trust the simulator's TLS servers exactly as production trusts a private CA.
+const bundle = await prepareSimCa();
+if (bundle) process.env.NODE_EXTRA_CA_CERTS = bundle;
 
 export default defineConfig({
   resolve: {
@@ -11,7 +17,7 @@ export default defineConfig({
     include: ["{lib,sim,app,components,scripts,bench}/**/*.test.{ts,tsx}"],
     environment: "node",
     testTimeout: 30_000,
-    hookTimeout: 30_000,
+    hookTimeout: 60_000,
     pool: "forks",
   },
 });

@@ -9,7 +9,9 @@ import path from "node:path";
 export async function prepareSimCa(dir = path.resolve(".flightboard")): Promise<string | undefined> {
   const tlsModule = path.resolve(import.meta.dirname, "..", "sim", "tls.ts");
   if (!existsSync(tlsModule)) return undefined;
-  const { ensureSimCa } = (await import(tlsModule)) as { ensureSimCa: (d?: string) => { caCertPath: string } };
+  // Loaded through tsx so this works from plain Node tooling (the Vitest config) as well as under tsx.
+  const { tsImport } = await import("tsx/esm/api");
+  const { ensureSimCa } = (await tsImport(tlsModule, import.meta.url)) as { ensureSimCa: (d?: string) => { caCertPath: string } };
   const { caCertPath } = ensureSimCa(path.join(dir, "sim-ca"));
   const bundle = path.join(dir, "ca-bundle.pem");
   mkdirSync(dir, { recursive: true });
