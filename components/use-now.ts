@@ -1,12 +1,41 @@
 "use client";
-import { useEffect, useState } from "react";
+import { useSyncExternalStore } from "react";
 
-/** The current time, re-rendered every `intervalMs` so ages ("12 s ago") stay true. */
-export function useNow(intervalMs = 1000): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const t = setInterval(() => setNow(Date.now()), intervalMs);
-    return () => clearInterval(t);
-  }, [intervalMs]);
-  return now;
+/**
+ * One shared one-second clock for every "N s ago" on a page. Components subscribe through
+ * useSyncExternalStore, so only the small text nodes that show an age re-render each second (not a
+ * board of 300 tiles), and the single interval exists only while something listens.
+ */
+const listeners = new Set<() => void>();
+let timer: ReturnType<typeof setInterval> | null = null;
+let current = 0;
+
+function tick() {
+  current = Math.floor(Date.now() / 1000) * 1000;
+  for (const l of listeners) l();
+}
+
+function subscribe(listener: () => void): () => void {
+  listeners.add(listener);
+  if (!timer) {
+    current = Math.floor(Date.now() / 1000) * 1000;
+    timer = setInterval(tick, 1000);
+  }
+  return () => {
+    listeners.delete(listener);
+    if (listeners.size === 0 && timer) {
+      clearInterval(timer);
+      timer = null;
+    }
+  };
+}
+
+function snapshot(): number {
+  // Between subscriptions `current` is old; read the real time then (whole seconds keep it stable).
+  return timer ? current : Math.floor(Date.now() / 1000) * 1000;
+}
+
+/** The current time (ms, whole seconds), updated every second; 0 during server rendering. */
+export function useNow(): number {
+  return useSyncExternalStore(subscribe, snapshot, () => 0);
 }

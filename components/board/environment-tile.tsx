@@ -1,47 +1,90 @@
 import Link from "next/link";
+import { memo } from "react";
 import type { EnvironmentSummary } from "@/lib/monitor/dto";
 import { TID } from "@/lib/test-ids";
-import { ageSeconds, formatAge, KIND_LABEL } from "../format";
+import { Age } from "../age";
+import { KIND_LABEL, plural } from "../format";
 import { StatusBadge, statusLabel } from "../status-badge";
 
-/** One environment on the board: status, version, heartbeat age, counts and freshness. */
-export function EnvironmentTile({ env, now }: { env: EnvironmentSummary; now: number }) {
-  const heartbeat = formatAge(ageSeconds(env.schedulerHeartbeat, now));
-  const checked = formatAge(ageSeconds(env.checkedAt, now));
+function Stat({ label, value, alert }: { label: string; value: number | null; alert?: boolean }) {
+  return (
+    <div className={`stat${alert && value ? " stat-alert" : ""}`}>
+      <span className="stat-value">{value ?? "—"}</span>
+      <span className="stat-label">{label}</span>
+    </div>
+  );
+}
+
+/** 24 h failed vs succeeded as a bar; the numbers next to it carry the information. */
+function RunsBar({ failed, succeeded }: { failed: number; succeeded: number }) {
+  const total = failed + succeeded;
+  const failedPct = total === 0 ? 0 : Math.max(failed > 0 ? 3 : 0, Math.round((failed / total) * 100));
+  return (
+    <div className="runs24">
+      <div className="runs24-bar" aria-hidden="true">
+        {total > 0 && <span className="runs24-failed" style={{ width: `${failedPct}%` }} />}
+        {total > 0 && <span className="runs24-ok" style={{ width: `${100 - failedPct}%` }} />}
+      </div>
+      <span className="runs24-text">
+        24 h: <strong className={failed > 0 ? "text-failed" : undefined}>{failed} failed</strong> / {succeeded} succeeded
+      </span>
+    </div>
+  );
+}
+
+/**
+ * One environment on the board: status (word, icon, colour), kind, version, heartbeat age, the
+ * counts that say where to look, and how fresh the data is. The whole tile links to the
+ * environment page. Memoized: TanStack Query keeps unchanged environments referentially equal
+ * across updates, so an update re-renders only the tiles that changed.
+ */
+export const EnvironmentTile = memo(function EnvironmentTile({ env }: { env: EnvironmentSummary }) {
+  const descId = `tile-desc-${env.id}`;
+  const showReason = env.reasons.length > 0 && env.status !== "unknown";
   return (
     <Link
       href={`/environments/${encodeURIComponent(env.id)}`}
-      className={`tile status-${env.status}`}
+      className={`tile status-${env.status}${env.stale ? " is-stale" : ""}`}
       data-testid={TID.tile}
       data-env-id={env.id}
       data-status={env.status}
-      aria-label={`${env.name}: ${statusLabel(env.status)}${env.reasons[0] ? ` — ${env.reasons[0]}` : ""}`}
+      aria-label={`${env.name}: ${statusLabel(env.status)}`}
+      aria-describedby={descId}
     >
       <div className="tile-head">
-        <span className="tile-name" title={env.name}>{env.name}</span>
+        <span className="tile-name">{env.name}</span>
         <StatusBadge status={env.status} />
       </div>
-      <div className="tile-meta">
-        <span className="badge">{KIND_LABEL[env.kind]}</span>
-        <span>Airflow {env.airflowVersion ?? "—"}</span>
-        <span title="scheduler heartbeat age">♥ {heartbeat}</span>
-        {env.stale && <strong>stale</strong>}
-      </div>
-      {env.reasons.length > 0 && env.status !== "unknown" && (
-        <div className="tile-reason" title={env.reasons.join("\n")}>
-          {env.reasons[0]}
-          {env.reasons.length > 1 ? ` (+${env.reasons.length - 1})` : ""}
+      <div id={descId} className="tile-body">
+        <div className="tile-meta">
+          <span className="badge" data-kind={env.kind}>{KIND_LABEL[env.kind]}</span>
+          <span>Airflow {env.airflowVersion ?? "—"}</span>
+          <span>
+            heartbeat <Age iso={env.schedulerHeartbeat} suffix=" ago" />
+          </span>
+          {env.platform && <span>{env.platform.state}</span>}
+          {env.stale && <strong className="stale-tag">stale data</strong>}
         </div>
-      )}
-      <div className="tile-meta">
-        <span>{env.dags ? `${env.dags.active}/${env.dags.total} DAGs active` : "DAGs —"}</span>
-        <span>{env.dags ? `${env.dags.failing} failing` : ""}</span>
-        <span>{env.runs ? `${env.runs.running} running · ${env.runs.queued} queued` : "runs —"}</span>
-        <span>{env.runs ? `24 h: ${env.runs.failed24h} failed / ${env.runs.succeeded24h} ok` : ""}</span>
-      </div>
-      <div className="tile-meta">
-        <span>updated {checked} ago</span>
+        {showReason && (
+          <p className="tile-reason">
+            {env.reasons[0]}
+            {env.reasons.length > 1 && <span className="muted"> (+{env.reasons.length - 1} more)</span>}
+          </p>
+        )}
+        <div className="tile-stats">
+          <Stat label="failing" value={env.dags?.failing ?? null} alert />
+          <Stat label="running" value={env.runs?.running ?? null} />
+          <Stat label="queued" value={env.runs?.queued ?? null} />
+          <Stat label={env.dags?.importErrors === 1 ? "import error" : "import errors"} value={env.dags?.importErrors ?? null} alert />
+        </div>
+        {env.runs ? <RunsBar failed={env.runs.failed24h} succeeded={env.runs.succeeded24h} /> : <div className="runs24 muted">24 h: —</div>}
+        <div className="tile-foot">
+          <span>
+            updated <Age iso={env.checkedAt} suffix=" ago" />
+          </span>
+          {env.dags && <span>{plural(env.dags.active, "active DAG")}</span>}
+        </div>
       </div>
     </Link>
   );
-}
+});

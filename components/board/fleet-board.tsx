@@ -1,57 +1,134 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
+import { useSearchParams } from "next/navigation";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import type { EnvironmentStatus } from "@/lib/monitor/dto";
 import { fleetQuery } from "@/lib/queries";
 import { useFleetEvents } from "@/lib/queries/use-fleet-events";
-import type { EnvironmentStatus, FleetResponse } from "@/lib/monitor/dto";
 import { TID } from "@/lib/test-ids";
-import { ageSeconds, formatAge } from "../format";
-import { StatusBadge } from "../status-badge";
-import { useNow } from "../use-now";
+import { BoardSkeleton } from "./board-skeleton";
 import { EnvironmentTile } from "./environment-tile";
+import { FilterBar } from "./filter-bar";
+import { applyFleetFilter, collectTags, fleetFilterSearch, parseFleetFilter, type FleetFilter } from "./fleet-filter";
+import { SummaryBar } from "./summary-bar";
 
-const ORDER: EnvironmentStatus[] = ["unhealthy", "unreachable", "unauthorized", "degraded", "unknown", "healthy"];
+const TEXT_DEBOUNCE_MS = 250;
 
-function SummaryBar({ fleet, now }: { fleet: FleetResponse; now: number }) {
-  return (
-    <div className="summary-bar" data-testid={TID.summaryBar} aria-label="environments per status">
-      <strong>{fleet.environments.length} environments</strong>
-      {ORDER.filter((s) => fleet.counts[s] > 0).map((s) => (
-        <span key={s} className="count">
-          <StatusBadge status={s} /> {fleet.counts[s]}
-        </span>
-      ))}
-      <span className="muted">data as of {formatAge(ageSeconds(fleet.generatedAt, now))} ago</span>
-    </div>
-  );
+/** Writes the filter into the address bar without a server round trip (Next syncs useSearchParams). */
+function writeUrl(next: FleetFilter, mode: "push" | "replace"): string {
+  const qs = fleetFilterSearch(next, new URLSearchParams(window.location.search));
+  const url = qs ? `?${qs}` : window.location.pathname;
+  if (mode === "push") window.history.pushState(null, "", url);
+  else window.history.replaceState(null, "", url);
+  return next.text;
 }
 
-/** The first board: one tile per environment, worst first, live through SSE with polling behind it. */
+/**
+ * The board: every environment as a tile, worst first, filtered by tag, status and text — all
+ * kept in the URL. Live through SSE, with polling behind it.
+ */
 export function FleetBoard() {
-  const search = "";
-  const { data, error, isPending } = useQuery(fleetQuery(search));
-  useFleetEvents(search);
-  const now = useNow();
-  if (isPending) return <p className="muted">Loading the fleet…</p>;
-  if (error && !data) {
+  const params = useSearchParams();
+  const urlFilter = useMemo(() => parseFleetFilter(new URLSearchParams(params.toString())), [params]);
+  const { data, error, isPending, dataUpdatedAt } = useQuery(fleetQuery());
+  const stream = useFleetEvents();
+
+  // The text box is local state so typing never waits on the router; the URL follows, debounced.
+  const [text, setText] = useState(urlFilter.text);
+  const lastWritten = useRef(urlFilter.text);
+  useEffect(() => {
+    // Back/forward or a pasted link changed `q`: adopt it (but not the echo of our own write).
+    if (urlFilter.text !== lastWritten.current) {
+      lastWritten.current = urlFilter.text;
+      setText(urlFilter.text);
+    }
+  }, [urlFilter.text]);
+  useEffect(() => {
+    if (text === urlFilter.text) return;
+    const t = setTimeout(() => {
+      lastWritten.current = writeUrl({ ...urlFilter, text }, "replace");
+    }, TEXT_DEBOUNCE_MS);
+    return () => clearTimeout(t);
+  }, [text, urlFilter]);
+
+  const filter = useMemo(() => ({ ...urlFilter, text }), [urlFilter, text]);
+  const update = useCallback(
+    (next: FleetFilter) => {
+      lastWritten.current = writeUrl(next, "push");
+    },
+    [],
+  );
+  const toggleStatus = useCallback(
+    (s: EnvironmentStatus) => {
+      const statuses = filter.statuses.includes(s) ? filter.statuses.filter((x) => x !== s) : [...filter.statuses, s];
+      update({ ...filter, statuses });
+    },
+    [filter, update],
+  );
+
+  const environments = data?.environments;
+  const view = useMemo(() => applyFleetFilter(environments ?? [], filter), [environments, filter]);
+  const tags = useMemo(() => collectTags(environments ?? []), [environments]);
+
+  // A mark for the "interactive in < 1 s" measurement: the first render with tiles, after hydration.
+  const marked = useRef(false);
+  useEffect(() => {
+    if (data && !marked.current) {
+      marked.current = true;
+      performance.mark("flightboard:board-ready");
+    }
+  }, [data]);
+
+  if (isPending) return <BoardSkeleton />;
+  if (!data) {
     return (
       <div className="error-box" role="alert" data-testid={TID.loadError}>
-        The board cannot reach its server: {error.message}. Retrying…
+        The board cannot reach its server ({error?.message ?? "no answer"}). It keeps retrying.
       </div>
     );
   }
+  const wallQs = fleetFilterSearch({ ...filter, text: "" }, new URLSearchParams());
   return (
-    <section data-testid={TID.board}>
+    <section data-testid={TID.board} aria-label="Environments">
+      <h1 className="sr-only">Fleet board</h1>
       {error && (
         <div className="error-box" role="alert" data-testid={TID.loadError}>
-          Lost contact with the server ({error.message}); showing the last data.
+          Lost contact with the server ({error.message}); showing the last data received.
         </div>
       )}
-      <SummaryBar fleet={data} now={now} />
-      <div className="grid">
-        {data.environments.map((env) => (
-          <EnvironmentTile key={env.id} env={env} now={now} />
-        ))}
-      </div>
+      <SummaryBar
+        counts={view.counts}
+        scopeSize={view.scopeSize}
+        shownCount={view.shown.length}
+        selected={filter.statuses}
+        onToggle={toggleStatus}
+        updatedAt={dataUpdatedAt}
+        stream={stream}
+      />
+      <FilterBar
+        filter={filter}
+        text={text}
+        onText={setText}
+        tags={tags}
+        onAddTag={(key, value) => update({ ...filter, tags: [...filter.tags, { key, value }] })}
+        onRemoveTag={(key, value) => update({ ...filter, tags: filter.tags.filter((t) => t.key !== key || t.value !== value) })}
+        onClear={() => {
+          setText("");
+          update({ tags: [], statuses: [], text: "", problemsOnly: false });
+        }}
+        wallHref={`/wall${wallQs ? `?${wallQs}` : ""}`}
+      />
+      {view.shown.length === 0 ? (
+        <p className="empty" data-testid={TID.boardEmpty}>
+          {data.environments.length === 0 ? "No environments are configured." : "No environment matches these filters."}
+        </p>
+      ) : (
+        <div className="grid" data-testid={TID.grid}>
+          {view.shown.map((env) => (
+            <EnvironmentTile key={env.id} env={env} />
+          ))}
+        </div>
+      )}
     </section>
   );
 }

@@ -1,6 +1,16 @@
+/** Give up on one of our own API calls after this long: a hung request must not block the next poll. */
+export const FETCH_TIMEOUT_MS = 15_000;
+
 /** Fetches one of our own `/api/v1` JSON endpoints; throws with the contract error message on failure. */
-export async function fetchJson<T>(path: string, signal?: AbortSignal): Promise<T> {
-  const res = await fetch(path, { signal, headers: { accept: "application/json" }, cache: "no-store" });
+export async function fetchJson<T>(path: string, signal?: AbortSignal, timeoutMs = FETCH_TIMEOUT_MS): Promise<T> {
+  const timeout = AbortSignal.timeout(timeoutMs);
+  let res: Response;
+  try {
+    res = await fetch(path, { signal: signal ? AbortSignal.any([signal, timeout]) : timeout, headers: { accept: "application/json" }, cache: "no-store" });
+  } catch {
+    if (timeout.aborted && !signal?.aborted) throw new ApiRequestError(0, `no answer within ${Math.round(timeoutMs / 1000)} s`);
+    throw new ApiRequestError(0, "the server cannot be reached");
+  }
   if (!res.ok) {
     let message = `HTTP ${res.status}`;
     try {
@@ -14,6 +24,7 @@ export async function fetchJson<T>(path: string, signal?: AbortSignal): Promise<
   return (await res.json()) as T;
 }
 
+/** A failed call to our own API: `status` is the HTTP status, 0 when there was no answer. */
 export class ApiRequestError extends Error {
   constructor(
     readonly status: number,

@@ -1,6 +1,10 @@
 import { queryOptions } from "@tanstack/react-query";
 import type { DagListResponse, DagRunsResponse, EnvironmentDetail, FleetResponse, SearchResponse } from "@/lib/monitor/dto";
-import { fetchJson } from "./fetch-json";
+import { ApiRequestError, fetchJson } from "./fetch-json";
+
+/** Retry once on network trouble or a 5xx, never on a 4xx (a missing environment stays missing). */
+const retryUnlessClientError = (failures: number, error: Error) =>
+  failures < 1 && !(error instanceof ApiRequestError && error.status >= 400 && error.status < 500);
 
 /** Query keys and fetchers, shared by prefetching and hooks; keys are never written inline. */
 export const queryKeys = {
@@ -34,6 +38,8 @@ export const fleetQuery = (search = "") =>
 export const wallFleetQuery = (refreshMs: number) =>
   queryOptions({
     ...fleetQuery(""),
+    // A poll that hangs longer than an interval counts as failed (and the next one starts).
+    queryFn: ({ signal }) => fetchJson<FleetResponse>("/api/v1/fleet", signal, Math.max(2_000, refreshMs)),
     refetchInterval: refreshMs,
     refetchIntervalInBackground: true,
     refetchOnWindowFocus: false,
@@ -48,6 +54,7 @@ export const environmentQuery = (id: string) =>
     queryKey: queryKeys.environment(id),
     queryFn: ({ signal }) => fetchJson<EnvironmentDetail>(`/api/v1/environments/${encodeURIComponent(id)}`, signal),
     refetchInterval: FLEET_POLL_MS,
+    retry: retryUnlessClientError,
   });
 
 export const dagsQuery = (id: string, search = "") =>
@@ -55,6 +62,7 @@ export const dagsQuery = (id: string, search = "") =>
     queryKey: queryKeys.dags(id, search),
     queryFn: ({ signal }) => fetchJson<DagListResponse>(`/api/v1/environments/${encodeURIComponent(id)}/dags${search ? `?${search}` : ""}`, signal),
     refetchInterval: 60_000,
+    retry: retryUnlessClientError,
   });
 
 export const dagRunsQuery = (id: string, dagId: string, limit = 25) =>
@@ -63,6 +71,7 @@ export const dagRunsQuery = (id: string, dagId: string, limit = 25) =>
     queryFn: ({ signal }) =>
       fetchJson<DagRunsResponse>(`/api/v1/environments/${encodeURIComponent(id)}/dags/${encodeURIComponent(dagId)}/runs?limit=${limit}`, signal),
     refetchInterval: 30_000,
+    retry: retryUnlessClientError,
   });
 
 export const searchQuery = (q: string) =>

@@ -1,0 +1,6 @@
+"use client";
+import { SegmentError } from "@/components/segment-error";
+
+export default function EnvironmentError({ error, reset }: { error: Error & { digest?: string }; reset: () => void }) {
+  return <SegmentError error={error} reset={reset} />;
+}

@@ -1,0 +1,5 @@
+import { PageSkeleton } from "@/components/environment/page-states";
+
+export default function Loading() {
+  return <PageSkeleton />;
+}

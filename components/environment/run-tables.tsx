@@ -1,0 +1,115 @@
+"use client";
+import Link from "next/link";
+import type { DagRunDto, EnvironmentDetail } from "@/lib/monitor/dto";
+import { TID } from "@/lib/test-ids";
+import { formatDuration, formatTime } from "../format";
+import { useShowMore } from "./show-more";
+
+export function dagHref(envId: string, dagId: string): string {
+  return `/environments/${encodeURIComponent(envId)}/dags/${encodeURIComponent(dagId)}`;
+}
+
+/** A run id that deep-links into the environment's Airflow UI when the link is known. */
+export function RunLink({ run }: { run: DagRunDto }) {
+  return run.url ? (
+    <a href={run.url} target="_blank" rel="noreferrer noopener" aria-label={`${run.runId} (open in Airflow)`}>
+      {run.runId} ↗
+    </a>
+  ) : (
+    <span>{run.runId}</span>
+  );
+}
+
+export function FailingDagsPanel({ env }: { env: EnvironmentDetail }) {
+  return (
+    <section className="panel" aria-labelledby="failing-h" data-testid={TID.failingDags}>
+      <h2 id="failing-h">Failing DAGs ({env.failingDags.length})</h2>
+      {env.failingDags.length === 0 ? (
+        <p className="muted">None: every active DAG&apos;s latest finished run succeeded.</p>
+      ) : (
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr><th>DAG</th><th>Failed run (Airflow)</th><th>Started</th><th className="num wide-only">Duration</th></tr>
+            </thead>
+            <tbody>
+              {env.failingDags.map((f) => (
+                <tr key={f.dagId}>
+                  <td><Link href={dagHref(env.id, f.dagId)}>{f.dagId}</Link></td>
+                  <td><RunLink run={f.lastRun} /></td>
+                  <td>{formatTime(f.lastRun.startDate)}</td>
+                  <td className="num wide-only">{formatDuration(f.lastRun.durationS)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+export function RecentFailuresPanel({ env }: { env: EnvironmentDetail }) {
+  const total = env.runs?.failed24h ?? env.recentFailures.length;
+  const { visible, toggle } = useShowMore(env.recentFailures, 10);
+  return (
+    <section className="panel" aria-labelledby="recent-h" data-testid={TID.recentFailures}>
+      <h2 id="recent-h">
+        Failures in the last 24 h ({total}
+        {total > env.recentFailures.length ? `, newest ${env.recentFailures.length} shown` : ""})
+      </h2>
+      {env.recentFailures.length === 0 ? (
+        <p className="muted">None.</p>
+      ) : (
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr><th>DAG</th><th>Run (Airflow)</th><th>Started</th><th className="num wide-only">Duration</th></tr>
+            </thead>
+            <tbody>
+              {visible.map((r) => (
+                <tr key={`${r.dagId}/${r.runId}`}>
+                  <td><Link href={dagHref(env.id, r.dagId)}>{r.dagId}</Link></td>
+                  <td><RunLink run={r} /></td>
+                  <td>{formatTime(r.startDate)}</td>
+                  <td className="num wide-only">{formatDuration(r.durationS)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {toggle}
+        </div>
+      )}
+    </section>
+  );
+}
+
+export function ImportErrorsPanel({ env }: { env: EnvironmentDetail }) {
+  const { visible, toggle } = useShowMore(env.importErrors, 20);
+  return (
+    <section className="panel" aria-labelledby="ie-h" data-testid={TID.importErrors}>
+      <h2 id="ie-h">Import errors ({env.importErrors.length})</h2>
+      {env.importErrors.length === 0 ? (
+        <p className="muted">None.</p>
+      ) : (
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr><th>File</th><th>Error</th><th className="wide-only">Since</th></tr>
+            </thead>
+            <tbody>
+              {visible.map((e) => (
+                <tr key={e.filename}>
+                  <td><code>{e.filename}</code></td>
+                  <td><code>{e.message}</code></td>
+                  <td className="wide-only">{formatTime(e.timestamp)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {toggle}
+        </div>
+      )}
+    </section>
+  );
+}

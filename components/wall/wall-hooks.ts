@@ -1,0 +1,62 @@
+"use client";
+import { useEffect, useRef, useState, type RefObject } from "react";
+
+/** An element's content-box size, kept current by one ResizeObserver (disconnected on unmount). */
+export function useElementSize(ref: RefObject<HTMLElement | null>): { width: number; height: number } {
+  const [size, setSize] = useState({ width: 0, height: 0 });
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const ro = new ResizeObserver(([entry]) => {
+      const width = Math.floor(entry.contentRect.width);
+      const height = Math.floor(entry.contentRect.height);
+      setSize((s) => (s.width === width && s.height === height ? s : { width, height }));
+    });
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [ref]);
+  return size;
+}
+
+/**
+ * True once `limitMs` passed since `lastAt` (epoch ms; 0 = never, counted from mount) without a newer
+ * `lastAt`. One timer at a time, re-armed on every update, so the owner re-renders only when the
+ * flag flips — not every second.
+ */
+export function useExpired(lastAt: number, limitMs: number): boolean {
+  const mountedAt = useRef(0);
+  const [expiredFor, setExpiredFor] = useState<string | null>(null);
+  const key = `${lastAt}/${limitMs}`;
+  useEffect(() => {
+    if (!mountedAt.current) mountedAt.current = Date.now();
+    const since = lastAt || mountedAt.current;
+    const t = setTimeout(() => setExpiredFor(key), Math.max(0, since + limitMs - Date.now()));
+    return () => clearTimeout(t);
+  }, [key, lastAt, limitMs]);
+  return expiredFor === key;
+}
+
+/** Cycles 0..pages-1 every `intervalMs`; a single interval, replaced when the page count changes. */
+export function useRotation(pages: number, intervalMs: number): number {
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    if (pages <= 1) return;
+    const t = setInterval(() => setTick((p) => (p + 1) % 1_000_000), intervalMs);
+    return () => clearInterval(t);
+  }, [pages, intervalMs]);
+  return pages <= 1 ? 0 : tick % pages;
+}
+
+let canvas: HTMLCanvasElement | null = null;
+
+/** Width (px) of the widest text at 20 px bold in the page's font; one shared canvas. */
+export function widestText(texts: readonly string[], fontFamily: string): number {
+  if (typeof document === "undefined" || texts.length === 0) return 0;
+  canvas ??= document.createElement("canvas");
+  const ctx = canvas.getContext("2d");
+  if (!ctx) return 0;
+  ctx.font = `700 20px ${fontFamily}`;
+  let max = 0;
+  for (const t of texts) max = Math.max(max, ctx.measureText(t).width);
+  return Math.ceil(max);
+}
