@@ -51,7 +51,7 @@ beforeAll(async () => {
   for (const [k, v] of Object.entries(sim.processEnv)) vi.stubEnv(k, v);
   const raw = structuredClone(sim.config);
   raw.refresh = { health: HEALTH_S, runs: 60, dags: 300 };
-  raw.timeoutSeconds = 1;
+  raw.timeoutSeconds = 3;
   const api = (raw.environments[0].composer as { apiEndpoint: string }).apiEndpoint;
   raw.environments.push({ id: "c-missing", composer: { project: "flightboard-sim", location: "us-central1", environment: "gone", apiEndpoint: api } });
   config = validateConfig(raw, "test", sim.processEnv);
