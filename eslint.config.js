@@ -23,13 +23,16 @@ export default [
   { ignores: [".next/**", "node_modules/**", "test-results/**", "playwright-report/**", "next-env.d.ts"] },
   {
     files: ["lib/airflow/**/*.ts"],
+    ignores: ["**/*.test.ts"],
     rules: {
       "no-restricted-imports": restrict([NEXT_OR_REACT, MONITOR, CONFIG, APP]),
       "no-restricted-properties": ["error", { object: "process", property: "env", message: "lib/airflow is handed its settings; only lib/config reads process.env" }],
     },
   },
   {
+    // Tests wire layers together on purpose (config → monitor → connectors → simulator).
     files: ["lib/monitor/**/*.ts"],
+    ignores: ["**/*.test.ts"],
     rules: {
       "no-restricted-imports": restrict([NEXT_OR_REACT, CONFIG, APP]),
       "no-restricted-properties": ["error", { object: "process", property: "env", message: "the monitor is handed config and a clock" }],

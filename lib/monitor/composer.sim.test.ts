@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createComposerConnector } from "@/lib/airflow/composer/connector";
 import { GoogleTokenSources } from "@/lib/airflow/composer/google-auth";
 import type { CallLimits } from "@/lib/airflow/transport";
-// eslint-disable-next-line no-restricted-imports -- the test feeds the simulator's config through the real loader
 import { validateConfig } from "@/lib/config/load";
 import type { EnvironmentConfig, FlightboardConfig } from "@/lib/config/types";
 import { startSimulator, type SimEnvironmentSpec, type Simulator } from "@/sim/index";

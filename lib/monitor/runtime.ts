@@ -77,7 +77,7 @@ export class EnvironmentRuntime {
       const platform = await this.connector.getPlatform(signal);
       this.platform = platform;
       if (platform?.airflowVersion) this.airflowVersion = platform.airflowVersion;
-      if (platform && classifyPlatform(this.connector.kind, platform.state) === "broken") {
+      if (this.platformBroken()) {
         // The control plane answered for the environment: its web server is not expected to.
         answered = true;
       } else {
@@ -104,8 +104,14 @@ export class EnvironmentRuntime {
     if (this.latencyHistory.length > LATENCY_SAMPLES) this.latencyHistory.shift();
   }
 
+  /** True while the control plane reports the environment broken: its web server is not called. */
+  platformBroken(): boolean {
+    return this.platform !== null && classifyPlatform(this.connector.kind, this.platform.state) === "broken";
+  }
+
   /** The DAG list and import errors, paged by `total_entries`. */
   async pollDags(signal: AbortSignal): Promise<void> {
+    if (this.platformBroken()) return;
     try {
       const dags = new Map<string, Dag>();
       for (let offset = 0, pages = 0; pages < MAX_PAGES; pages++) {
@@ -138,6 +144,7 @@ export class EnvironmentRuntime {
    * current from the runs updated since the cursor. The first poll seeds it (see `seedRuns`).
    */
   async pollRuns(now: number, signal: AbortSignal): Promise<void> {
+    if (this.platformBroken()) return;
     try {
       const since = iso(now - DAY_MS);
       const total = async (states: DagRun["state"][], startDateGte?: string) =>

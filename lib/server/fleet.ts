@@ -42,8 +42,10 @@ async function boot(): Promise<FleetRuntime> {
     // Demo mode (contract §6): the simulator runs in-process and is monitored through the real connectors.
     const { startSimulator, fullDemoFleet } = await import("@/sim/index");
     const sim = await startSimulator({ environments: fullDemoFleet() });
-    // The planes' settings (AWS endpoint and test credentials, metadata host) are process settings the SDKs read.
-    for (const [k, v] of Object.entries(sim.processEnv)) process.env[k] ??= v;
+    // The planes' settings (AWS endpoint and test credentials, metadata host, the demo's secrets)
+    // are process settings the SDKs read. They override the shell's: a developer's own AWS or gcloud
+    // credentials must not leak into the demo, nor break it.
+    for (const [k, v] of Object.entries(sim.processEnv)) process.env[k] = v;
     config = validateConfig(sim.config, "demo", process.env);
     closeSim = () => sim.close();
   }
