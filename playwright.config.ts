@@ -3,6 +3,11 @@ import { defineConfig } from "@playwright/test";
 
 const PORT = Number(process.env.E2E_PORT ?? 3107);
 const BASE_URL = `http://localhost:${PORT}`;
+// The authentication suite runs against its own server: a config file with `auth:` enabled, a
+// loopback OpenID Connect provider and the simulator, all started by e2e/auth-harness.ts.
+const AUTH_PORT = Number(process.env.E2E_AUTH_PORT ?? 3108);
+const AUTH_BASE_URL = `http://localhost:${AUTH_PORT}`;
+const AUTH_SPECS = /auth[^/]*\.spec\.ts$/;
 // Debian's Chromium where installed (Playwright cannot download browsers here); Playwright's own elsewhere.
 const executablePath = process.env.CHROMIUM_PATH ?? (existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
 
@@ -17,6 +22,7 @@ export default defineConfig({
   projects: [
     {
       name: "chromium",
+      testIgnore: AUTH_SPECS,
       use: {
         browserName: "chromium",
         launchOptions: {
@@ -25,13 +31,38 @@ export default defineConfig({
         },
       },
     },
+    {
+      name: "auth",
+      testMatch: AUTH_SPECS,
+      use: {
+        baseURL: AUTH_BASE_URL,
+        browserName: "chromium",
+        launchOptions: {
+          executablePath,
+          args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
+        },
+      },
+    },
   ],
-  webServer: {
-    command: "node scripts/start.mjs",
-    url: `${BASE_URL}/api/healthz`,
-    reuseExistingServer: !process.env.CI,
-    timeout: 180_000,
-    stdout: "pipe",
-    env: { PORT: String(PORT), NEXT_TELEMETRY_DISABLED: "1", FLIGHTBOARD_CONFIG: "" },
-  },
+  webServer: [
+    {
+      command: "node scripts/start.mjs",
+      url: `${BASE_URL}/api/healthz`,
+      reuseExistingServer: !process.env.CI,
+      timeout: 180_000,
+      stdout: "pipe",
+      env: { PORT: String(PORT), NEXT_TELEMETRY_DISABLED: "1", FLIGHTBOARD_CONFIG: "" },
+    },
+    {
+      // Never reused: the specs read the secrets this run's harness generated.
+      command: "node --import tsx e2e/auth-harness.ts",
+      url: `${AUTH_BASE_URL}/api/healthz`,
+      reuseExistingServer: false,
+      timeout: 180_000,
+      stdout: "ignore",
+      // The harness stops the server it started (its own process group) on SIGTERM.
+      gracefulShutdown: { signal: "SIGTERM", timeout: 5000 },
+      env: { E2E_AUTH_PORT: String(AUTH_PORT), NEXT_TELEMETRY_DISABLED: "1", FLIGHTBOARD_CONFIG: "" },
+    },
+  ],
 });

@@ -156,7 +156,7 @@ auth:
 
   it("npm start refuses a file without auth settings before listening, naming each problem", () => {
     const file = writeConfig(ENVS);
-    const env: Record<string, string | undefined> = { ...process.env, FLIGHTBOARD_CONFIG: file };
+    const env: NodeJS.ProcessEnv = { ...process.env, FLIGHTBOARD_CONFIG: file };
     for (const k of ["FLIGHTBOARD_AUTH_SECRET", "NEXTAUTH_URL", "FLIGHTBOARD_OIDC_CLIENT_SECRET"]) delete env[k];
     const r = spawnSync(process.execPath, ["--import", "tsx", path.resolve("scripts/prestart.ts")], { env, encoding: "utf8" });
     expect(r.status).toBe(2);
