@@ -2,12 +2,12 @@
 // Starts the simulator with N environments × M DAGs, runs `npm start` against it in its own process
 // group, and prints: the first full poll cycle, upstream requests per cycle (by cadence), server RSS,
 // and /api/v1/fleet latency p50/p99 under 50 concurrent clients.
-import { spawn } from "node:child_process";
-import { readFileSync, readdirSync, writeFileSync, mkdtempSync } from "node:fs";
+import { fork, spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, openSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { startSimulator, type SimEnvironmentSpec } from "../sim/index";
+import type { SimConfig, SimStats } from "../sim/index";
 
 const { values: args } = parseArgs({
   options: {
@@ -58,26 +58,45 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
+function nextMessage<T>(child: ChildProcess, type: string): Promise<T> {
+  return new Promise((resolve) => {
+    const on = (msg: { type: string }) => {
+      if (msg.type !== type) return;
+      child.off("message", on);
+      resolve(msg as T);
+    };
+    child.on("message", on);
+  });
+}
+
+function ask<T>(child: ChildProcess, msg: string, reply: string): Promise<T> {
+  const p = nextMessage<T>(child, reply);
+  child.send(msg);
+  return p;
+}
+
 async function main(): Promise<void> {
-  const specs: SimEnvironmentSpec[] = Array.from({ length: N }, (_, i) => ({
-    id: `bench-${String(i).padStart(3, "0")}`,
-    airflowVersion: i % 2 === 0 ? "2.10.5" : "3.1.0",
-    scenario: i % 20 === 0 ? "failing-dags" : "healthy",
-    dagCount: M,
-    tags: { team: ["sales", "marketing", "finance", "platform"][i % 4] },
-  }));
   const t0 = performance.now();
-  const sim = await startSimulator({ environments: specs });
-  console.log(`simulator: ${N} environments × ${M} DAGs started in ${Math.round(performance.now() - t0)} ms`);
+  const worker = fork(path.resolve(import.meta.dirname, "sim-worker.ts"), [String(N), String(M)], { execArgv: ["--import", "tsx"], stdio: "inherit" });
+  const ready = await nextMessage<{ config: SimConfig; processEnv: Record<string, string> }>(worker, "ready");
+  const sim = {
+    config: ready.config,
+    processEnv: ready.processEnv,
+    stats: async () => (await ask<{ stats: SimStats }>(worker, "stats", "stats")).stats,
+    resetStats: async () => void (await ask(worker, "reset", "reset")),
+    close: async () => void worker.kill(),
+  };
+  console.log(`simulator: ${N} environments × ${M} DAGs started in ${Math.round(performance.now() - t0)} ms (own process)`);
   const dir = mkdtempSync(path.join(tmpdir(), "flightboard-bench-"));
   const configFile = path.join(dir, "flightboard.yaml");
-  writeFileSync(configFile, JSON.stringify({ ...sim.config, refresh: REFRESH, timeoutSeconds: 10 }));
+  // The bench measures the monitor and the API, not sign-in: authentication is explicitly off.
+  writeFileSync(configFile, JSON.stringify({ ...sim.config, refresh: REFRESH, timeoutSeconds: 10, auth: { mode: "disabled" } }));
 
   const server = spawn(process.execPath, ["scripts/start.mjs"], {
     cwd: path.resolve(import.meta.dirname, ".."),
     env: { ...process.env, ...sim.processEnv, FLIGHTBOARD_CONFIG: configFile, PORT: String(PORT), NEXT_TELEMETRY_DISABLED: "1" },
     detached: true,
-    stdio: ["ignore", "ignore", "inherit"],
+    stdio: ["ignore", openSync(path.join(dir, "server.log"), "w"), openSync(path.join(dir, "server.log"), "a")],
   });
   const stop = () => {
     try {
@@ -94,11 +113,11 @@ async function main(): Promise<void> {
       } catch {
         // not listening yet
       }
-      if (i > 600) throw new Error("server did not start");
+      if (i > 600 || server.exitCode !== null) throw new Error(`server did not start; see ${path.join(dir, "server.log")}`);
       await sleep(500);
     }
     const tListen = performance.now();
-    sim.resetStats();
+    await sim.resetStats();
     console.log(`server listening (build + start ${Math.round((tListen - t0) / 1000)} s)`);
 
     // First full poll cycle: every environment has health, its DAG list and 24 h of runs.
@@ -109,15 +128,15 @@ async function main(): Promise<void> {
       await sleep(250);
     }
     const first = performance.now() - tListen;
-    const cold = sim.stats();
+    const cold = await sim.stats();
     console.log(`first full poll cycle (health + ${Math.ceil(M / 100)} DAG pages + 24 h run backfill, all ${N} environments): ${(first / 1000).toFixed(1)} s, ${cold.total} upstream requests`);
 
     // Steady state: count upstream requests by route over a window.
     const windowS = Number(args.window);
-    sim.resetStats();
+    await sim.resetStats();
     const tw = performance.now();
     await sleep(windowS * 1000);
-    const steady = sim.stats();
+    const steady = await sim.stats();
     const span = (performance.now() - tw) / 1000;
     const perRoute = Object.entries(steady.byRoute).sort((a, b) => b[1] - a[1]);
     console.log(`steady state over ${span.toFixed(0)} s (refresh health ${REFRESH.health} s, runs ${REFRESH.runs} s, dags ${REFRESH.dags} s): ${steady.total} upstream requests`);
@@ -131,7 +150,7 @@ async function main(): Promise<void> {
     console.log(`server RSS: ${treeRssMb(server.pid!)} MB`);
 
     // 50 concurrent clients on /api/v1/fleet.
-    sim.resetStats();
+    await sim.resetStats();
     const clients = Number(args.clients);
     const until = performance.now() + Number(args.seconds) * 1000;
     const latencies: number[] = [];
@@ -150,7 +169,7 @@ async function main(): Promise<void> {
     console.log(
       `/api/v1/fleet under ${clients} concurrent clients: ${latencies.length} requests in ${args.seconds} s, ` +
         `p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, ` +
-        `body ${(bytes / latencies.length / 1024).toFixed(0)} kB; upstream requests meanwhile: ${sim.stats().total} (polling only)`,
+        `body ${(bytes / latencies.length / 1024).toFixed(0)} kB; upstream requests meanwhile: ${(await sim.stats()).total} (polling only)`,
     );
     console.log(`server RSS after load: ${treeRssMb(server.pid!)} MB`);
   } finally {

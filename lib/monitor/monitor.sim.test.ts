@@ -63,7 +63,7 @@ beforeAll(async () => {
   raw.environments.push({ id: "unset-secret", airflow: { baseUrl: sim.url("v1-healthy"), auth: { type: "basic", username: "monitor", passwordEnv: "FB_TEST_UNSET_PASSWORD" } } });
   raw.environments.push({ id: "refused", airflow: { baseUrl: "http://127.0.0.1:9", apiVersion: "v1" } });
   config = validateConfig(raw, "test", sim.processEnv);
-  monitor = new FleetMonitor({ config, clock, createConnector: createConnectorForEnvironment });
+  monitor = new FleetMonitor({ config, clock, stagger: false, createConnector: createConnectorForEnvironment });
   monitor.start();
   await clock.advance(0);
   await monitor.settle();

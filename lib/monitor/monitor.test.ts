@@ -100,6 +100,7 @@ function setup(ids = ["a"]) {
   const monitor = new FleetMonitor({
     config,
     clock,
+    stagger: false,
     createConnector: (e) => {
       const c = new ScriptedConnector(clock);
       connectors.set(e.id, c);
@@ -181,6 +182,36 @@ describe("FleetMonitor scheduling", () => {
     monitor.stop();
   });
 
+  it("spreads environments' polls over the interval after the first one", async () => {
+    const clock = new FakeClock();
+    const ids = Array.from({ length: 20 }, (_, i) => `env-${i}`);
+    const when = new Map<string, number[]>();
+    const monitor = new FleetMonitor({
+      config: { refresh: { health: 10, runs: 20, dags: 60 }, timeoutSeconds: 5, environments: ids.map(env), discovery: { mwaa: [], composer: [] }, source: "t" },
+      clock,
+      createConnector: (e) => {
+        const c = new ScriptedConnector(clock);
+        const health = c.getHealth.bind(c);
+        c.getHealth = async (signal) => {
+          when.set(e.id, [...(when.get(e.id) ?? []), clock.now() - start]);
+          return health(signal);
+        };
+        return c;
+      },
+    });
+    const start = clock.now();
+    monitor.start();
+    for (let t = 0; t < 30; t++) await clock.advance(1000);
+    const second = ids.map((id) => when.get(id)![1]);
+    expect(ids.every((id) => when.get(id)![0] === 0)).toBe(true);
+    expect(Math.min(...second)).toBeGreaterThanOrEqual(10_000);
+    expect(Math.max(...second)).toBeLessThan(15_000);
+    expect(new Set(second).size).toBeGreaterThan(3);
+    // Then fixed rate: every environment keeps its own phase.
+    expect(ids.every((id) => when.get(id)![2] - when.get(id)![1] === 10_000)).toBe(true);
+    monitor.stop();
+  });
+
   it("adds discovered environments and drops them when they disappear; explicit ones win", async () => {
     const clock = new FakeClock();
     let found: EnvironmentConfig[] = [{ ...env("mwaa-eu-west-1-x"), discovered: "mwaa" }, { ...env("dup"), discovered: "mwaa" }];
@@ -188,6 +219,7 @@ describe("FleetMonitor scheduling", () => {
     const monitor = new FleetMonitor({
       config: { refresh: { health: 10, runs: 20, dags: 60 }, timeoutSeconds: 5, environments: [env("a")], discovery: { mwaa: [], composer: [] }, source: "t" },
       clock,
+      stagger: false,
       createConnector: () => new ScriptedConnector(clock),
       discoverers: [async () => found],
     });

@@ -19,6 +19,8 @@ export interface MonitorOptions {
   /** Upstream calls in flight per environment. */
   perEnvironmentConcurrency?: number;
   maxResponseBytes?: number;
+  /** Spread environments' polls over each interval (default true; tests that count windows turn it off). */
+  stagger?: boolean;
   /** Called with every error that is a bug rather than an upstream failure. */
   onInternalError?: (e: unknown) => void;
 }
@@ -30,6 +32,8 @@ interface Entry {
   limiter: Limiter;
   timers: Partial<Record<Cadence, unknown>>;
   running: Set<Cadence>;
+  /** Cadences whose phase shift was applied. */
+  phased: Set<Cadence>;
   abort: AbortController;
   dagRunsCache: Map<string, { at: number; promise: Promise<DagRun[]> }>;
 }
@@ -124,6 +128,7 @@ export class FleetMonitor {
       limiter: new Limiter(this.opts.perEnvironmentConcurrency ?? 2),
       timers: {},
       running: new Set(),
+      phased: new Set(),
       abort: new AbortController(),
       dagRunsCache: new Map(),
     };
@@ -176,9 +181,13 @@ export class FleetMonitor {
       await work;
       this.inFlight.delete(work);
     }
-    // Fixed rate: the next poll is due one interval after this one started.
+    // Fixed rate: the next poll is due one interval after this one started. After the first poll
+    // each environment shifts by its own phase, so hundreds of environments do not all poll (and
+    // parse) in the same instant every interval.
     const elapsed = this.clock.now() - startedAt;
-    this.schedule(e, c, Math.max(0, this.intervalMs(c) - elapsed));
+    const phase = e.phased.has(c) || this.opts.stagger === false ? 0 : phaseOf(e.rt.config.id, c, this.intervalMs(c));
+    e.phased.add(c);
+    this.schedule(e, c, Math.max(0, this.intervalMs(c) - elapsed) + phase);
   }
 
   private poll(e: Entry, c: Cadence): Promise<void> {
@@ -255,6 +264,13 @@ export class FleetMonitor {
     }
     if (changed) this.changed();
   }
+}
+
+/** A stable offset in [0, interval / 2) per environment and cadence. */
+export function phaseOf(id: string, cadence: string, intervalMs: number): number {
+  let h = 0x811c9dc5;
+  for (const ch of `${id}/${cadence}`) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193);
+  return ((h >>> 0) % 1000) * (intervalMs / 2000);
 }
 
 /** Identifies what an environment points at, so discovery never duplicates an explicit entry. */
