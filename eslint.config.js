@@ -17,7 +17,7 @@ const SERVER_ONLY = {
 const PAGES = { ...SERVER_ONLY, group: [...SERVER_ONLY.group, "!@/lib/server/page-guard"], message: `${SERVER_ONLY.message} (pages may import @/lib/server/page-guard)` };
 const CONNECTORS = { group: ["@/lib/airflow/*", "**/lib/airflow/*"], message: "the HTTP surface reaches connectors only through lib/monitor and lib/server", allowTypeImports: true };
 
-export default [
+const config = [
   ...nextVitals,
   ...nextTs,
   { ignores: [".next/**", "node_modules/**", "test-results/**", "playwright-report/**", "next-env.d.ts"] },
@@ -54,3 +54,5 @@ export default [
   { files: ["app/**/page.tsx"], rules: { "no-restricted-imports": restrict([PAGES]) } },
   { files: ["app/api/**/*.ts"], rules: { "no-restricted-imports": restrict([CONNECTORS]) } },
 ];
+
+export default config;

@@ -11,15 +11,33 @@ import { buildFleet, type FleetFilter } from "@/lib/monitor/views";
  */
 let cache: { monitor: FleetMonitor; version: number; countsAndEnvs: string } | null = null;
 
+/**
+ * Viewers who may see only part of the fleet share a body per visible set (people in the same
+ * groups, walls with the same token), so restricted viewers stay cheap too. Bounded; oldest out.
+ */
+const partial = new Map<string, { monitor: FleetMonitor; version: number; countsAndEnvs: string }>();
+const MAX_PARTIAL = 64;
+
 export function fleetJson(monitor: FleetMonitor, filter: FleetFilter, visible?: (rt: EnvironmentRuntime) => boolean): string {
   const now = monitor.now();
-  // A viewer who may not see every environment gets a body of their own (never the shared cache).
+  // A viewer who may not see every environment never gets the shared, whole-fleet body.
   const runtimes = visible ? monitor.runtimes().filter(visible) : monitor.runtimes();
   const summaries = runtimes.map((rt) => rt.summary);
-  if (visible || filter.tags.length > 0 || filter.statuses.length > 0) return JSON.stringify(buildFleet(summaries, filter, now));
-  if (!cache || cache.monitor !== monitor || cache.version !== monitor.changeVersion) {
+  if (filter.tags.length > 0 || filter.statuses.length > 0) return JSON.stringify(buildFleet(summaries, filter, now));
+  let entry = cache;
+  if (visible) {
+    const key = runtimes.map((rt) => rt.config.id).join("\n");
+    entry = partial.get(key) ?? null;
+    if (!entry || entry.monitor !== monitor || entry.version !== monitor.changeVersion) {
+      const { counts, environments } = buildFleet(summaries, filter, now);
+      entry = { monitor, version: monitor.changeVersion, countsAndEnvs: JSON.stringify({ counts, environments }).slice(1) };
+      partial.delete(key);
+      partial.set(key, entry);
+      if (partial.size > MAX_PARTIAL) partial.delete(partial.keys().next().value!);
+    }
+  } else if (!entry || entry.monitor !== monitor || entry.version !== monitor.changeVersion) {
     const { counts, environments } = buildFleet(summaries, filter, now);
-    cache = { monitor, version: monitor.changeVersion, countsAndEnvs: JSON.stringify({ counts, environments }).slice(1) };
+    cache = entry = { monitor, version: monitor.changeVersion, countsAndEnvs: JSON.stringify({ counts, environments }).slice(1) };
   }
-  return `{"generatedAt":${JSON.stringify(iso(now))},${cache.countsAndEnvs}`;
+  return `{"generatedAt":${JSON.stringify(iso(now))},${entry.countsAndEnvs}`;
 }
