@@ -15,6 +15,8 @@ export interface AuthPolicy {
   auth: AuthConfig;
   /** `access` of each environment listed in the file, by id (undefined: everyone signed in). */
   environmentAccess: ReadonlyMap<string, AccessRule | undefined>;
+  /** `environmentAccess` of the discovery blocks, by kind (undefined entries: no restriction). */
+  discoveryAccess: { mwaa: readonly (AccessRule | undefined)[]; composer: readonly (AccessRule | undefined)[] };
   /** The configuration file, or null in demo mode. */
   source: string | null;
   /** Every configured secret value (for redaction); never logged or sent anywhere. */
@@ -45,7 +47,8 @@ export class PolicyUnavailable extends Error {
 export function policyFromConfig(config: FlightboardConfig, source: string | null): AuthPolicy {
   const auth = config.auth ?? disabledAuth(false);
   const environmentAccess = new Map(config.environments.map((e) => [e.id, e.access] as const));
-  return { auth, environmentAccess, source, secretValues: collectSecrets(config) };
+  const discoveryAccess = { mwaa: config.discovery.mwaa.map((d) => d.environmentAccess), composer: config.discovery.composer.map((d) => d.environmentAccess) };
+  return { auth, environmentAccess, discoveryAccess, source, secretValues: collectSecrets(config) };
 }
 
 function collectSecrets(config: FlightboardConfig): string[] {
@@ -73,7 +76,8 @@ function load(file: string): { policy: AuthPolicy; text: string } {
 function initial(): State {
   const file = resolveConfigPath();
   if (!file) {
-    return { policy: { auth: disabledAuth(false), environmentAccess: new Map(), source: null, secretValues: [] }, file: null, text: "", checkedAt: Date.now(), rejected: null };
+    const policy: AuthPolicy = { auth: disabledAuth(false), environmentAccess: new Map(), discoveryAccess: { mwaa: [], composer: [] }, source: null, secretValues: [] };
+    return { policy, file: null, text: "", checkedAt: Date.now(), rejected: null };
   }
   try {
     const { policy, text } = load(file);

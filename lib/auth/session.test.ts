@@ -9,7 +9,7 @@ import { authConfig, displayToken, identity, TEST_SECRET } from "./test-fixtures
 
 const LOBBY = "lobby-token-value-0123456789-abcdefghijklmnopqrstuvwxyz";
 const auth = authConfig({ displayTokens: [displayToken("lobby", LOBBY)] });
-const policy: AuthPolicy = { auth, environmentAccess: new Map(), source: "test", secretValues: [] };
+const policy: AuthPolicy = { auth, environmentAccess: new Map(), discoveryAccess: { mwaa: [], composer: [] }, source: "test", secretValues: [] };
 
 async function sessionCookie(fb: unknown, opts: { secret?: string; maxAge?: number } = {}): Promise<string> {
   return encode({ token: { sub: "u1", fb }, secret: opts.secret ?? TEST_SECRET, maxAge: opts.maxAge ?? 3600 });

@@ -3,6 +3,7 @@ import { parseCookieHeader } from "@/lib/auth/cookies";
 import { decide, type Scope } from "@/lib/auth/identify";
 import { canSee, seesEverything, type Viewer } from "@/lib/auth/policy";
 import { currentPolicy, PolicyUnavailable, type AuthPolicy } from "@/lib/auth/policy-store";
+import type { AccessRule } from "@/lib/config/types";
 import type { EnvironmentRuntime } from "@/lib/monitor/runtime";
 import { apiError } from "./api";
 
@@ -39,10 +40,17 @@ export async function apiAccess(req: Request, scope: Scope = "api"): Promise<Acc
 export function maySee(access: Access, rt: EnvironmentRuntime): boolean {
   if (seesEverything(access.viewer)) return true;
   const id = rt.config.id;
+  const tags = rt.config.tags;
   const fromFile = access.policy.environmentAccess;
   // Environments listed in the file follow the file as it is now; discovered ones carry their block's rule.
-  const rule = fromFile.has(id) ? fromFile.get(id) : rt.config.access;
-  return canSee(access.viewer, { id, tags: rt.config.tags, access: rule });
+  if (fromFile.has(id) || !rt.config.discovered || rt.config.access) {
+    return canSee(access.viewer, { id, tags, access: fromFile.has(id) ? fromFile.get(id) : rt.config.access });
+  }
+  // A discovered environment that arrived without its block's rule: fail closed, and require
+  // every rule its kind's blocks declare (never more visible than the strictest block says).
+  const rules = access.policy.discoveryAccess[rt.config.discovered].filter((r): r is AccessRule => r !== undefined);
+  if (rules.length === 0) return canSee(access.viewer, { id, tags });
+  return rules.every((rule) => canSee(access.viewer, { id, tags, access: rule }));
 }
 
 /**
