@@ -107,7 +107,8 @@ function readBundle(path: string): { cert: string; key: string } | null {
  * to every child process that must trust the simulator.
  */
 export function ensureSimCaSync(dir: string = DEFAULT_SIM_CA_DIR): SimCa {
-  const abs = resolve(dir);
+  // The CA lives in the working directory at run time; nothing here is part of the build output.
+  const abs = resolve(/*turbopackIgnore: true*/ dir);
   mkdirSync(abs, { recursive: true });
   const bundlePath = join(abs, BUNDLE);
   let bundle = readBundle(bundlePath);
