@@ -1,14 +1,15 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { disabledAuth } from "@/lib/config/auth";
 import { ConfigError, loadConfigFile, resolveConfigPath } from "@/lib/config/load";
 import type { AccessRule, AuthConfig, FlightboardConfig } from "@/lib/config/types";
 
 /**
  * The access policy in force: the `auth:` section plus every environment's `access`, read from the
- * configuration file. The file is re-read at most once a second when its text changed, so removing
- * a display token, a person or a group from the file takes effect on the next request without a
- * restart. A file that no longer validates, or that flips `auth.mode`, is not applied (a restart
- * is needed for that, so turning auth off always goes through the loud start-up warning).
+ * configuration file. Every request stats the file (microseconds) and re-reads it when it changed,
+ * so removing a display token, a person or a group takes effect on the very next request, in
+ * every module instance (proxy, route handlers, pages), without a restart. A file that no longer
+ * validates, or that flips `auth.mode`, is not applied (a restart is needed for that, so turning
+ * auth off always goes through the loud start-up warning).
  */
 
 export interface AuthPolicy {
@@ -23,13 +24,12 @@ export interface AuthPolicy {
   secretValues: readonly string[];
 }
 
-const RECHECK_MS = 1000;
-
 interface State {
   policy: AuthPolicy;
   file: string | null;
   text: string;
-  checkedAt: number;
+  /** inode, size and modification time (ns) of the file when last read. */
+  stamp: string;
   /** The text of a rejected reload, so its complaint is logged once. */
   rejected: string | null;
 }
@@ -68,6 +68,15 @@ function collectSecrets(config: FlightboardConfig): string[] {
   return out.filter((v): v is string => typeof v === "string" && v.length >= 4);
 }
 
+function stampOf(file: string): string {
+  try {
+    const st = statSync(file, { bigint: true });
+    return `${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+  } catch {
+    return "missing";
+  }
+}
+
 function load(file: string): { policy: AuthPolicy; text: string } {
   const text = readFileSync(file, "utf8");
   return { policy: policyFromConfig(loadConfigFile(file), file), text };
@@ -77,11 +86,12 @@ function initial(): State {
   const file = resolveConfigPath();
   if (!file) {
     const policy: AuthPolicy = { auth: disabledAuth(false), environmentAccess: new Map(), discoveryAccess: { mwaa: [], composer: [] }, source: null, secretValues: [] };
-    return { policy, file: null, text: "", checkedAt: Date.now(), rejected: null };
+    return { policy, file: null, text: "", stamp: "", rejected: null };
   }
   try {
+    const stamp = stampOf(file);
     const { policy, text } = load(file);
-    return { policy, file, text, checkedAt: Date.now(), rejected: null };
+    return { policy, file, text, stamp, rejected: null };
   } catch (e) {
     const why = e instanceof ConfigError ? `${e.problems.length} problem(s)` : "it cannot be read";
     throw new PolicyUnavailable(`the configuration ${file} is not usable (${why})`);
@@ -90,6 +100,9 @@ function initial(): State {
 
 function maybeReload(s: State): void {
   if (!s.file) return;
+  const stamp = stampOf(s.file);
+  if (stamp === s.stamp) return;
+  s.stamp = stamp;
   let text: string;
   try {
     text = readFileSync(s.file, "utf8");
@@ -117,14 +130,11 @@ function maybeReload(s: State): void {
 }
 
 /** The policy in force. Throws PolicyUnavailable when the configuration was never usable. */
-export function currentPolicy(now = Date.now()): AuthPolicy {
+export function currentPolicy(): AuthPolicy {
   if (!state) {
     state = initial();
     return state.policy;
   }
-  if (state.file && now - state.checkedAt >= RECHECK_MS) {
-    state.checkedAt = now;
-    maybeReload(state);
-  }
+  maybeReload(state);
   return state.policy;
 }
