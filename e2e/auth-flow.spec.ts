@@ -42,6 +42,9 @@ test.describe.configure({ mode: "serial" });
 
 test("a viewer signs in through the identity provider and sees only the environments they may see", async ({ page }) => {
   const csp = watchCsp(page);
+  await page.goto("/");
+  await expect(page.getByTestId("signin-oidc")).toHaveText("Continue with Test SSO");
+  await page.screenshot({ path: "test-results/screenshots/signin.png" });
   await signIn(page, "ann", "/");
   await expect(page).toHaveURL(`${f.baseUrl}/`);
   expect(await visibleIds(page)).toEqual(["locked-dev", "sales-dev", "sales-prod"]);
@@ -78,6 +81,7 @@ test("a person the rules do not admit is refused, with a reason", async ({ page 
   await signIn(page, "eve");
   await expect(page).toHaveURL(/\/signin\?error=AccessDenied/);
   await expect(page.getByTestId("signin-error")).toContainText("may not see the board");
+  await page.screenshot({ path: "test-results/screenshots/signin-refused.png" });
   expect((await page.context().cookies()).some((c) => c.name.includes("session-token"))).toBe(false);
   expect((await page.request.get("/api/v1/fleet")).status()).toBe(401);
 });
