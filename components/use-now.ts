@@ -35,7 +35,15 @@ function snapshot(): number {
   return timer ? current : Math.floor(Date.now() / 1000) * 1000;
 }
 
-/** The current time (ms, whole seconds), updated every second; 0 during server rendering. */
-export function useNow(): number {
-  return useSyncExternalStore(subscribe, snapshot, () => 0);
+/**
+ * The current time (ms), in whole `stepS` seconds; 0 during server rendering. The component
+ * re-renders only when that value changes, i.e. every `stepS` seconds.
+ */
+export function useNow(stepS = 1): number {
+  const stepMs = Math.max(1, Math.round(stepS)) * 1000;
+  return useSyncExternalStore(subscribe, () => Math.floor(snapshot() / stepMs) * stepMs, serverSnapshot);
+}
+
+function serverSnapshot(): number {
+  return 0;
 }

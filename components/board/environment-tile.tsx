@@ -44,6 +44,8 @@ export const EnvironmentTile = memo(function EnvironmentTile({ env }: { env: Env
   return (
     <Link
       href={`/environments/${encodeURIComponent(env.id)}`}
+      // 300 tiles must not mean 300 prefetches of dynamic pages on every board load.
+      prefetch={false}
       className={`tile status-${env.status}${env.stale ? " is-stale" : ""}`}
       data-testid={TID.tile}
       data-env-id={env.id}
@@ -60,7 +62,7 @@ export const EnvironmentTile = memo(function EnvironmentTile({ env }: { env: Env
           <span className="badge" data-kind={env.kind}>{KIND_LABEL[env.kind]}</span>
           <span>Airflow {env.airflowVersion ?? "—"}</span>
           <span>
-            heartbeat <Age iso={env.schedulerHeartbeat} suffix=" ago" />
+            heartbeat <Age iso={env.schedulerHeartbeat} suffix=" ago" step={5} />
           </span>
           {env.platform && <span>{env.platform.state}</span>}
           {env.stale && <strong className="stale-tag">stale data</strong>}
@@ -80,7 +82,7 @@ export const EnvironmentTile = memo(function EnvironmentTile({ env }: { env: Env
         {env.runs ? <RunsBar failed={env.runs.failed24h} succeeded={env.runs.succeeded24h} /> : <div className="runs24 muted">24 h: —</div>}
         <div className="tile-foot">
           <span>
-            updated <Age iso={env.checkedAt} suffix=" ago" />
+            updated <Age iso={env.checkedAt} suffix=" ago" step={5} />
           </span>
           {env.dags && <span>{plural(env.dags.active, "active DAG")}</span>}
         </div>

@@ -1,10 +1,13 @@
 "use client";
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { CHART, timeLabel } from "./chart-theme";
+import { CHART, timeLabel, timeLabelSeconds } from "./chart-theme";
 
 /** Health-check round trip over time; a failed check (no answer) is a gap in the line. */
 export function LatencyChart({ samples }: { samples: { at: string; ms: number | null }[] }) {
-  const data = samples.map((s) => ({ label: timeLabel(s.at), ms: s.ms }));
+  // Checks come every few seconds to minutes: show seconds when the whole series spans under an hour.
+  const span = samples.length > 1 ? Date.parse(samples[samples.length - 1].at) - Date.parse(samples[0].at) : 0;
+  const label = span < 3_600_000 ? timeLabelSeconds : timeLabel;
+  const data = samples.map((s) => ({ label: label(s.at), ms: s.ms }));
   return (
     <ResponsiveContainer width="100%" height="100%">
       <LineChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: -8 }}>

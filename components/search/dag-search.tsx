@@ -21,7 +21,7 @@ function useDebounced(value: string, ms: number): string {
 /**
  * One box that finds a DAG in every environment (`/api/v1/search`), with each result's last run
  * state, a link to its page here and a deep link into that environment's Airflow. Keyboard: ↓/↑
- * move through the results, Escape closes and returns to the box.
+ * move through the results (↓ in the box reopens them), Escape closes and returns to the box.
  */
 export function DagSearch() {
   const [text, setText] = useState("");
@@ -46,6 +46,10 @@ export function DagSearch() {
       return;
     }
     if (e.key !== "ArrowDown" && e.key !== "ArrowUp") return;
+    if (!open) {
+      setOpen(true);
+      return;
+    }
     const all = links();
     if (all.length === 0) return;
     e.preventDefault();
@@ -78,7 +82,7 @@ export function DagSearch() {
         autoComplete="off"
         spellCheck={false}
         aria-controls={resultsId}
-        onFocus={() => setOpen(true)}
+        onClick={() => setOpen(true)}
         onChange={(e) => {
           setText(e.target.value);
           setOpen(true);

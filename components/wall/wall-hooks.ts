@@ -49,14 +49,29 @@ export function useRotation(pages: number, intervalMs: number): number {
 
 let canvas: HTMLCanvasElement | null = null;
 
-/** Width (px) of the widest text at 20 px bold in the page's font; one shared canvas. */
-export function widestText(texts: readonly string[], fontFamily: string): number {
-  if (typeof document === "undefined" || texts.length === 0) return 0;
+/**
+ * How wide the names need the tiles to be, measured at 20 px bold in the page's font (one shared
+ * canvas): `oneLine` is the widest name on one line; `twoLines` the widest of each name's best
+ * split into two lines at a space (what a 2-line wrap needs).
+ */
+export function measureNames(names: readonly string[], fontFamily: string): { oneLine: number; twoLines: number } {
+  if (typeof document === "undefined" || names.length === 0) return { oneLine: 0, twoLines: 0 };
   canvas ??= document.createElement("canvas");
   const ctx = canvas.getContext("2d");
-  if (!ctx) return 0;
+  if (!ctx) return { oneLine: 0, twoLines: 0 };
   ctx.font = `700 20px ${fontFamily}`;
-  let max = 0;
-  for (const t of texts) max = Math.max(max, ctx.measureText(t).width);
-  return Math.ceil(max);
+  const w = (t: string) => ctx.measureText(t).width;
+  let oneLine = 0;
+  let twoLines = 0;
+  for (const name of names) {
+    const full = w(name);
+    oneLine = Math.max(oneLine, full);
+    const words = name.split(" ");
+    let best = full;
+    for (let i = 1; i < words.length; i++) {
+      best = Math.min(best, Math.max(w(words.slice(0, i).join(" ")), w(words.slice(i).join(" "))));
+    }
+    twoLines = Math.max(twoLines, best);
+  }
+  return { oneLine: Math.ceil(oneLine), twoLines: Math.ceil(twoLines) };
 }

@@ -35,7 +35,8 @@ describe("computeWallLayout", () => {
   });
 
   it("falls back to denser tiles before paging, and pages 300 environments", () => {
-    expect(computeWallLayout(area(1920, 1080, 30)).density).toBe("compact");
+    expect(computeWallLayout(area(1920, 1080, 24)).density).toBe("compact");
+    expect(computeWallLayout(area(1920, 1080, 40)).density).toBe("mini");
     const many = computeWallLayout(area(1920, 1080, 300));
     expect(many.density).toBe("mini");
     expect(many.pages).toBeGreaterThan(1);

@@ -16,12 +16,12 @@ export const DENSITIES: readonly Density[] = ["full", "compact", "mini"];
 /** Minimum tile size per density (design px) for the content each density shows at font scale 1. */
 export const MIN_TILE: Record<Density, { w: number; h: number }> = {
   full: { w: 380, h: 236 },
-  compact: { w: 320, h: 154 },
+  compact: { w: 320, h: 178 },
   mini: { w: 260, h: 78 },
 };
 
 /** Font size of the environment name per density (design px). */
-export const NAME_FONT: Record<Density, number> = { full: 30, compact: 26, mini: 22 };
+export const NAME_FONT: Record<Density, number> = { full: 30, compact: 24, mini: 22 };
 
 /** Lines the name may take per density (full and compact wrap a long name onto a second line). */
 export const NAME_LINES: Record<Density, 1 | 2> = { full: 2, compact: 2, mini: 1 };
@@ -29,8 +29,11 @@ export const NAME_LINES: Record<Density, 1 | 2> = { full: 2, compact: 2, mini: 1
 /** Horizontal room a tile needs beside its name: padding and the status border (design px). */
 export const TILE_CHROME_W = 40;
 
-/** A name is never allowed to make a tile wider than this factor of its density's minimum. */
-const MAX_WIDEN = 1.9;
+/**
+ * A name may widen a tile up to this factor of its density's minimum; only a name longer than that
+ * (some 60 characters on one line) is ever shortened with an ellipsis.
+ */
+const MAX_WIDEN = 3;
 
 /** Largest font scale, so a handful of environments do not turn into billboards. */
 export const MAX_FONT_SCALE = 1.7;
@@ -46,6 +49,8 @@ export interface WallLayoutInput {
   gap: number;
   /** Width of the longest environment name at 20 design px bold, design px (0 when unknown). */
   longestName20: number;
+  /** Width the longest name needs when wrapped onto two lines at a space (default: half + 15 %). */
+  longestName20TwoLines?: number;
 }
 
 export interface WallLayout {
@@ -58,11 +63,14 @@ export interface WallLayout {
   fontScale: number;
 }
 
-function minTile(d: Density, longestName20: number): { w: number; h: number } {
+/** Headroom on measured text widths: font hinting and sub-pixel layout differ a little from canvas. */
+const TEXT_SLACK = 1.04;
+
+function minTile(d: Density, input: WallLayoutInput): { w: number; h: number } {
   const base = MIN_TILE[d];
-  // Wrapping breaks at words, so two lines hold somewhat less than twice one line.
-  const perLine = NAME_LINES[d] === 2 ? 1.7 : 1;
-  const needed = (longestName20 * NAME_FONT[d]) / 20 / perLine + TILE_CHROME_W;
+  const twoLines = input.longestName20TwoLines ?? input.longestName20 / 1.7;
+  const nameW = NAME_LINES[d] === 2 ? twoLines : input.longestName20;
+  const needed = ((nameW * NAME_FONT[d]) / 20) * TEXT_SLACK + TILE_CHROME_W;
   return { w: Math.min(Math.max(base.w, Math.ceil(needed)), Math.round(base.w * MAX_WIDEN)), h: base.h };
 }
 
@@ -81,7 +89,7 @@ export function computeWallLayout(input: WallLayoutInput): WallLayout {
   const H = input.height / unit;
   const n = Math.max(1, count);
   for (const density of DENSITIES) {
-    const min = minTile(density, input.longestName20);
+    const min = minTile(density, input);
     const maxCols = maxAlong(W, min.w, gap);
     const maxRows = maxAlong(H, min.h, gap);
     if (n > maxCols * maxRows && density !== "mini") continue;

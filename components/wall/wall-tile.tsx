@@ -13,13 +13,11 @@ function headline(env: EnvironmentSummary): string {
   return `${KIND_LABEL[env.kind]} · Airflow ${env.airflowVersion ?? "—"}`;
 }
 
+/** Kept short enough for the narrowest full tile; the headline carries import errors and the rest. */
 function counts(env: EnvironmentSummary): string {
   const parts: string[] = [];
-  if (env.dags) {
-    parts.push(`${env.dags.failing} failing`);
-    if (env.dags.importErrors > 0) parts.push(plural(env.dags.importErrors, "import error"));
-  }
-  if (env.runs) parts.push(`${env.runs.running} running`, `${env.runs.failed24h} failed 24 h`);
+  if (env.dags) parts.push(`${plural(env.dags.failing, "failing DAG")}`);
+  if (env.runs) parts.push(`${env.runs.running} running`);
   return parts.length ? parts.join(" · ") : "no DAG data yet";
 }
 

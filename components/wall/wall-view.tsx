@@ -8,7 +8,7 @@ import { TID } from "@/lib/test-ids";
 import { applyFleetFilter } from "../board/fleet-filter";
 import { StatusIcon } from "../status-icon";
 import { StaleBanner } from "./stale-banner";
-import { useElementSize, useExpired, useRotation, widestText } from "./wall-hooks";
+import { measureNames, useElementSize, useExpired, useRotation } from "./wall-hooks";
 import { WallHeader } from "./wall-header";
 import { computeWallLayout, wallUnit } from "./wall-layout";
 import { describeSelection, parseWallOptions } from "./wall-options";
@@ -27,8 +27,12 @@ export function WallView() {
   const opts = useMemo(() => parseWallOptions(new URLSearchParams(params.toString())), [params]);
   const refreshMs = opts.refreshS * 1000;
   const { data, error, dataUpdatedAt } = useQuery(wallFleetQuery(refreshMs));
-  useFleetEvents();
-  const stale = useExpired(dataUpdatedAt, 2 * refreshMs);
+  const stream = useFleetEvents();
+  // Stale: no fresh fleet for two refresh intervals. Sooner when the server is plainly gone: the
+  // event stream dropped and the poll that followed failed too.
+  const expired = useExpired(dataUpdatedAt, 2 * refreshMs);
+  const unreachable = Boolean(error) || !data;
+  const stale = expired || (Boolean(error) && stream !== "live");
 
   const environments = data?.environments;
   const view = useMemo(() => applyFleetFilter(environments ?? [], opts.filter), [environments, opts.filter]);
@@ -44,11 +48,19 @@ export function WallView() {
   const unit = root.width ? wallUnit(root.width, root.height) : 1;
 
   const namesKey = view.shown.map((e) => e.name).join("\u0000");
-  const longestName20 = useMemo(
-    () => (typeof document === "undefined" ? 0 : widestText(namesKey ? namesKey.split("\u0000") : [], getComputedStyle(document.body).fontFamily)),
+  const names = useMemo(
+    () => (typeof document === "undefined" ? { oneLine: 0, twoLines: 0 } : measureNames(namesKey ? namesKey.split("\u0000") : [], getComputedStyle(document.body).fontFamily)),
     [namesKey],
   );
-  const layout = computeWallLayout({ count: view.shown.length, width: grid.width, height: grid.height, unit, gap: GAP, longestName20 });
+  const layout = computeWallLayout({
+    count: view.shown.length,
+    width: grid.width,
+    height: grid.height,
+    unit,
+    gap: GAP,
+    longestName20: names.oneLine,
+    longestName20TwoLines: names.twoLines,
+  });
   const page = useRotation(layout.pages, opts.rotateS * 1000);
   const visible = view.shown.slice(page * layout.perPage, (page + 1) * layout.perPage);
   const measured = grid.width > 0 && grid.height > 0;
@@ -100,7 +112,7 @@ export function WallView() {
           rotateS={opts.rotateS}
           updatedAt={dataUpdatedAt}
         />
-        {stale && <StaleBanner unreachable={Boolean(error) || !data} updatedAt={dataUpdatedAt} refreshS={opts.refreshS} />}
+        {stale && <StaleBanner unreachable={unreachable} updatedAt={dataUpdatedAt} refreshS={opts.refreshS} />}
         <main ref={gridRef} className="wall-area">
           {body}
         </main>

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -127,6 +127,10 @@ export async function startSimulatedFleet(environments: number, extraArgs: strin
     { ...process.env },
   );
   await waitFor(async () => existsSync(envFile) && proc.output().includes("Ctrl-C stops"), 60_000, `simulator with ${environments} environments`, proc);
+  // A config file turns sign-in on by default; these tests look at the board, not at sign-in.
+  const config = JSON.parse(readFileSync(configFile, "utf8")) as Record<string, unknown>;
+  config.auth ??= { mode: "disabled" };
+  writeFileSync(configFile, JSON.stringify(config, null, 2));
   const env: Record<string, string> = {};
   for (const line of readFileSync(envFile, "utf8").split("\n")) {
     const i = line.indexOf("=");

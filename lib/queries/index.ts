@@ -18,6 +18,26 @@ export const queryKeys = {
 /** Board polling behind SSE: the events stream carries changes, the poll repairs a silent stream. */
 export const FLEET_POLL_MS = 15_000;
 
+let early: { at: number; promise: Promise<FleetResponse> } | null = null;
+
+/**
+ * Starts loading the whole fleet the moment the board's code is evaluated — before React has
+ * hydrated the page — so the request runs in parallel with hydration instead of after it. The
+ * first fleet query takes this response (once, and only while it is fresh).
+ */
+export function startFleetEarly(): void {
+  if (typeof window === "undefined" || early) return;
+  const promise = fetchJson<FleetResponse>("/api/v1/fleet");
+  promise.catch(() => {}); // a failure surfaces through the query that consumes it
+  early = { at: Date.now(), promise };
+}
+
+function takeEarlyFleet(): Promise<FleetResponse> | null {
+  const e = early;
+  early = null;
+  return e && Date.now() - e.at < 5_000 ? e.promise : null;
+}
+
 /**
  * The fleet; `search` is the server-side filter query string (`tag=…&status=…`) without `?`. The
  * board and the wall ask for the whole fleet and filter in the browser, so filter changes are
@@ -26,7 +46,7 @@ export const FLEET_POLL_MS = 15_000;
 export const fleetQuery = (search = "") =>
   queryOptions({
     queryKey: queryKeys.fleet(search),
-    queryFn: ({ signal }) => fetchJson<FleetResponse>(`/api/v1/fleet${search ? `?${search}` : ""}`, signal),
+    queryFn: ({ signal }) => (!search && takeEarlyFleet()) || fetchJson<FleetResponse>(`/api/v1/fleet${search ? `?${search}` : ""}`, signal),
     refetchInterval: FLEET_POLL_MS,
   });
 

@@ -1,0 +1,138 @@
+import { expect, test } from "@playwright/test";
+import type { DagRunsResponse, EnvironmentDetail, SearchResponse } from "../lib/monitor/dto";
+import { TID } from "../lib/test-ids";
+import { polledFleet } from "./helpers/fleet";
+
+test.describe("DAG search", () => {
+  test("one box finds DAGs in every environment, with state and deep links; arrows and Escape work", async ({ page, request }) => {
+    await polledFleet(request);
+    const api = (await (await request.get("/api/v1/search?q=load")).json()) as SearchResponse;
+    const envs = new Set(api.results.map((r) => r.environmentId));
+    expect(envs.size).toBeGreaterThan(1);
+
+    await page.goto("/");
+    const box = page.getByRole("searchbox", { name: "Search DAGs in every environment" });
+    await box.fill("load");
+    const results = page.getByTestId(TID.dagSearchResult);
+    await expect(results).toHaveCount(api.results.length);
+    await expect(page.getByTestId(TID.dagSearchResults)).toContainText(`in ${envs.size} environment(s)`);
+
+    const first = api.results[0];
+    const row = results.first();
+    await expect(row).toHaveAttribute("data-env-id", first.environmentId);
+    await expect(row.getByRole("link", { name: first.dagId, exact: true })).toHaveAttribute(
+      "href",
+      `/environments/${encodeURIComponent(first.environmentId)}/dags/${encodeURIComponent(first.dagId)}`,
+    );
+    if (first.url) await expect(row.getByRole("link", { name: /in the Airflow UI/ })).toHaveAttribute("href", first.url);
+    // State in words (or "no runs"), never colour alone.
+    await expect(row).toContainText(/Success|Failed|Running|Queued|no runs/);
+
+    // Keyboard: ↓ into the results, ↓ again, ↑ back, Escape closes and returns to the box.
+    await box.press("ArrowDown");
+    await expect(results.nth(0).locator("a[data-primary]")).toBeFocused();
+    await page.keyboard.press("ArrowDown");
+    await expect(results.nth(1).locator("a[data-primary]")).toBeFocused();
+    await page.keyboard.press("ArrowUp");
+    await expect(results.nth(0).locator("a[data-primary]")).toBeFocused();
+    await page.keyboard.press("Escape");
+    await expect(box).toBeFocused();
+    await expect(page.getByTestId(TID.dagSearchResults)).toBeHidden();
+
+    // Enter on a result opens that DAG's page.
+    await box.press("ArrowDown");
+    await expect(results.first()).toBeVisible();
+    await box.press("ArrowDown");
+    await page.keyboard.press("Enter");
+    await expect(page).toHaveURL(new RegExp(`/environments/${first.environmentId}/dags/${first.dagId}$`));
+    await expect(page.getByTestId(TID.dagHeader)).toContainText(first.dagId);
+  });
+
+  test("says so when nothing matches", async ({ page }) => {
+    await page.goto("/");
+    await page.getByRole("searchbox", { name: "Search DAGs in every environment" }).fill("no_such_dag_anywhere_zz");
+    await expect(page.getByTestId(TID.dagSearchResults)).toContainText("No DAG matches");
+  });
+});
+
+test.describe("environment page", () => {
+  test("health, reasons, failing DAGs and failures with deep links into Airflow, and both charts", async ({ page, request }) => {
+    const fleet = await polledFleet(request);
+    const env = fleet.environments.find((e) => (e.dags?.failing ?? 0) > 0)!;
+    const detail = (await (await request.get(`/api/v1/environments/${env.id}`)).json()) as EnvironmentDetail;
+    await page.goto(`/environments/${env.id}`);
+    await expect(page.getByTestId(TID.envHeader)).toContainText(env.name);
+    await expect(page.getByTestId(TID.envHeader)).toContainText(/Degraded|Unhealthy/);
+    await expect(page.getByTestId(TID.envReasons)).toContainText(detail.reasons[0]);
+    const components = page.getByTestId(TID.envComponents);
+    await expect(components).toContainText("Scheduler");
+    await expect(components).toContainText(/heartbeat \d+ (s|min) ago/);
+    if (detail.platform) await expect(components).toContainText(detail.platform.state);
+
+    const failing = page.getByTestId(TID.failingDags);
+    await expect(failing.locator("tbody tr")).toHaveCount(detail.failingDags.length);
+    const f = detail.failingDags[0];
+    if (f.lastRun.url) await expect(failing.locator(`a[href="${f.lastRun.url}"]`)).toHaveCount(1);
+    await expect(failing.getByRole("link", { name: f.dagId, exact: true }).first()).toHaveAttribute("href", `/environments/${env.id}/dags/${encodeURIComponent(f.dagId)}`);
+
+    const recent = page.getByTestId(TID.recentFailures);
+    const shown = Math.min(10, detail.recentFailures.length);
+    await expect(recent.locator("tbody tr")).toHaveCount(shown);
+    if (detail.recentFailures.length > 10) {
+      await recent.getByRole("button", { name: /Show all/ }).click();
+      await expect(recent.locator("tbody tr")).toHaveCount(detail.recentFailures.length);
+    }
+    const r = detail.recentFailures[0];
+    if (r?.url) await expect(recent.locator(`a[href="${r.url}"]`).first()).toBeVisible();
+
+    await expect(page.getByTestId(TID.runsChart).locator(".recharts-bar-rectangle").first()).toBeVisible();
+    await expect(page.getByTestId(TID.latencyChart).locator(".recharts-line-curve")).toBeVisible();
+    await expect(page.getByTestId(TID.runsChart).getByRole("img")).toHaveAttribute("aria-label", /Runs per hour over 24 hours/);
+  });
+
+  test("import errors are listed with their file and message", async ({ page, request }) => {
+    const fleet = await polledFleet(request);
+    const env = fleet.environments.find((e) => (e.dags?.importErrors ?? 0) > 0)!;
+    const detail = (await (await request.get(`/api/v1/environments/${env.id}`)).json()) as EnvironmentDetail;
+    await page.goto(`/environments/${env.id}`);
+    const ie = page.getByTestId(TID.importErrors);
+    await expect(ie.locator("tbody tr")).toHaveCount(Math.min(20, detail.importErrors.length));
+    await expect(ie).toContainText(detail.importErrors[0].filename);
+    await expect(ie).toContainText(detail.importErrors[0].message);
+  });
+
+  test("an unknown environment is a clear not-found page", async ({ page }) => {
+    await page.goto("/environments/no-such-environment");
+    await expect(page.getByTestId(TID.notFound)).toContainText("no-such-environment");
+    await page.getByRole("link", { name: "Back to the board" }).click();
+    await expect(page.getByTestId(TID.board)).toBeVisible();
+  });
+});
+
+test.describe("DAG page", () => {
+  test("recent runs as a strip of cells with state in words, each linking to Airflow, plus a duration chart", async ({ page, request }) => {
+    const fleet = await polledFleet(request);
+    const env = fleet.environments.find((e) => (e.dags?.failing ?? 0) > 0)!;
+    const detail = (await (await request.get(`/api/v1/environments/${env.id}`)).json()) as EnvironmentDetail;
+    const dagId = detail.failingDags[0].dagId;
+    const runs = (await (await request.get(`/api/v1/environments/${env.id}/dags/${dagId}/runs?limit=50`)).json()) as DagRunsResponse;
+    await page.goto(`/environments/${env.id}/dags/${dagId}`);
+    const cells = page.getByTestId(TID.runCell);
+    await expect(cells).toHaveCount(runs.runs.length);
+    // Oldest left, newest right; newest is the failed run that makes the DAG failing.
+    const newest = cells.last();
+    await expect(newest).toHaveAttribute("data-state", "failed");
+    await expect(newest).toHaveAttribute("aria-label", new RegExp(`^${runs.runs[0].runId.replace(/[.+]/g, "\\$&")}: Failed, started`));
+    if (runs.runs[0].url) await expect(newest).toHaveAttribute("href", runs.runs[0].url);
+    await expect(page.getByTestId(TID.durationChart).locator(".recharts-bar-rectangle").first()).toBeVisible();
+    await expect(page.getByTestId(TID.dagRuns)).toContainText("Failed");
+    await expect(page.getByTestId(TID.dagHeader)).toContainText(dagId);
+    await expect(page.getByRole("link", { name: env.name })).toHaveAttribute("href", `/environments/${env.id}`);
+  });
+
+  test("an unknown DAG is a clear not-found page", async ({ page, request }) => {
+    const fleet = await polledFleet(request);
+    await page.goto(`/environments/${fleet.environments[0].id}/dags/no_such_dag`);
+    await expect(page.getByTestId(TID.notFound)).toContainText("no_such_dag");
+  });
+});

@@ -1,0 +1,45 @@
+import { expect, test } from "@playwright/test";
+import { TID } from "../lib/test-ids";
+import { startFlightboard, type FlightboardServer } from "./helpers/servers";
+
+/**
+ * A real outage: this spec runs its own demo-mode server, stops it while a wall is open, and
+ * starts it again on the same port. The wall must raise its banner within two refresh intervals
+ * and clear it by itself once the server is back (event stream and polling both reconnect).
+ */
+let server: FlightboardServer;
+
+test.beforeAll(async () => {
+  test.setTimeout(120_000);
+  server = await startFlightboard();
+});
+
+test.afterAll(async () => {
+  await server?.stop();
+});
+
+test("the wall shows the stale banner when the server stops and clears it when it returns", async ({ page }) => {
+  test.setTimeout(120_000);
+  const refreshS = 2;
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await page.goto(`${server.baseURL}/wall?refresh=${refreshS}`);
+  await expect(page.getByTestId(TID.tile).first()).toBeVisible({ timeout: 30_000 });
+  const banner = page.getByTestId(TID.wallStale);
+  await expect(banner).toHaveCount(0);
+
+  await server.stop();
+  const stoppedAt = Date.now();
+  await expect(banner).toBeVisible({ timeout: 2 * refreshS * 1000 + 2_000 });
+  const after = (Date.now() - stoppedAt) / 1000;
+  console.log(`real outage: banner after ${after.toFixed(1)} s (limit ${2 * refreshS} s)`);
+  expect(after).toBeLessThanOrEqual(2 * refreshS + 1);
+  await expect(banner).toContainText("SERVER UNREACHABLE");
+  // Tiles keep the last data, dimmed, rather than disappearing.
+  await expect(page.getByTestId(TID.tile).first()).toBeVisible();
+
+  await server.restart();
+  const backAt = Date.now();
+  await expect(banner).toHaveCount(0, { timeout: 15_000 });
+  console.log(`real outage: banner cleared ${((Date.now() - backAt) / 1000).toFixed(1)} s after the server answered again`);
+  await expect(page.getByTestId(TID.wallUpdated)).toHaveText(/updated \d s ago/);
+});
