@@ -1,19 +1,13 @@
+import type { AirflowErrorKind } from "@/lib/airflow/errors";
+
 /**
  * The JSON API's shapes (contract §4). Views import these as types only.
  */
 
 export type EnvironmentStatus = "unknown" | "unreachable" | "unhealthy" | "unauthorized" | "degraded" | "healthy";
 export type EnvironmentKind = "airflow" | "mwaa" | "composer";
-export type ErrorCode =
-  | "timeout"
-  | "connection"
-  | "tls"
-  | "http"
-  | "auth"
-  | "missing_secret"
-  | "bad_response"
-  | "throttled"
-  | "platform";
+/** Contract `error.code`: every connector error kind but the per-DAG `not_found`. */
+export type ErrorCode = Exclude<AirflowErrorKind, "not_found">;
 
 /** Severity order used for sorting the fleet (contract §4). */
 export const STATUS_ORDER: readonly EnvironmentStatus[] = ["unhealthy", "unreachable", "unauthorized", "degraded", "unknown", "healthy"];

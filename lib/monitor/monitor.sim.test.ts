@@ -100,7 +100,7 @@ describe("monitor + airflow connector + simulator (contract §3)", () => {
       const s = summary(id);
       expect(s, id).toMatchObject({ status: "degraded", reasons: ["3 failing DAGs"] });
       expect(s.dags!.failing).toBe(3);
-      const d = buildDetail(monitor.runtime(id)!, clock.now());
+      const d = buildDetail(monitor.runtime(id)!);
       expect(d.failingDags).toHaveLength(3);
       for (const f of d.failingDags) {
         expect(f.lastRun.state).toBe("failed");
@@ -119,7 +119,7 @@ describe("monitor + airflow connector + simulator (contract §3)", () => {
   it("counts import errors and reports their first line", () => {
     for (const id of ["v1-import", "v2-import"]) {
       expect(summary(id), id).toMatchObject({ status: "degraded", reasons: ["2 import errors"], dags: { importErrors: 2 } });
-      const d = buildDetail(monitor.runtime(id)!, clock.now());
+      const d = buildDetail(monitor.runtime(id)!);
       expect(d.importErrors).toHaveLength(2);
       for (const e of d.importErrors) {
         expect(e.filename).toMatch(/\.py$/);

@@ -46,7 +46,7 @@ export function buildFleet(summaries: EnvironmentSummary[], filter: FleetFilter,
   return { generatedAt: iso(now), counts, environments };
 }
 
-export function buildDetail(rt: EnvironmentRuntime, now: number): EnvironmentDetail {
+export function buildDetail(rt: EnvironmentRuntime): EnvironmentDetail {
   return {
     ...rt.summary,
     failingDags: rt.failingDags().map((f) => ({ dagId: f.dagId, lastRun: rt.runDto(f.lastRun) })),

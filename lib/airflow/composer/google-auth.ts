@@ -1,5 +1,6 @@
 import { GoogleAuth, gaxios, gcpMetadata, type IdTokenClient } from "google-auth-library";
 import { AirflowError } from "../errors";
+import { raceSignal } from "../transports/auth";
 
 /**
  * Google credentials for Composer: one token source per credential (a service-account key file, or
@@ -39,25 +40,6 @@ function abortError(signal: AbortSignal, what: string): AirflowError {
     kind: timedOut ? "timeout" : "connection",
     message: `${what}: ${timedOut ? "timed out" : "cancelled"}`,
     cause: signal.reason,
-  });
-}
-
-/** Waits for `p` unless `signal` aborts first; the underlying call keeps running for the next caller. */
-export function raceSignal<T>(p: Promise<T>, signal: AbortSignal, what: string): Promise<T> {
-  if (signal.aborted) return Promise.reject(abortError(signal, what));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortError(signal, what));
-    signal.addEventListener("abort", onAbort, { once: true });
-    p.then(
-      (v) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(e);
-      },
-    );
   });
 }
 
@@ -207,7 +189,7 @@ export class GoogleTokenSource {
         this.accessInFlight = null;
       });
     }
-    return raceSignal(this.accessInFlight, signal, `Getting a Google access token from ${this.description}`);
+    return raceSignal(this.accessInFlight, signal, () => abortError(signal, `Getting a Google access token from ${this.description}`));
   }
 
   /** An OIDC ID token whose `aud` is `audience` (an IAP OAuth client id). */
@@ -232,7 +214,7 @@ export class GoogleTokenSource {
       })().finally(() => this.idInFlight.delete(audience));
       this.idInFlight.set(audience, p);
     }
-    return raceSignal(p, signal, `Getting a Google ID token from ${this.description}`);
+    return raceSignal(p, signal, () => abortError(signal, `Getting a Google ID token from ${this.description}`));
   }
 }
 

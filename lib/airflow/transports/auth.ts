@@ -133,11 +133,14 @@ export function createTokenCache(opts: TokenCacheOptions): TokenCache {
   };
 }
 
-/** Waits for a shared promise but gives up when this caller's signal aborts. */
-export function raceSignal<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(cancelled());
+/**
+ * Waits for a shared promise but gives up when this caller's signal aborts; the underlying call keeps
+ * running for the next caller. `aborted` builds the rejection (default: a cancelled-call error).
+ */
+export function raceSignal<T>(p: Promise<T>, signal: AbortSignal, aborted: () => Error = cancelled): Promise<T> {
+  if (signal.aborted) return Promise.reject(aborted());
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(cancelled());
+    const onAbort = () => reject(aborted());
     signal.addEventListener("abort", onAbort, { once: true });
     p.then(
       (v) => {

@@ -11,6 +11,6 @@ export async function GET(req: Request, ctx: { params: Promise<{ id: string }> }
     const { monitor } = await getFleet();
     const rt = visibleRuntime(access, monitor.runtime(id));
     if (!rt) return apiError(404, "not_found", `no environment with id "${id.slice(0, 80)}"`);
-    return json(buildDetail(rt, monitor.now()));
+    return json(buildDetail(rt));
   });
 }
