@@ -1,3 +1,4 @@
+import type { CallbacksOptions } from "next-auth";
 import { describe, expect, it } from "vitest";
 import type { AuthProviderConfig } from "@/lib/config/types";
 import { claimList, identityFromProfile, nextAuthOptions } from "./next-auth-options";
@@ -37,7 +38,7 @@ describe("next-auth callbacks", () => {
   const policy: AuthPolicy = { auth, environmentAccess: new Map(), discoveryAccess: { mwaa: [], composer: [] }, source: "x", secretValues: ["client-secret"] };
   const opts = nextAuthOptions(policy);
   const signIn = (provider: string, profile: Record<string, unknown>) =>
-    opts.callbacks!.signIn!({ account: { provider, type: "oauth", providerAccountId: "x" }, profile, user: { id: "x" } } as Parameters<NonNullable<typeof opts.callbacks>["signIn"]>[0]);
+    opts.callbacks!.signIn!({ account: { provider, type: "oauth", providerAccountId: "x" }, profile, user: { id: "x" } } as Parameters<CallbacksOptions["signIn"]>[0]);
 
   it("admit only people the rules name, and Google accounts of the hosted domain only", async () => {
     expect(await signIn("oidc", { sub: "1", email: "ann@example.com" })).toBe(true);
@@ -54,7 +55,7 @@ describe("next-auth callbacks", () => {
       account: { provider: "oidc", type: "oauth", providerAccountId: "1", access_token: "at", id_token: "it", refresh_token: "rt" },
       profile: { sub: "1", email: "ann@example.com", realm_access: { roles: ["data"] } },
       user: { id: "1" },
-    } as Parameters<NonNullable<typeof opts.callbacks>["jwt"]>[0]);
+    } as Parameters<CallbacksOptions["jwt"]>[0]);
     expect(token).toEqual({ sub: "1", name: null, email: "ann@example.com", fb: { sub: "1", provider: "oidc", name: null, email: "ann@example.com", emailVerified: null, groups: ["data"] } });
     expect(opts.secret).toBe(auth.secret.value);
     expect(opts.session?.strategy).toBe("jwt");
