@@ -152,6 +152,40 @@ describe("JSON API route handlers", () => {
     expect(sim.stats().total).toBe(1);
   });
 
+  it("/events sends the fleet on connect and again when an environment changes", async () => {
+    const res = await eventsGET(req("/api/v1/events?tag=team:sales"));
+    expect(res.headers.get("content-type")).toMatch(/^text\/event-stream/);
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let buf = "";
+    const events: FleetResponse[] = [];
+    // Drain the stream in the background; events are parsed as they arrive.
+    void (async () => {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        buf += decoder.decode(value);
+        for (let m = /event: fleet\ndata: (.*)\n\n/.exec(buf); m; m = /event: fleet\ndata: (.*)\n\n/.exec(buf)) {
+          events.push(JSON.parse(m[1]) as FleetResponse);
+          buf = buf.slice(m.index + m[0].length);
+        }
+      }
+    })();
+    await expect.poll(() => events.length).toBeGreaterThan(0);
+    expect(events[0].environments.map((e) => e.id).sort()).toEqual(["sales-dev", "sales-prod"]);
+    sim.setScenario("sales-dev", "http-500");
+    // The next health poll is due within refresh.health plus the environment's phase (< half of it).
+    await clock.advance(45_000);
+    await monitor.settle();
+    await clock.advance(1000);
+    await expect
+      .poll(() => events.at(-1)?.environments.find((e) => e.id === "sales-dev")?.status, { timeout: 5000 })
+      .toBe("unreachable");
+    expect(events.at(-1)!.environments.find((e) => e.id === "sales-dev")).toMatchObject({ error: { code: "http", httpStatus: 500 } });
+    await reader.cancel();
+    sim.setScenario("sales-dev", "healthy");
+  });
+
   it("the runs endpoint never calls upstream for unknown or hostile DAG ids", async () => {
     sim.resetStats();
     for (const dagId of ["no_such_dag", "../../etc/passwd", "a%2Fb", "x".repeat(300), "dåg", "a/b", "..", "%2e%2e"]) {
