@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
-import { prepareSimCa } from "./scripts/sim-ca";
+import { prepareSimCa } from "./scripts/sim-ca.ts";
 
 // Node reads NODE_EXTRA_CA_CERTS only at start: set it here, before the test workers are forked,
 // so the connectors trust the simulator's TLS servers exactly as production trusts a private CA.
