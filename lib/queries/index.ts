@@ -18,6 +18,9 @@ export const queryKeys = {
 /** Board polling behind SSE: the events stream carries changes, the poll repairs a silent stream. */
 export const FLEET_POLL_MS = 15_000;
 
+/** The fleet endpoint; the board preloads it from its HTML (see FleetBoard). */
+export const FLEET_PATH = "/api/v1/fleet";
+
 let early: { at: number; promise: Promise<FleetResponse> } | null = null;
 
 /**
@@ -27,7 +30,7 @@ let early: { at: number; promise: Promise<FleetResponse> } | null = null;
  */
 export function startFleetEarly(): void {
   if (typeof window === "undefined" || early) return;
-  const promise = fetchJson<FleetResponse>("/api/v1/fleet");
+  const promise = fetchJson<FleetResponse>(FLEET_PATH, undefined, undefined, true);
   promise.catch(() => {}); // a failure surfaces through the query that consumes it
   early = { at: Date.now(), promise };
 }
