@@ -1,13 +1,9 @@
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
-import { createComposerConnector } from "@/lib/airflow/composer/connector";
 import { GoogleTokenSources } from "@/lib/airflow/composer/google-auth";
-import type { CallLimits } from "@/lib/airflow/transport";
-import { validateConfig } from "@/lib/config/load";
-import type { EnvironmentConfig } from "@/lib/config/types";
-import { startSimulator, type SimEnvironmentSpec, type Simulator } from "@/sim/index";
+import { connectorsWithTokenSources, startMonitoredSim } from "@/lib/testing/monitored-sim";
+import type { SimEnvironmentSpec, Simulator } from "@/sim/index";
 import { FakeClock } from "./clock";
-import { createConnectorForEnvironment } from "./connectors";
-import { FleetMonitor } from "./monitor";
+import type { FleetMonitor } from "./monitor";
 
 /**
  * Token requests per hour of real polling: the monitor with the Composer connector and
@@ -26,23 +22,17 @@ let monitor: FleetMonitor;
 let clock: FakeClock;
 const tokenSources = new GoogleTokenSources();
 
-const createConnector = (env: EnvironmentConfig, limits: CallLimits) => {
-  const t = env.target;
-  if (t.kind !== "composer") return createConnectorForEnvironment(env, limits);
-  return createComposerConnector({ ...t, limits, uiUrl: env.uiUrl, tokenSources });
-};
-
 beforeAll(async () => {
   clock = new FakeClock(Date.now());
   vi.useFakeTimers({ toFake: ["Date"], now: clock.now() });
-  sim = await startSimulator({ environments: SPECS, clock });
-  for (const [k, v] of Object.entries(sim.processEnv)) vi.stubEnv(k, v);
-  const raw = structuredClone(sim.config);
-  raw.refresh = { health: HEALTH_S, runs: 60, dags: 300 };
-  monitor = new FleetMonitor({ config: validateConfig(raw, "test", sim.processEnv), clock, createConnector });
-  monitor.start();
-  await clock.advance(0);
-  await monitor.settle();
+  ({ sim, monitor } = await startMonitoredSim(SPECS, {
+    clock,
+    refresh: { health: HEALTH_S, runs: 60, dags: 300 },
+    beforeMonitor: (s) => {
+      for (const [k, v] of Object.entries(s.processEnv)) vi.stubEnv(k, v);
+    },
+    monitor: { createConnector: connectorsWithTokenSources(tokenSources) },
+  }));
 }, 30_000);
 
 afterAll(async () => {

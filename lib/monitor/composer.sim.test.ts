@@ -1,13 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createComposerConnector } from "@/lib/airflow/composer/connector";
 import { GoogleTokenSources } from "@/lib/airflow/composer/google-auth";
-import type { CallLimits } from "@/lib/airflow/transport";
-import { validateConfig } from "@/lib/config/load";
-import type { EnvironmentConfig, FlightboardConfig } from "@/lib/config/types";
-import { startSimulator, type SimEnvironmentSpec, type Simulator } from "@/sim/index";
+import { connectorsWithTokenSources, startMonitoredSim } from "@/lib/testing/monitored-sim";
+import type { SimEnvironmentSpec, Simulator } from "@/sim/index";
 import { FakeClock } from "./clock";
-import { createConnectorForEnvironment } from "./connectors";
-import { FleetMonitor } from "./monitor";
+import type { FleetMonitor } from "./monitor";
 
 /**
  * Composer environments on the board: the monitor with the real Composer connector and
@@ -33,31 +29,25 @@ const HEALTH_S = 60;
 let sim: Simulator;
 let monitor: FleetMonitor;
 let clock: FakeClock;
-let config: FlightboardConfig;
 const tokenSources = new GoogleTokenSources();
-
-const createConnector = (env: EnvironmentConfig, limits: CallLimits) => {
-  const t = env.target;
-  if (t.kind !== "composer") return createConnectorForEnvironment(env, limits);
-  return createComposerConnector({ ...t, limits, uiUrl: env.uiUrl, tokenSources });
-};
 
 const summary = (id: string) => monitor.runtime(id)!.summary;
 
 beforeAll(async () => {
   clock = new FakeClock(Date.now());
-  sim = await startSimulator({ environments: SPECS, clock });
-  for (const [k, v] of Object.entries(sim.processEnv)) vi.stubEnv(k, v);
-  const raw = structuredClone(sim.config);
-  raw.refresh = { health: HEALTH_S, runs: 60, dags: 300 };
-  raw.timeoutSeconds = 3;
-  const api = (raw.environments[0].composer as { apiEndpoint: string }).apiEndpoint;
-  raw.environments.push({ id: "c-missing", composer: { project: "flightboard-sim", location: "us-central1", environment: "gone", apiEndpoint: api } });
-  config = validateConfig(raw, "test", sim.processEnv);
-  monitor = new FleetMonitor({ config, clock, createConnector });
-  monitor.start();
-  await clock.advance(0);
-  await monitor.settle();
+  ({ sim, monitor } = await startMonitoredSim(SPECS, {
+    clock,
+    refresh: { health: HEALTH_S, runs: 60, dags: 300 },
+    timeoutSeconds: 3,
+    beforeMonitor: (s) => {
+      for (const [k, v] of Object.entries(s.processEnv)) vi.stubEnv(k, v);
+    },
+    edit: (raw) => {
+      const api = (raw.environments[0].composer as { apiEndpoint: string }).apiEndpoint;
+      raw.environments.push({ id: "c-missing", composer: { project: "flightboard-sim", location: "us-central1", environment: "gone", apiEndpoint: api } });
+    },
+    monitor: { createConnector: connectorsWithTokenSources(tokenSources) },
+  }));
 }, 60_000);
 
 afterAll(async () => {

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { validateConfig } from "@/lib/config/load";
 import type { FlightboardConfig } from "@/lib/config/types";
-import { startSimulator, type SimEnvironmentSpec, type Simulator } from "@/sim/index";
+import { startMonitoredSim } from "@/lib/testing/monitored-sim";
+import type { SimEnvironmentSpec, Simulator } from "@/sim/index";
 import { FakeClock } from "./clock";
-import { createConnectorForEnvironment } from "./connectors";
-import { FleetMonitor } from "./monitor";
+import type { FleetMonitor } from "./monitor";
 import { buildDetail, buildFleet } from "./views";
 
 /**
@@ -55,18 +54,19 @@ function summary(id: string) {
 beforeAll(async () => {
   clock = new FakeClock(Date.now());
   t0 = clock.now();
-  sim = await startSimulator({ environments: scenarios, clock, slowMs: 300, flapPeriodS: 120 });
-  const raw = structuredClone(sim.config);
-  raw.refresh = { health: HEALTH_S, runs: 20, dags: 60 };
-  raw.timeoutSeconds = 1;
-  // One environment whose password variable is not set, and one nobody listens on.
-  raw.environments.push({ id: "unset-secret", airflow: { baseUrl: sim.url("v1-healthy"), auth: { type: "basic", username: "monitor", passwordEnv: "FB_TEST_UNSET_PASSWORD" } } });
-  raw.environments.push({ id: "refused", airflow: { baseUrl: "http://127.0.0.1:9", apiVersion: "v1" } });
-  config = validateConfig(raw, "test", sim.processEnv);
-  monitor = new FleetMonitor({ config, clock, stagger: false, createConnector: createConnectorForEnvironment });
-  monitor.start();
-  await clock.advance(0);
-  await monitor.settle();
+  ({ sim, monitor, config } = await startMonitoredSim(scenarios, {
+    clock,
+    slowMs: 300,
+    flapPeriodS: 120,
+    refresh: { health: HEALTH_S, runs: 20, dags: 60 },
+    timeoutSeconds: 1,
+    monitor: { stagger: false },
+    edit: (raw) => {
+      // One environment whose password variable is not set, and one nobody listens on.
+      raw.environments.push({ id: "unset-secret", airflow: { baseUrl: String((raw.environments[0].airflow as { baseUrl: string }).baseUrl), auth: { type: "basic", username: "monitor", passwordEnv: "FB_TEST_UNSET_PASSWORD" } } });
+      raw.environments.push({ id: "refused", airflow: { baseUrl: "http://127.0.0.1:9", apiVersion: "v1" } });
+    },
+  }));
 }, 60_000);
 
 afterAll(async () => {

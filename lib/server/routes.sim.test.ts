@@ -6,12 +6,11 @@ import { GET as eventsGET } from "@/app/api/v1/events/route";
 import { GET as fleetGET } from "@/app/api/v1/fleet/route";
 import { GET as searchGET } from "@/app/api/v1/search/route";
 import { GET as healthzGET } from "@/app/api/healthz/route";
-import { validateConfig } from "@/lib/config/load";
-import { FakeClock } from "@/lib/monitor/clock";
-import { createConnectorForEnvironment } from "@/lib/monitor/connectors";
+import type { FakeClock } from "@/lib/monitor/clock";
 import type { DagListResponse, EnvironmentDetail, FleetResponse, SearchResponse } from "@/lib/monitor/dto";
-import { FleetMonitor } from "@/lib/monitor/monitor";
-import { startSimulator, type Simulator } from "@/sim/index";
+import type { FleetMonitor } from "@/lib/monitor/monitor";
+import { startMonitoredSim } from "@/lib/testing/monitored-sim";
+import type { Simulator } from "@/sim/index";
 import type { FleetRuntime } from "./fleet";
 
 /** The route handlers (contract §4) over a real monitor, connectors and simulator. */
@@ -24,24 +23,16 @@ const req = (path: string) => new Request(`http://localhost${path}`);
 const params = <T,>(p: T) => ({ params: Promise.resolve(p) });
 
 beforeAll(async () => {
-  clock = new FakeClock(Date.now());
-  sim = await startSimulator({
-    clock,
-    environments: [
+  ({ sim, monitor, clock } = await startMonitoredSim(
+    [
       { id: "sales-prod", name: "Sales (prod)", tags: { team: "sales", stage: "prod" }, airflowVersion: "2.10.5", scenario: "failing-dags" },
       { id: "sales-dev", name: "Sales (dev)", tags: { team: "sales", stage: "dev" }, airflowVersion: "3.1.0", scenario: "healthy" },
       { id: "mkt-prod", name: "Marketing (prod)", tags: { team: "marketing", stage: "prod" }, airflowVersion: "3.1.0", scenario: "scheduler-down" },
       { id: "fin-prod", name: "Finance (prod)", tags: { team: "finance", stage: "prod" }, airflowVersion: "2.10.5", scenario: "import-errors" },
     ],
-  });
-  const raw = structuredClone(sim.config);
-  raw.refresh = { health: 30, runs: 60, dags: 300 };
-  const config = validateConfig(raw, "test", sim.processEnv);
-  monitor = new FleetMonitor({ config, clock, createConnector: createConnectorForEnvironment });
-  monitor.start();
-  await clock.advance(0);
-  await monitor.settle();
-  const runtime: FleetRuntime = { monitor, config, demo: false, close: async () => monitor.stop() };
+    { refresh: { health: 30, runs: 60, dags: 300 } },
+  ));
+  const runtime: FleetRuntime = { monitor, config: monitor.config, demo: false, close: async () => monitor.stop() };
   (globalThis as { __flightboard?: Promise<FleetRuntime> }).__flightboard = Promise.resolve(runtime);
 }, 60_000);
 
