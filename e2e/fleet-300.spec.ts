@@ -82,6 +82,7 @@ test(`the board is interactive in under 1 s with ${N} environments and shows one
 
   const page = await browser.newPage();
   await page.goto(`${server.baseURL}/`);
+  await expect(page.getByTestId(TID.tile)).toHaveCount(N);
   const ids = await page.getByTestId(TID.tile).evaluateAll((els) => els.map((e) => e.getAttribute("data-env-id")));
   expect(new Set(ids).size).toBe(N);
   expect([...ids].sort()).toEqual(fleet.environments.map((e) => e.id).sort());

@@ -28,7 +28,7 @@ export function FilterBar({ filter, text, onText, tags, onAddTag, onRemoveTag, o
           id={textId}
           type="search"
           className="input"
-          placeholder="name, id, tag, version…"
+          placeholder="name, tag, version…"
           value={text}
           onChange={(e) => onText(e.target.value)}
           data-testid={TID.filterText}

@@ -15,8 +15,14 @@ import { SummaryBar } from "./summary-bar";
 
 const TEXT_DEBOUNCE_MS = 250;
 
-/** Tiles rendered in the first pass: more than a 4K screen shows; the rest follow without blocking input. */
-const FIRST_BATCH = 60;
+/**
+ * Tiles rendered in the first pass: a little more than the screen shows (tiles are ≥ 300 × ~210 px);
+ * the rest follow in a transition that yields to input.
+ */
+function firstBatch(): number {
+  if (typeof window === "undefined") return 24;
+  return Math.max(6, Math.floor(window.innerWidth / 300) * Math.ceil(window.innerHeight / 200));
+}
 
 // Evaluated when this chunk loads, i.e. before hydration: the fleet request starts right away.
 startFleetEarly();
@@ -94,7 +100,7 @@ export function FleetBoard() {
   useEffect(() => {
     if (allTiles) performance.mark("flightboard:board-complete");
   }, [allTiles]);
-  const tiles = allTiles ? view.shown : view.shown.slice(0, FIRST_BATCH);
+  const tiles = allTiles ? view.shown : view.shown.slice(0, firstBatch());
 
   if (isPending) return <BoardSkeleton />;
   if (!data) {

@@ -17,11 +17,11 @@ export const DENSITIES: readonly Density[] = ["full", "compact", "mini"];
 export const MIN_TILE: Record<Density, { w: number; h: number }> = {
   full: { w: 380, h: 236 },
   compact: { w: 320, h: 178 },
-  mini: { w: 260, h: 78 },
+  mini: { w: 250, h: 72 },
 };
 
 /** Font size of the environment name per density (design px). */
-export const NAME_FONT: Record<Density, number> = { full: 30, compact: 24, mini: 22 };
+export const NAME_FONT: Record<Density, number> = { full: 30, compact: 24, mini: 20 };
 
 /** Lines the name may take per density (full and compact wrap a long name onto a second line). */
 export const NAME_LINES: Record<Density, 1 | 2> = { full: 2, compact: 2, mini: 1 };

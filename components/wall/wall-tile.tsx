@@ -10,7 +10,8 @@ import type { Density } from "./wall-layout";
 function headline(env: EnvironmentSummary): string {
   if (env.status === "unknown") return "waiting for the first check";
   if (env.reasons.length > 0) return env.reasons[0] + (env.reasons.length > 1 ? ` (+${env.reasons.length - 1})` : "");
-  return `${KIND_LABEL[env.kind]} · Airflow ${env.airflowVersion ?? "—"}`;
+  const version = `Airflow ${env.airflowVersion ?? "—"}`;
+  return env.kind === "airflow" ? version : `${KIND_LABEL[env.kind]} · ${version}`;
 }
 
 /** Kept short enough for the narrowest full tile; the headline carries import errors and the rest. */
