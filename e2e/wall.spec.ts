@@ -152,3 +152,16 @@ test.describe("wall screen", () => {
     await expect(page.getByTestId(TID.wall)).toHaveAttribute("data-stale", "false");
   });
 });
+
+test("a wall whose session or display token is revoked says so instead of claiming an outage", async ({ page }) => {
+  let revoked = false;
+  await page.route(EVENTS_URL, (route) => (revoked ? route.fulfill({ status: 401, json: { error: { code: "unauthorized", message: "sign in" } } }) : route.fulfill({ status: 204 })));
+  await page.route(FLEET_URL, (route) => (revoked ? route.fulfill({ status: 401, json: { error: { code: "unauthorized", message: "sign in" } } }) : route.continue()));
+  await page.goto("/wall?refresh=1");
+  await expect(page.getByTestId(TID.tile).first()).toBeVisible();
+  revoked = true;
+  const banner = page.getByTestId(TID.wallStale);
+  await expect(banner).toHaveAttribute("data-reason", "signed-out", { timeout: 4_000 });
+  await expect(banner).toContainText("SIGNED OUT");
+  await expect(banner).toContainText("open the display link again");
+});

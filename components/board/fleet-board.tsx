@@ -5,6 +5,7 @@ import { startTransition, useCallback, useDeferredValue, useEffect, useMemo, use
 import { preload } from "react-dom";
 import type { EnvironmentStatus } from "@/lib/monitor/dto";
 import { FLEET_PATH, fleetQuery, startFleetEarly } from "@/lib/queries";
+import { ApiRequestError } from "@/lib/queries/fetch-json";
 import { useFleetEvents } from "@/lib/queries/use-fleet-events";
 import { TID } from "@/lib/test-ids";
 import { BoardSkeleton } from "./board-skeleton";
@@ -103,6 +104,13 @@ export function FleetBoard() {
   const tiles = allTiles ? view.shown : view.shown.slice(0, firstBatch());
 
   if (isPending) return <BoardSkeleton />;
+  if (error instanceof ApiRequestError && (error.status === 401 || error.status === 403)) {
+    return (
+      <div className="error-box" role="alert" data-testid={TID.loadError}>
+        {error.status === 401 ? "Your session has ended." : "You may not see this board."} <a href="/signin?callbackUrl=%2F">Sign in again</a>
+      </div>
+    );
+  }
   if (!data) {
     return (
       <div className="error-box" role="alert" data-testid={TID.loadError}>

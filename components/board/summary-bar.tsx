@@ -18,11 +18,11 @@ export interface SummaryBarProps {
 }
 
 /**
- * Counts per status, each a toggle that filters the board by that status. Statuses with no
- * environment are left out unless selected, so the bar reads as "what is wrong right now".
+ * Counts per status, worst first, each a toggle that filters the board by that status. Every
+ * status is listed (a zero is news too); zeros are drawn quieter.
  */
 export function SummaryBar({ counts, scopeSize, shownCount, selected, onToggle, updatedAt, stream }: SummaryBarProps) {
-  const visible = STATUS_ORDER.filter((s) => counts[s] > 0 || selected.includes(s));
+  const visible = STATUS_ORDER;
   return (
     <div className="summary-bar" data-testid={TID.summaryBar}>
       <strong className="summary-total">
@@ -33,7 +33,7 @@ export function SummaryBar({ counts, scopeSize, shownCount, selected, onToggle, 
           <button
             key={s}
             type="button"
-            className={`count-chip status-${s}`}
+            className={`count-chip status-${s}${counts[s] === 0 ? " is-zero" : ""}`}
             aria-pressed={selected.includes(s)}
             data-testid={TID.statusChip}
             data-status={s}

@@ -3,11 +3,12 @@ import { useQuery } from "@tanstack/react-query";
 import { useSearchParams } from "next/navigation";
 import { useMemo, useRef } from "react";
 import { wallFleetQuery } from "@/lib/queries";
+import { ApiRequestError } from "@/lib/queries/fetch-json";
 import { useFleetEvents } from "@/lib/queries/use-fleet-events";
 import { TID } from "@/lib/test-ids";
 import { applyFleetFilter } from "../board/fleet-filter";
 import { StatusIcon } from "../status-icon";
-import { StaleBanner } from "./stale-banner";
+import { StaleBanner, type StaleReason } from "./stale-banner";
 import { measureNames, useElementSize, useExpired, useRotation } from "./wall-hooks";
 import { WallHeader } from "./wall-header";
 import { computeWallLayout, wallUnit } from "./wall-layout";
@@ -31,8 +32,9 @@ export function WallView() {
   // Stale: no fresh fleet for two refresh intervals. Sooner when the server is plainly gone: the
   // event stream dropped and the poll that followed failed too.
   const expired = useExpired(dataUpdatedAt, 2 * refreshMs);
-  const unreachable = Boolean(error) || !data;
   const stale = expired || (Boolean(error) && stream !== "live");
+  const reason: StaleReason =
+    error instanceof ApiRequestError && (error.status === 401 || error.status === 403) ? "signed-out" : error || !data ? "unreachable" : "stale";
 
   const environments = data?.environments;
   const view = useMemo(() => applyFleetFilter(environments ?? [], opts.filter), [environments, opts.filter]);
@@ -112,7 +114,7 @@ export function WallView() {
           rotateS={opts.rotateS}
           updatedAt={dataUpdatedAt}
         />
-        {stale && <StaleBanner unreachable={unreachable} updatedAt={dataUpdatedAt} refreshS={opts.refreshS} />}
+        {stale && <StaleBanner reason={reason} updatedAt={dataUpdatedAt} refreshS={opts.refreshS} />}
         <main ref={gridRef} className="wall-area">
           {body}
         </main>
