@@ -8,6 +8,7 @@ const SCREENS = [
   { width: 1366, height: 768 },
   { width: 1920, height: 1080 },
   { width: 3840, height: 2160 },
+  { width: 1080, height: 1920 }, // a screen mounted in portrait
 ];
 
 const FLEET_URL = /\/api\/v1\/fleet(\?.*)?$/;
@@ -44,7 +45,7 @@ async function expectWallFits(page: Page, count: number, label: string) {
 test.describe("wall screen", () => {
   for (const n of [12, 0]) {
     const name = n ? `exactly ${n} environments` : "the whole demo fleet";
-    test(`${name}: on one screen at 1366×768, 1080p and 4K; no scrollbars, nothing cut off, text ≥ 20 px at 1080p`, async ({ page, request }) => {
+    test(`${name}: on one screen at 1366×768, 1080p (landscape and portrait) and 4K; no scrollbars, nothing cut off, text ≥ 20 px at 1080p`, async ({ page, request }) => {
       const fleet = await polledFleet(request);
       const count = n || fleet.environments.length;
       if (n) await limitFleet(page, n);
@@ -53,7 +54,7 @@ test.describe("wall screen", () => {
         await page.goto("/wall");
         const g = await expectWallFits(page, count, `${size.width}×${size.height}`);
         await expect(page.getByTestId(TID.wall)).toHaveAttribute("data-pages", "1");
-        if (size.width === 1920) expect(g.smallestFontPx, `smallest text: "${g.smallestText}"`).toBeGreaterThanOrEqual(20);
+        if (size.width * size.height === 1920 * 1080) expect(g.smallestFontPx, `smallest text: "${g.smallestText}"`).toBeGreaterThanOrEqual(20);
         await page.screenshot({ path: `test-results/screenshots/wall-${count}-${size.width}x${size.height}.png` });
       }
     });

@@ -67,6 +67,12 @@ describe("computeWallLayout", () => {
     expect(l.cols).toBeGreaterThanOrEqual(4);
   });
 
+  it("treats a portrait screen as 1080×1920", () => {
+    expect(wallUnit(1080, 1920)).toBe(1);
+    expect(wallUnit(2160, 3840)).toBe(2);
+    expect(wallUnit(1920, 1080)).toBe(1);
+  });
+
   it("handles an empty selection", () => {
     expect(computeWallLayout(area(1920, 1080, 0)).pages).toBe(1);
   });

@@ -2,8 +2,9 @@
  * How the wall screen places N environments on a screen without scrolling.
  *
  * Sizes are in "design pixels": pixels at 1920×1080. The wall scales everything by
- * `unit = min(width / 1920, height / 1080)` (also the CSS variable --u), so a 4K screen shows the same
- * layout at twice the size and a 1366×768 screen at 0.71×. At 1080p no text is smaller than 20 px.
+ * `unit = min(width / 1920, height / 1080)` (also the CSS variable --u; 1080×1920 in portrait), so a
+ * 4K screen shows the same layout at twice the size and a 1366×768 screen at 0.71×. At 1080p no
+ * text is smaller than 20 px.
  *
  * Three tile densities, richest first; the richest one whose minimum tile size lets every
  * environment fit on one screen wins. When even the smallest does not fit, the wall pages through
@@ -124,7 +125,12 @@ export function computeWallLayout(input: WallLayoutInput): WallLayout {
   return { density: "mini", cols: 1, rows: 1, perPage: 1, pages: Math.max(1, count), fontScale: 1 };
 }
 
-/** The design-px unit for a viewport, matching the CSS `--u`. */
+/**
+ * The design-px unit for a viewport, matching the CSS `--u`: a 1920×1080 screen, or 1080×1920 when
+ * the screen is mounted in portrait.
+ */
 export function wallUnit(viewportWidth: number, viewportHeight: number): number {
-  return Math.min(viewportWidth / 1920, viewportHeight / 1080);
+  return viewportHeight > viewportWidth
+    ? Math.min(viewportWidth / 1080, viewportHeight / 1920)
+    : Math.min(viewportWidth / 1920, viewportHeight / 1080);
 }
