@@ -3,9 +3,10 @@ import { TID } from "../lib/test-ids";
 import { startFlightboard, type FlightboardServer } from "./helpers/servers";
 
 /**
- * A real outage: this spec runs its own demo-mode server, stops it while a wall is open, and
- * starts it again on the same port. The wall must raise its banner within two refresh intervals
- * and clear it by itself once the server is back (event stream and polling both reconnect).
+ * A real outage: this spec runs its own demo-mode server, stops it while a wall and a board are
+ * open, and starts it again on the same port. The wall must raise its banner within two refresh
+ * intervals, the board its "not live" warning, and both must clear by themselves once the server
+ * is back (event stream and polling both reconnect).
  */
 let server: FlightboardServer;
 
@@ -18,7 +19,7 @@ test.afterAll(async () => {
   await server?.stop();
 });
 
-test("the wall shows the stale banner when the server stops and clears it when it returns", async ({ page }) => {
+test("the wall and the board warn when the server stops and clear the warning when it returns", async ({ page, context }) => {
   test.setTimeout(120_000);
   const refreshS = 2;
   await page.setViewportSize({ width: 1920, height: 1080 });
@@ -26,6 +27,12 @@ test("the wall shows the stale banner when the server stops and clears it when i
   await expect(page.getByTestId(TID.tile).first()).toBeVisible({ timeout: 30_000 });
   const banner = page.getByTestId(TID.wallStale);
   await expect(banner).toHaveCount(0);
+  const board = await context.newPage();
+  await board.goto(`${server.baseURL}/`);
+  await expect(board.getByTestId(TID.tile).first()).toBeVisible();
+  await expect(board.getByTestId(TID.freshness)).toContainText("Live");
+  const boardWarning = board.getByTestId(TID.boardStale);
+  await expect(boardWarning).toHaveCount(0);
 
   await server.stop();
   const stoppedAt = Date.now();
@@ -36,10 +43,17 @@ test("the wall shows the stale banner when the server stops and clears it when i
   await expect(banner).toContainText("SERVER UNREACHABLE");
   // Tiles keep the last data, dimmed, rather than disappearing.
   await expect(page.getByTestId(TID.tile).first()).toBeVisible();
+  // The board says so too (its stream dropped and the poll that followed failed).
+  await expect(boardWarning).toBeVisible({ timeout: 5_000 });
+  await expect(boardWarning).toContainText("Not live");
+  await expect(board.getByTestId(TID.tile).first()).toBeVisible();
+  await board.screenshot({ path: "test-results/screenshots/board-outage-1920.png" });
 
   await server.restart();
   const backAt = Date.now();
   await expect(banner).toHaveCount(0, { timeout: 15_000 });
   console.log(`real outage: banner cleared ${((Date.now() - backAt) / 1000).toFixed(1)} s after the server answered again`);
   await expect(page.getByTestId(TID.wallUpdated)).toHaveText(/updated \d s ago/);
+  await expect(boardWarning).toHaveCount(0, { timeout: 15_000 });
+  await expect(board.getByTestId(TID.freshness)).toContainText("Live");
 });

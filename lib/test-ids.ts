@@ -3,6 +3,7 @@ export const TID = {
   board: "fleet-board",
   grid: "board-grid",
   boardEmpty: "board-empty",
+  boardStale: "board-stale",
   tile: "env-tile",
   summaryBar: "summary-bar",
   statusChip: "status-chip",

@@ -4,10 +4,12 @@ import { useSearchParams } from "next/navigation";
 import { startTransition, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from "react";
 import { preload } from "react-dom";
 import type { EnvironmentStatus } from "@/lib/monitor/dto";
-import { FLEET_PATH, fleetQuery, startFleetEarly } from "@/lib/queries";
+import { FLEET_PATH, FLEET_POLL_MS, fleetQuery, startFleetEarly } from "@/lib/queries";
 import { ApiRequestError } from "@/lib/queries/fetch-json";
 import { useFleetEvents } from "@/lib/queries/use-fleet-events";
 import { TID } from "@/lib/test-ids";
+import { AgeMs } from "../age";
+import { useExpired } from "../use-expired";
 import { BoardSkeleton } from "./board-skeleton";
 import { EnvironmentTile } from "./environment-tile";
 import { FilterBar } from "./filter-bar";
@@ -48,6 +50,9 @@ export function FleetBoard() {
   const urlFilter = useMemo(() => parseFleetFilter(new URLSearchParams(params.toString())), [params]);
   const { data, error, isPending, dataUpdatedAt } = useQuery(fleetQuery());
   const stream = useFleetEvents();
+  // Not live: no fresh fleet for two poll intervals, or the stream dropped and the poll failed too.
+  const expired = useExpired(dataUpdatedAt, 2 * FLEET_POLL_MS);
+  const notLive = expired || (Boolean(error) && stream !== "live");
 
   // The text box is local state so typing never waits on the router; the URL follows, debounced.
   const [text, setText] = useState(urlFilter.text);
@@ -122,9 +127,10 @@ export function FleetBoard() {
   return (
     <section data-testid={TID.board} aria-label="Environments">
       <h1 className="sr-only">Fleet board</h1>
-      {error && (
-        <div className="error-box" role="alert" data-testid={TID.loadError}>
-          Lost contact with the server ({error.message}); showing the last data received.
+      {notLive && (
+        <div className="error-box stale-box" role="alert" data-testid={TID.boardStale}>
+          <strong>Not live — the data below is {<AgeMs at={dataUpdatedAt} />} old.</strong>{" "}
+          {error ? `Lost contact with the server (${error.message}).` : "No update arrived for a while."} Reconnecting by itself.
         </div>
       )}
       <SummaryBar
