@@ -59,7 +59,16 @@ test("an environment page explains why it is not healthy and lists failing DAGs"
   await expect(page.getByTestId(TID.envHeader)).toContainText(failing!.name);
   await expect(page.getByTestId(TID.envReasons)).toContainText(/failing DAG/);
   const rows = page.getByTestId(TID.failingDags).locator("tbody tr");
-  await expect(rows).toHaveCount(failing!.dags!.failing);
+  // The fleet lives on (a DAG fails and recovers), so compare with the environment as it is now.
+  await expect
+    .poll(
+      async () => {
+        const now = (await (await request.get(`/api/v1/environments/${failing!.id}`)).json()) as { failingDags: unknown[] };
+        return now.failingDags.length > 0 && (await rows.count()) === now.failingDags.length;
+      },
+      { timeout: 35_000, intervals: [500] },
+    )
+    .toBe(true);
   await page.screenshot({ path: "test-results/screenshots/environment-1920.png", fullPage: true });
 
   await rows.first().getByRole("link").first().click();
