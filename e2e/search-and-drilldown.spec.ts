@@ -137,6 +137,9 @@ test.describe("DAG page", () => {
       const href = (await failedCell.getAttribute("href")) ?? "";
       expect(href.startsWith(env.uiUrl), href).toBe(true);
       expect(href.endsWith(encodeURIComponent(runId)), href).toBe(true);
+      // A run the API listed a moment ago carries exactly the API's deep link.
+      const listed = runs.runs.find((r) => r.runId === runId);
+      if (listed?.url) expect(href).toBe(listed.url);
     }
     await expect(page.getByTestId(TID.durationChart).locator(".recharts-bar-rectangle").first()).toBeVisible();
     await expect(page.getByTestId(TID.dagRuns)).toContainText("Failed");
