@@ -1,5 +1,5 @@
-import { existsSync } from "node:fs";
 import { defineConfig } from "@playwright/test";
+import { chromiumArgs, chromiumPath } from "./e2e/helpers/chromium";
 
 const PORT = Number(process.env.E2E_PORT ?? 3107);
 const BASE_URL = `http://localhost:${PORT}`;
@@ -8,8 +8,6 @@ const BASE_URL = `http://localhost:${PORT}`;
 const AUTH_PORT = Number(process.env.E2E_AUTH_PORT ?? 3108);
 const AUTH_BASE_URL = `http://localhost:${AUTH_PORT}`;
 const AUTH_SPECS = /auth[^/]*\.spec\.ts$/;
-// Debian's Chromium where installed (Playwright cannot download browsers here); Playwright's own elsewhere.
-const executablePath = process.env.CHROMIUM_PATH ?? (existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
 
 export default defineConfig({
   testDir: "./e2e",
@@ -25,10 +23,7 @@ export default defineConfig({
       testIgnore: AUTH_SPECS,
       use: {
         browserName: "chromium",
-        launchOptions: {
-          executablePath,
-          args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
-        },
+        launchOptions: { executablePath: chromiumPath, args: chromiumArgs },
       },
     },
     {
@@ -37,10 +32,7 @@ export default defineConfig({
       use: {
         baseURL: AUTH_BASE_URL,
         browserName: "chromium",
-        launchOptions: {
-          executablePath,
-          args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
-        },
+        launchOptions: { executablePath: chromiumPath, args: chromiumArgs },
       },
     },
   ],
