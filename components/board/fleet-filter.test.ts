@@ -54,6 +54,14 @@ describe("fleet filter", () => {
       { key: "team", values: [{ value: "finance", count: 2 }, { value: "sales", count: 2 }] },
     ]);
   });
+
+  it("sorts tags case-insensitively, the same in every locale", () => {
+    const mixed = [env("a", "healthy", { Zone: "eu", owner: "Bob" }), env("b", "healthy", { owner: "alice" }), env("c", "healthy", { owner: "bob" })];
+    expect(collectTags(mixed)).toEqual([
+      { key: "owner", values: [{ value: "alice", count: 1 }, { value: "Bob", count: 1 }, { value: "bob", count: 1 }] },
+      { key: "Zone", values: [{ value: "eu", count: 1 }] },
+    ]);
+  });
 });
 
 describe("wall options", () => {

@@ -93,6 +93,17 @@ export function applyFleetFilter(envs: readonly EnvironmentSummary[], f: FleetFi
   return { shown, counts, scopeSize };
 }
 
+/**
+ * Case-insensitive, then exact: the same menu order in every browser whatever its locale, and no
+ * `localeCompare`, whose first call loads an ICU collator (about 20 ms in a fresh Chromium page,
+ * spent inside the board's first render with data).
+ */
+function byText(a: string, b: string): number {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  return x < y ? -1 : x > y ? 1 : a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** Every tag key with its values and how many environments carry each, sorted for a stable menu. */
 export function collectTags(envs: readonly EnvironmentSummary[]): { key: string; values: { value: string; count: number }[] }[] {
   const byKey = new Map<string, Map<string, number>>();
@@ -104,9 +115,9 @@ export function collectTags(envs: readonly EnvironmentSummary[]): { key: string;
     }
   }
   return [...byKey.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
+    .sort(([a], [b]) => byText(a, b))
     .map(([key, values]) => ({
       key,
-      values: [...values.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([value, count]) => ({ value, count })),
+      values: [...values.entries()].sort(([a], [b]) => byText(a, b)).map(([value, count]) => ({ value, count })),
     }));
 }
