@@ -70,6 +70,19 @@ export interface FleetResponse {
   environments: EnvironmentSummary[];
 }
 
+/**
+ * `event: fleet-changes` of `/api/v1/events?changes=1` (an extension): what changed since the
+ * stream's previous message. Applied to that message's fleet it gives the `/fleet` body of now:
+ * `changed` replaces environments by id; `order` (every id, worst first) comes only when the set or
+ * the order changed, otherwise the previous order stands.
+ */
+export interface FleetChanges {
+  generatedAt: string;
+  counts: StatusCounts;
+  order?: string[];
+  changed: EnvironmentSummary[];
+}
+
 export interface DagRunDto {
   dagId: string;
   runId: string;

@@ -7,7 +7,8 @@ import { GET as fleetGET } from "@/app/api/v1/fleet/route";
 import { GET as searchGET } from "@/app/api/v1/search/route";
 import { GET as healthzGET } from "@/app/api/healthz/route";
 import type { FakeClock } from "@/lib/monitor/clock";
-import type { DagListResponse, EnvironmentDetail, FleetResponse, SearchResponse } from "@/lib/monitor/dto";
+import type { DagListResponse, EnvironmentDetail, FleetChanges, FleetResponse, SearchResponse } from "@/lib/monitor/dto";
+import { applyFleetChanges } from "@/lib/queries/fleet-changes";
 import type { FleetMonitor } from "@/lib/monitor/monitor";
 import { startMonitoredSim } from "@/lib/testing/monitored-sim";
 import type { Simulator } from "@/sim/index";
@@ -175,6 +176,49 @@ describe("JSON API route handlers", () => {
     expect(events.at(-1)!.environments.find((e) => e.id === "sales-dev")).toMatchObject({ error: { code: "http", httpStatus: 500 } });
     await reader.cancel();
     sim.setScenario("sales-dev", "healthy");
+  });
+
+  it("/events?changes=1 sends the whole fleet once, then only what changed; applied in turn they give /fleet", async () => {
+    const res = await eventsGET(req("/api/v1/events?changes=1"));
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let buf = "";
+    const events: { type: string; data: string }[] = [];
+    void (async () => {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        buf += decoder.decode(value);
+        for (let m = /event: (fleet|fleet-changes)\ndata: (.*)\n\n/.exec(buf); m; m = /event: (fleet|fleet-changes)\ndata: (.*)\n\n/.exec(buf)) {
+          events.push({ type: m[1], data: m[2] });
+          buf = buf.slice(m.index + m[0].length);
+        }
+      }
+    })();
+    await expect.poll(() => events.length).toBeGreaterThan(0);
+    expect(events[0].type).toBe("fleet");
+    const first = JSON.parse(events[0].data) as FleetResponse;
+    expect(first.environments).toHaveLength(4);
+
+    sim.setScenario("sales-prod", "http-500");
+    await clock.advance(45_000);
+    await monitor.settle();
+    await clock.advance(1000);
+    await expect.poll(() => events.length, { timeout: 5000 }).toBeGreaterThan(1);
+    const later = events.slice(1);
+    expect(later.every((e) => e.type === "fleet-changes")).toBe(true);
+    const changes = later.map((e) => JSON.parse(e.data) as FleetChanges);
+    expect(changes.some((c) => c.changed.some((e) => e.id === "sales-prod" && e.status === "unreachable"))).toBe(true);
+    // sales-prod moved up (unreachable ranks before degraded), so an order came with a change.
+    expect(changes.some((c) => c.order !== undefined)).toBe(true);
+
+    let fleet: FleetResponse | null = first;
+    for (const c of changes) fleet = fleet && applyFleetChanges(fleet, c);
+    const now = (await (await fleetGET(req("/api/v1/fleet"))).json()) as FleetResponse;
+    expect(fleet).not.toBeNull();
+    expect({ ...fleet!, generatedAt: "" }).toEqual({ ...now, generatedAt: "" });
+    await reader.cancel();
+    sim.setScenario("sales-prod", "failing-dags");
   });
 
   it("the runs endpoint never calls upstream for unknown or hostile DAG ids", async () => {
