@@ -1,13 +1,13 @@
 import { expect, test } from "@playwright/test";
-import type { EnvironmentStatus, EnvironmentSummary, FleetResponse } from "../lib/monitor/dto";
+import type { EnvironmentStatus, EnvironmentSummary, FleetChanges, FleetResponse } from "../lib/monitor/dto";
 import { TID } from "../lib/test-ids";
 import { memoryMetrics } from "./helpers/page-checks";
 
 /**
  * The wall must run for weeks. Accelerated: the event stream is replaced by one that delivers a
- * burst of changed fleets per connection and then closes (EventSource reconnects after 10 ms), and
- * polls run every second, so thousands of updates arrive within a minute — every status changing,
- * tiles re-ordering, reconnects happening. After a forced GC, the JS heap, the DOM node count and
+ * burst per connection — the whole fleet, then `fleet-changes` events as the server sends them —
+ * and then closes (EventSource reconnects after 10 ms), and polls run every second, so thousands of
+ * updates arrive within a minute — every status changing, tiles re-ordering, reconnects happening. After a forced GC, the JS heap, the DOM node count and
  * the number of event listeners must not grow; exactly one EventSource may be open.
  */
 
@@ -48,6 +48,19 @@ function synthetic(update: number): FleetResponse {
   return { generatedAt: new Date().toISOString(), counts, environments };
 }
 
+/** What `/events?changes=1` sends between two fleets: the changed environments, and the order if it moved. */
+function changesBetween(prev: FleetResponse, next: FleetResponse): FleetChanges {
+  const before = new Map(prev.environments.map((e) => [e.id, JSON.stringify(e)]));
+  const order = next.environments.map((e) => e.id);
+  const sameOrder = order.join() === prev.environments.map((e) => e.id).join();
+  return {
+    generatedAt: next.generatedAt,
+    counts: next.counts,
+    ...(sameOrder ? {} : { order }),
+    changed: next.environments.filter((e) => before.get(e.id) !== JSON.stringify(e)),
+  };
+}
+
 test("thousands of updates: heap, DOM nodes and listeners stay flat; one EventSource open", async ({ page }) => {
   test.setTimeout(180_000);
   let updates = 0;
@@ -77,7 +90,13 @@ test("thousands of updates: heap, DOM nodes and listeners stay flat; one EventSo
     // the wall must replace it — releasing the old one — rather than stay without a stream.
     if (++streams % 25 === 0) return route.fulfill({ status: 503, body: "" });
     let body = "retry: 10\n\n";
-    for (let i = 0; i < BURST; i++) body += `event: fleet\ndata: ${JSON.stringify(synthetic(++updates))}\n\n`;
+    let fleet = synthetic(++updates);
+    body += `event: fleet\ndata: ${JSON.stringify(fleet)}\n\n`;
+    for (let i = 1; i < BURST; i++) {
+      const next = synthetic(++updates);
+      body += `event: fleet-changes\ndata: ${JSON.stringify(changesBetween(fleet, next))}\n\n`;
+      fleet = next;
+    }
     return route.fulfill({ status: 200, headers: { "content-type": "text/event-stream", "cache-control": "no-cache" }, body });
   });
   await page.route(/\/api\/v1\/fleet(\?.*)?$/, (route) => route.fulfill({ json: synthetic(++updates) }));
@@ -107,4 +126,29 @@ test("thousands of updates: heap, DOM nodes and listeners stay flat; one EventSo
   expect(after.nodes).toBeLessThanOrEqual(before.nodes * 1.05 + 20);
   expect(after.heapMB).toBeLessThanOrEqual(before.heapMB * 1.2 + 1);
   await expect(page.getByTestId(TID.wallStale)).toHaveCount(0);
+});
+
+test("a change that does not fit the stream's fleet makes the stream start over with the whole fleet", async ({ page }) => {
+  const renamed = (f: FleetResponse): FleetResponse => ({ ...f, environments: f.environments.map((e) => ({ ...e, name: `Renewed ${e.name}` })) });
+  let streams = 0;
+  await page.route(/\/api\/v1\/events(\?.*)?$/, (route) => {
+    expect(route.request().url()).toContain("changes=1");
+    const first = ++streams === 1;
+    const body = first
+      ? // The whole fleet, then a change naming an environment this stream never sent.
+        `retry: 60000\n\nevent: fleet\ndata: ${JSON.stringify(synthetic(1))}\n\n` +
+        `event: fleet-changes\ndata: ${JSON.stringify({ generatedAt: new Date().toISOString(), counts: synthetic(1).counts, order: ["env-999"], changed: [] })}\n\n`
+      : `retry: 60000\n\nevent: fleet\ndata: ${JSON.stringify(renamed(synthetic(2)))}\n\n`;
+    return route.fulfill({ status: 200, headers: { "content-type": "text/event-stream", "cache-control": "no-cache" }, body });
+  });
+  // Polls answer as the server would at the time (a stream's end makes the board poll at once).
+  await page.route(/\/api\/v1\/fleet(\?.*)?$/, (route) => route.fulfill({ json: streams >= 2 ? renamed(synthetic(2)) : synthetic(1) }));
+  await page.goto("/");
+  const tiles = page.getByTestId(TID.tile);
+  await expect(tiles).toHaveCount(ENVS);
+  // The bad change is not applied (no tile vanishes); the hook opens a new stream (the browser alone
+  // would wait the stream's 60 s retry) and takes its whole fleet.
+  await expect.poll(() => streams, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+  await expect(tiles.first()).toContainText("Renewed", { timeout: 10_000 });
+  await expect(tiles).toHaveCount(ENVS);
 });

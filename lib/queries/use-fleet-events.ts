@@ -1,7 +1,8 @@
 "use client";
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
-import type { FleetResponse } from "@/lib/monitor/dto";
+import type { FleetChanges, FleetResponse } from "@/lib/monitor/dto";
+import { applyFleetChanges } from "./fleet-changes";
 import { queryKeys } from "./index";
 
 /** Where the live stream stands: `live` once an event arrived on the current connection. */
@@ -11,7 +12,9 @@ const MIN_BACKOFF_MS = 2_000;
 const MAX_BACKOFF_MS = 30_000;
 
 /**
- * Keeps the fleet query fresh from `/api/v1/events` (SSE); polling stays on as the fallback.
+ * Keeps the fleet query fresh from `/api/v1/events` (SSE); polling stays on as the fallback. The
+ * stream sends the whole fleet once, then only what changed (`?changes=1`): the hook keeps the
+ * stream's own fleet and applies each change to it, so a poll answer in between cannot mix in.
  *
  * The browser's EventSource retries by itself after a dropped connection, but gives up for good
  * (readyState CLOSED) when a reconnect gets a non-200 answer — a restarting server or a proxy's 502
@@ -31,14 +34,35 @@ export function useFleetEvents(search = ""): StreamState {
     let live = false;
     const key = queryKeys.fleet(search);
 
+    // The fleet as this connection last described it; null until its first `fleet` event.
+    let streamFleet: FleetResponse | null = null;
+    const accept = (fleet: FleetResponse) => {
+      streamFleet = fleet;
+      client.setQueryData<FleetResponse>(key, fleet);
+      backoff = MIN_BACKOFF_MS;
+      live = true;
+      setState("live");
+    };
     const onFleet = (ev: MessageEvent<string>) => {
       try {
-        client.setQueryData<FleetResponse>(key, JSON.parse(ev.data) as FleetResponse);
-        backoff = MIN_BACKOFF_MS;
-        live = true;
-        setState("live");
+        accept(JSON.parse(ev.data) as FleetResponse);
       } catch {
         // a malformed event is ignored; the next poll repairs the view
+      }
+    };
+    const onChanges = (ev: MessageEvent<string>) => {
+      let next: FleetResponse | null = null;
+      try {
+        if (streamFleet) next = applyFleetChanges(streamFleet, JSON.parse(ev.data) as FleetChanges);
+      } catch {
+        next = null;
+      }
+      if (next) accept(next);
+      else {
+        // Out of step with the server: start over (the new connection sends the whole fleet first).
+        release();
+        timer = setTimeout(open, backoff);
+        backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
       }
     };
     const onError = () => {
@@ -56,15 +80,18 @@ export function useFleetEvents(search = ""): StreamState {
     function release() {
       if (!source) return;
       source.removeEventListener("fleet", onFleet as EventListener);
+      source.removeEventListener("fleet-changes", onChanges as EventListener);
       source.removeEventListener("error", onError);
       source.close();
       source = null;
+      streamFleet = null;
     }
     function open() {
       timer = null;
       if (disposed) return;
-      source = new EventSource(`/api/v1/events${search ? `?${search}` : ""}`);
+      source = new EventSource(`/api/v1/events?changes=1${search ? `&${search}` : ""}`);
       source.addEventListener("fleet", onFleet as EventListener);
+      source.addEventListener("fleet-changes", onChanges as EventListener);
       source.addEventListener("error", onError);
     }
 
