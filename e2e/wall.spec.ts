@@ -60,6 +60,30 @@ test.describe("wall screen", () => {
     });
   }
 
+  test("a two-line reason on every tile still fits, names of two lines too (the whole demo fleet, every screen)", async ({ page, request }) => {
+    const fleet = await polledFleet(request);
+    await page.route(EVENTS_URL, (route) => route.fulfill({ status: 204 }));
+    await page.route(FLEET_URL, async (route) => {
+      const res = await route.fetch();
+      const now = (await res.json()) as FleetResponse;
+      const environments = now.environments.map((e) => ({
+        ...e,
+        status: "degraded" as const,
+        reasons: ["data calls failing: Airflow answered HTTP 500", "3 failing DAGs"],
+      }));
+      const counts = { healthy: 0, degraded: environments.length, unhealthy: 0, unreachable: 0, unauthorized: 0, unknown: 0 };
+      await route.fulfill({ response: res, json: { ...now, counts, environments } });
+    });
+    for (const size of SCREENS) {
+      await page.setViewportSize(size);
+      await page.goto("/wall");
+      await expectWallFits(page, fleet.environments.length, `${size.width}×${size.height}`);
+      // On landscape 1080p and 4K the tiles print the reason (smaller or portrait screens show name and status).
+      if (size.width >= 1920) await expect(page.getByTestId(TID.tile).first()).toContainText("data calls failing: Airflow answered HTTP 500 (+1)");
+      if (size.width === 1920) await page.screenshot({ path: "test-results/screenshots/wall-long-reasons-1920x1080.png" });
+    }
+  });
+
   test("query options: tag, status and problemsOnly select environments; the header says what is shown", async ({ page, request }) => {
     const fleet = await polledFleet(request);
     await page.setViewportSize({ width: 1920, height: 1080 });

@@ -69,6 +69,7 @@ describe("computeStatus (contract §3)", () => {
     expect(computeStatus(input({ failingDags: 3 })).reasons).toEqual(["3 failing DAGs"]);
     const r = computeStatus(input({ dataErrors: [{ code: "http", message: "Airflow answered HTTP 500", httpStatus: 500 }] }));
     expect(r.status).toBe("degraded");
+    expect(r.reasons).toEqual(["data calls failing: Airflow answered HTTP 500"]);
   });
 
   it("maps control-plane states", () => {

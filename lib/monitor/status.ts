@@ -105,7 +105,8 @@ export function computeStatus(input: StatusInput): StatusResult {
 
   for (const e of input.dataErrors) {
     if (e.code === "auth" || e.code === "missing_secret") unauthorized.push(e.message);
-    else degraded.push(`health answered but a data call failed: ${e.message}`);
+    // Short enough for two lines of a wall tile with a typical message ("Airflow answered HTTP 500").
+    else degraded.push(`data calls failing: ${e.message}`);
   }
   if (input.importErrors) degraded.push(plural(input.importErrors, "import error"));
   if (input.failingDags) degraded.push(plural(input.failingDags, "failing DAG"));
