@@ -13,7 +13,7 @@ const parse = (s: string | null) => (s === null ? null : (JSON.parse(s) as Fleet
 describe("FleetChangeTracker", () => {
   it("sends only the environments whose summary changed, and nothing when none did", () => {
     const t = new FleetChangeTracker({ tags: [], statuses: [] });
-    t.prime([rt("a", "healthy", "1"), rt("b", "healthy", "1"), rt("c", "healthy", "1")]);
+    t.prime([rt("a", "healthy", "1"), rt("b", "healthy", "1"), rt("c", "healthy", "1")], 0);
     expect(t.next([rt("a", "healthy", "1"), rt("b", "healthy", "1"), rt("c", "healthy", "1")], 0)).toBeNull();
     const c = parse(t.next([rt("a", "healthy", "1"), rt("b", "healthy", "2"), rt("c", "healthy", "1")], 0))!;
     expect(c.changed.map((e) => e.id)).toEqual(["b"]);
@@ -24,7 +24,7 @@ describe("FleetChangeTracker", () => {
 
   it("sends the order when it changes (worst first), and drops environments that left", () => {
     const t = new FleetChangeTracker({ tags: [], statuses: [] });
-    t.prime([rt("a", "healthy", "1"), rt("b", "healthy", "1")]);
+    t.prime([rt("a", "healthy", "1"), rt("b", "healthy", "1")], 0);
     const c = parse(t.next([rt("a", "healthy", "1"), rt("b", "unhealthy", "2")], 0))!;
     expect(c.order).toEqual(["b", "a"]);
     expect(c.counts).toMatchObject({ healthy: 1, unhealthy: 1 });
@@ -35,7 +35,7 @@ describe("FleetChangeTracker", () => {
 
   it("keeps to the stream's filter", () => {
     const t = new FleetChangeTracker({ tags: [{ key: "team", value: "sales" }], statuses: [] });
-    t.prime([rt("a", "healthy", "1", { team: "sales" }), rt("b", "healthy", "1", { team: "ops" })]);
+    t.prime([rt("a", "healthy", "1", { team: "sales" }), rt("b", "healthy", "1", { team: "ops" })], 0);
     expect(t.next([rt("a", "healthy", "1", { team: "sales" }), rt("b", "unhealthy", "2", { team: "ops" })], 0)).toBeNull();
     const c = parse(t.next([rt("a", "degraded", "2", { team: "sales" }), rt("b", "unhealthy", "2", { team: "ops" })], 0))!;
     expect(c.changed.map((e) => e.id)).toEqual(["a"]);

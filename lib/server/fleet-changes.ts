@@ -1,7 +1,6 @@
 import "server-only";
-import { iso } from "@/lib/monitor/clock";
 import type { EnvironmentRuntime } from "@/lib/monitor/runtime";
-import { compareSummaries, emptyCounts, matchesFilter, type FleetFilter } from "@/lib/monitor/views";
+import { buildFleet, type FleetFilter } from "@/lib/monitor/views";
 
 /**
  * One `/events?changes=1` stream's memory of what it sent: per environment the serialized summary
@@ -14,36 +13,31 @@ export class FleetChangeTracker {
 
   constructor(private readonly filter: FleetFilter) {}
 
-  private select(runtimes: readonly EnvironmentRuntime[]): EnvironmentRuntime[] {
-    return runtimes.filter((rt) => matchesFilter(rt.summary, this.filter)).sort((a, b) => compareSummaries(a.summary, b.summary));
+  /** The fleet as `/fleet` shows it (filtered, worst first, counted), with each summary's serialized form. */
+  private view(runtimes: readonly EnvironmentRuntime[], now: number) {
+    const fleet = buildFleet(runtimes.map((rt) => rt.summary), this.filter, now);
+    const json = new Map(runtimes.map((rt) => [rt.config.id, summaryJsonOf(rt)]));
+    const shown = fleet.environments.map((e) => ({ id: e.id, json: json.get(e.id)! }));
+    return { fleet, shown, order: shown.map((e) => e.id).join("\n") };
   }
 
   /** Remembers `runtimes` as sent in full (the stream's first `fleet` event, built in the same tick). */
-  prime(runtimes: readonly EnvironmentRuntime[]): void {
-    const shown = this.select(runtimes);
-    this.sent = new Map(shown.map((rt) => [rt.config.id, summaryJsonOf(rt)]));
-    this.order = shown.map((rt) => rt.config.id).join("\n");
+  prime(runtimes: readonly EnvironmentRuntime[], now: number): void {
+    const { shown, order } = this.view(runtimes, now);
+    this.sent = new Map(shown.map((e) => [e.id, e.json]));
+    this.order = order;
   }
 
   /** The `fleet-changes` body since the last call (or `prime`), or null when nothing this stream shows changed. */
   next(runtimes: readonly EnvironmentRuntime[], now: number): string | null {
-    const shown = this.select(runtimes);
-    const order = shown.map((rt) => rt.config.id).join("\n");
-    const counts = emptyCounts();
-    const changed: string[] = [];
-    const sent = new Map<string, string>();
-    for (const rt of shown) {
-      counts[rt.summary.status]++;
-      const json = summaryJsonOf(rt);
-      if (this.sent.get(rt.config.id) !== json) changed.push(json);
-      sent.set(rt.config.id, json);
-    }
+    const { fleet, shown, order } = this.view(runtimes, now);
+    const changed = shown.filter((e) => this.sent.get(e.id) !== e.json).map((e) => e.json);
     const reordered = order !== this.order;
-    this.sent = sent;
+    this.sent = new Map(shown.map((e) => [e.id, e.json]));
     this.order = order;
     if (changed.length === 0 && !reordered) return null;
-    const orderPart = reordered ? `,"order":${JSON.stringify(shown.map((rt) => rt.config.id))}` : "";
-    return `{"generatedAt":${JSON.stringify(iso(now))},"counts":${JSON.stringify(counts)}${orderPart},"changed":[${changed.join(",")}]}`;
+    const orderPart = reordered ? `,"order":${JSON.stringify(shown.map((e) => e.id))}` : "";
+    return `{"generatedAt":${JSON.stringify(fleet.generatedAt)},"counts":${JSON.stringify(fleet.counts)}${orderPart},"changed":[${changed.join(",")}]}`;
   }
 }
 

@@ -51,7 +51,7 @@ export async function GET(req: Request): Promise<Response> {
           : pushAll;
         send("retry: 3000\n\n");
         pushAll();
-        tracker?.prime(visibleRuntimes());
+        tracker?.prime(visibleRuntimes(), monitor.now());
         const unsubscribe = monitor.subscribe(push);
         const keepAlive = setInterval(() => send(": keep-alive\n\n"), KEEP_ALIVE_MS);
         const recheck = setInterval(() => {
