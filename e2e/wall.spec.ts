@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import type { FleetResponse } from "../lib/monitor/dto";
+import type { EnvironmentSummary, FleetResponse } from "../lib/monitor/dto";
 import { TID } from "../lib/test-ids";
 import { polledFleet, SEVERITY } from "./helpers/fleet";
 import { wallGeometry } from "./helpers/page-checks";
@@ -15,20 +15,23 @@ const FLEET_URL = /\/api\/v1\/fleet(\?.*)?$/;
 const EVENTS_URL = /\/api\/v1\/events(\?.*)?$/;
 
 /**
- * Serves the wall only the first `n` environments of the real demo fleet (polls go through, the
- * event stream is refused so it cannot deliver the whole fleet).
+ * Serves the wall the real demo fleet changed by `edit` (polls go through and are rewritten, counts
+ * recomputed; the event stream is refused so it cannot deliver the unedited fleet).
  */
-async function limitFleet(page: Page, n: number) {
+async function serveEditedFleet(page: Page, edit: (envs: EnvironmentSummary[]) => EnvironmentSummary[]) {
   await page.route(EVENTS_URL, (route) => route.fulfill({ status: 204 }));
   await page.route(FLEET_URL, async (route) => {
     const res = await route.fetch();
     const fleet = (await res.json()) as FleetResponse;
-    const environments = fleet.environments.slice(0, n);
+    const environments = edit(fleet.environments);
     const counts = { ...fleet.counts };
     for (const k of Object.keys(counts) as (keyof typeof counts)[]) counts[k] = environments.filter((e) => e.status === k).length;
     await route.fulfill({ response: res, json: { ...fleet, counts, environments } });
   });
 }
+
+/** Serves the wall only the first `n` environments of the real demo fleet. */
+const limitFleet = (page: Page, n: number) => serveEditedFleet(page, (envs) => envs.slice(0, n));
 
 async function expectWallFits(page: Page, count: number, label: string) {
   const tiles = page.getByTestId(TID.tile);
@@ -62,18 +65,9 @@ test.describe("wall screen", () => {
 
   test("a two-line reason on every tile still fits, names of two lines too (the whole demo fleet, every screen)", async ({ page, request }) => {
     const fleet = await polledFleet(request);
-    await page.route(EVENTS_URL, (route) => route.fulfill({ status: 204 }));
-    await page.route(FLEET_URL, async (route) => {
-      const res = await route.fetch();
-      const now = (await res.json()) as FleetResponse;
-      const environments = now.environments.map((e) => ({
-        ...e,
-        status: "degraded" as const,
-        reasons: ["data calls failing: Airflow answered HTTP 500", "3 failing DAGs"],
-      }));
-      const counts = { healthy: 0, degraded: environments.length, unhealthy: 0, unreachable: 0, unauthorized: 0, unknown: 0 };
-      await route.fulfill({ response: res, json: { ...now, counts, environments } });
-    });
+    await serveEditedFleet(page, (envs) =>
+      envs.map((e) => ({ ...e, status: "degraded" as const, reasons: ["data calls failing: Airflow answered HTTP 500", "3 failing DAGs"] })),
+    );
     for (const size of SCREENS) {
       await page.setViewportSize(size);
       await page.goto("/wall");
@@ -115,13 +109,7 @@ test.describe("wall screen", () => {
 
   test("problemsOnly with nothing wrong says so in big letters", async ({ page, request }) => {
     const fleet = await polledFleet(request);
-    await page.route(EVENTS_URL, (route) => route.fulfill({ status: 204 }));
-    await page.route(FLEET_URL, async (route) => {
-      const res = await route.fetch();
-      const f = (await res.json()) as FleetResponse;
-      const environments = f.environments.map((e) => ({ ...e, status: "healthy" as const, reasons: [] }));
-      await route.fulfill({ response: res, json: { ...f, environments } });
-    });
+    await serveEditedFleet(page, (envs) => envs.map((e) => ({ ...e, status: "healthy" as const, reasons: [] })));
     await page.goto("/wall?problemsOnly=1");
     await expect(page.getByTestId(TID.wallAllClear)).toContainText(`All ${fleet.environments.length} environments are healthy`);
   });
