@@ -1,23 +1,6 @@
 import { expect, test } from "@playwright/test";
-import type { FleetResponse } from "../lib/monitor/dto";
 import { TID } from "../lib/test-ids";
-
-const SEVERITY = ["unhealthy", "unreachable", "unauthorized", "degraded", "unknown", "healthy"];
-
-async function polledFleet(request: import("@playwright/test").APIRequestContext): Promise<FleetResponse> {
-  // Wait until the monitor has polled every environment of the demo fleet once.
-  let fleet: FleetResponse | null = null;
-  await expect
-    .poll(
-      async () => {
-        fleet = (await (await request.get("/api/v1/fleet")).json()) as FleetResponse;
-        return fleet.counts.unknown === 0 && fleet.environments.every((e) => e.runs !== null && e.dags !== null);
-      },
-      { timeout: 45_000, intervals: [500] },
-    )
-    .toBe(true);
-  return fleet!;
-}
+import { polledFleet, SEVERITY } from "./helpers/fleet";
 
 test("the health endpoint answers", async ({ request }) => {
   const res = await request.get("/api/healthz");
@@ -26,7 +9,7 @@ test("the health endpoint answers", async ({ request }) => {
 });
 
 test("the board shows every environment of the demo fleet, worst first", async ({ page, request }) => {
-  const fleet = await polledFleet(request);
+  const fleet = await polledFleet(request, "", 45_000);
   expect(fleet.environments.length).toBeGreaterThanOrEqual(12);
   const kinds = new Set(fleet.environments.map((e) => e.apiVersion));
   expect(kinds).toEqual(new Set(["v1", "v2"]));
@@ -51,7 +34,7 @@ test("the board shows every environment of the demo fleet, worst first", async (
 });
 
 test("an environment page explains why it is not healthy and lists failing DAGs", async ({ page, request }) => {
-  const fleet = await polledFleet(request);
+  const fleet = await polledFleet(request, "", 45_000);
   const failing = fleet.environments.find((e) => (e.dags?.failing ?? 0) > 0);
   expect(failing, "the demo fleet has an environment with failing DAGs").toBeTruthy();
   await page.setViewportSize({ width: 1920, height: 1080 });
