@@ -1,29 +1,16 @@
-/** Human formatting shared by the views. */
+/** Human formatting shared by the views. Durations and ages live in lib/duration-format (the monitor words reasons with them too). */
+export { formatAge, formatDuration } from "@/lib/duration-format";
+
 export function ageSeconds(isoTime: string | null, now: number): number | null {
   if (!isoTime) return null;
   const t = Date.parse(isoTime);
   return Number.isNaN(t) ? null : Math.max(0, Math.round((now - t) / 1000));
 }
 
-export function formatAge(seconds: number | null): string {
-  if (seconds === null) return "—";
-  if (seconds < 90) return `${seconds} s`;
-  if (seconds < 90 * 60) return `${Math.round(seconds / 60)} min`;
-  if (seconds < 36 * 3600) return `${Math.round(seconds / 3600)} h`;
-  return `${Math.round(seconds / 86400)} d`;
-}
-
 export function formatTime(isoTime: string | null): string {
   if (!isoTime) return "—";
   const d = new Date(isoTime);
   return Number.isNaN(d.getTime()) ? "—" : d.toISOString().replace("T", " ").slice(0, 19) + " UTC";
-}
-
-export function formatDuration(seconds: number | null): string {
-  if (seconds === null) return "—";
-  if (seconds < 60) return `${seconds.toFixed(0)} s`;
-  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
-  return `${Math.floor(seconds / 3600)} h ${Math.round((seconds % 3600) / 60)} min`;
 }
 
 export const KIND_LABEL = { airflow: "Airflow", mwaa: "MWAA", composer: "Composer" } as const;

@@ -58,7 +58,7 @@ describe("computeStatus (contract §3)", () => {
   it("is unhealthy when the scheduler or metadatabase is, naming the heartbeat age", () => {
     const r = computeStatus(input({ health: { ...healthy, scheduler: "unhealthy", schedulerHeartbeat: "2026-11-21T11:58:25Z" }, importErrors: 1 }));
     expect(r.status).toBe("unhealthy");
-    expect(r.reasons).toEqual(["scheduler heartbeat 95 s old", "1 import error"]);
+    expect(r.reasons).toEqual(["scheduler heartbeat 2 min old", "1 import error"]);
     expect(computeStatus(input({ health: { ...healthy, metadatabase: "unhealthy" } })).status).toBe("unhealthy");
   });
 

@@ -1,5 +1,6 @@
 import type { Health } from "@/lib/airflow/types";
 import type { EnvironmentError, EnvironmentKind, EnvironmentStatus } from "./dto";
+import { formatAge } from "@/lib/duration-format";
 
 /**
  * Contract §3, in one pure function: the first matching rule gives `status`; `reasons` lists every
@@ -68,7 +69,7 @@ function plural(n: number, one: string, many = `${one}s`): string {
 function componentReason(name: string, heartbeat: string | null, now: number): string {
   const age = ageSeconds(now, heartbeat);
   if (heartbeat === null) return `${name} unhealthy (no heartbeat)`;
-  return `${name} heartbeat ${age} s old`;
+  return `${name} heartbeat ${formatAge(age)} old`;
 }
 
 export function computeStatus(input: StatusInput): StatusResult {
