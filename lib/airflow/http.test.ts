@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AirflowError } from "./errors";
-import { hostPath, isHtml, isLoginRedirect, jsonFromUpstream, parseJsonBody, upstreamFetch, type UpstreamInit } from "./http";
+import { classifyNetworkError, hostPath, isHtml, isLoginRedirect, jsonFromUpstream, parseJsonBody, upstreamFetch, type UpstreamInit } from "./http";
 import { closedPort, selfSignedCert, sendJson, startTestServer, type TestServer } from "./transports/test-server";
 
 const limits = { timeoutMs: 2_000, maxBytes: 10_000 };
@@ -89,6 +89,18 @@ describe("upstreamFetch", () => {
     expect(err.kind).toBe("connection");
     expect(err.message).toMatch(/closed the connection|reset/);
     expect(err.message).toContain(`127.0.0.1:${server.port}`);
+  });
+
+  it("says why fetch refuses a blocked port such as 9", async () => {
+    const err = await failure(upstreamFetch("http://127.0.0.1:9/", init()));
+    expect(err.kind).toBe("connection");
+    expect(err.message).toContain("127.0.0.1:9");
+    expect(err.message).toContain("bad port");
+  });
+
+  it("puts other socket error codes into words", () => {
+    const e = new TypeError("fetch failed", { cause: Object.assign(new Error("x"), { code: "EADDRNOTAVAIL" }) });
+    expect(classifyNetworkError(e, "h:1", 1000).message).toBe("the address is not available from this machine (h:1)");
   });
 
   it("classifies an unknown host as a DNS failure", async () => {

@@ -242,8 +242,33 @@ export function classifyNetworkError(e: unknown, target: string, timeoutMs: numb
   if (has("UND_ERR_SOCKET", "UND_ERR_CLOSED", "EPIPE", "ERR_STREAM_PREMATURE_CLOSE")) {
     return conn(`${target} closed the connection before answering`);
   }
+  const errno = codes.find((c) => c in ERRNO_WORDS);
+  if (errno) return conn(`${ERRNO_WORDS[errno]} (${target})`);
+  // fetch refuses the WHATWG "bad ports" (9, 25, 6000, …) before any socket opens, with no code.
+  if (causeMessages(e).includes("bad port")) return conn(`${target} uses a port that HTTP clients refuse to call (a blocked "bad port"); use another port`);
   const code = codes.find((c) => c !== "AbortError");
   return conn(`the request to ${target} failed${code ? ` (${code})` : ""}`);
+}
+
+/** Plain words for the socket errors not handled above; the code stays in the message for searching. */
+const ERRNO_WORDS: Record<string, string> = {
+  ECONNABORTED: "the connection was aborted",
+  EADDRNOTAVAIL: "the address is not available from this machine",
+  EACCES: "permission denied opening the connection",
+  EPERM: "the connection was blocked by this machine (firewall?)",
+  EPROTO: "protocol error (is this an HTTPS port called over HTTP, or the reverse?)",
+  ENETDOWN: "the network is down",
+  EHOSTDOWN: "the host is down",
+};
+
+/** Messages along the cause chain; only fixed library texts are compared, never shown. */
+function causeMessages(e: unknown): string[] {
+  const out: string[] = [];
+  for (let x = e, i = 0; x && typeof x === "object" && i < 8; x = (x as { cause?: unknown }).cause, i++) {
+    const m = (x as { message?: unknown }).message;
+    if (typeof m === "string") out.push(m);
+  }
+  return out;
 }
 
 /** True when the answer is an HTML page (content type, or a body that starts with `<`). */

@@ -3,7 +3,7 @@ import { AirflowError } from "@/lib/airflow/errors";
 import type { Connector, Dag, DagRun, Health, ListRunsQuery } from "@/lib/airflow/types";
 import type { EnvironmentConfig, FlightboardConfig } from "@/lib/config/types";
 import { FakeClock } from "./clock";
-import { FleetMonitor } from "./monitor";
+import { FleetMonitor, statusChangeLine } from "./monitor";
 
 /**
  * Scheduler behaviour on a fake clock, with a scripted connector standing in for the network (the
@@ -97,17 +97,19 @@ function setup(ids = ["a"]) {
     source: "test",
   };
   const connectors = new Map<string, ScriptedConnector>();
+  const changes: string[] = [];
   const monitor = new FleetMonitor({
     config,
     clock,
     stagger: false,
+    onStatusChange: (c) => changes.push(statusChangeLine(c)),
     createConnector: (e) => {
       const c = new ScriptedConnector(clock);
       connectors.set(e.id, c);
       return c;
     },
   });
-  return { clock, monitor, connectors };
+  return { clock, monitor, connectors, changes };
 }
 
 describe("FleetMonitor scheduling", () => {
@@ -162,7 +164,7 @@ describe("FleetMonitor scheduling", () => {
   });
 
   it("reports errors as statuses and coalesces change notifications", async () => {
-    const { clock, monitor, connectors } = setup(["a", "b"]);
+    const { clock, monitor, connectors, changes } = setup(["a", "b"]);
     let notified = 0;
     monitor.subscribe(() => notified++);
     monitor.start();
@@ -179,6 +181,12 @@ describe("FleetMonitor scheduling", () => {
     expect(notified).toBe(2);
     await clock.advance(20_000);
     expect(monitor.runtime("b")!.summary.stale).toBe(true);
+    // One line per change, not one per poll: b went healthy → unreachable once and stayed there.
+    expect(changes).toEqual([
+      "env a: unknown → healthy",
+      "env b: unknown → healthy",
+      "env b: healthy → unreachable (connection refused by b.example:80)",
+    ]);
     monitor.stop();
   });
 

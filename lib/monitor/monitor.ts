@@ -2,6 +2,7 @@ import type { CallLimits } from "@/lib/airflow/transport";
 import type { Connector, DagRun } from "@/lib/airflow/types";
 import type { EnvironmentConfig, FlightboardConfig } from "@/lib/config/types";
 import { systemClock, type Clock } from "./clock";
+import type { EnvironmentStatus } from "./dto";
 import { Limiter } from "./limiter";
 import { EnvironmentRuntime } from "./runtime";
 
@@ -23,6 +24,21 @@ export interface MonitorOptions {
   stagger?: boolean;
   /** Called with every error that is a bug rather than an upstream failure. */
   onInternalError?: (e: unknown) => void;
+  /** Called once each time an environment's status changes (the server logs it). */
+  onStatusChange?: (change: StatusChange) => void;
+}
+
+/** One environment moving from one status to another; `reason` is the error or first reason, if any. */
+export interface StatusChange {
+  id: string;
+  from: EnvironmentStatus;
+  to: EnvironmentStatus;
+  reason: string | null;
+}
+
+/** `env sales-prod: healthy → unreachable (connection refused by 10.0.0.5:8080)`. */
+export function statusChangeLine(c: StatusChange): string {
+  return `env ${c.id}: ${c.from} → ${c.to}${c.reason ? ` (${c.reason})` : ""}`;
 }
 
 type Cadence = "health" | "runs" | "dags";
@@ -208,7 +224,17 @@ export class FleetMonitor {
   }
 
   private afterPoll(e: Entry): void {
-    if (e.rt.refreshSummary(this.clock.now(), this.intervalMs("health"))) this.changed();
+    const from = e.rt.summary.status;
+    if (!e.rt.refreshSummary(this.clock.now(), this.intervalMs("health"))) return;
+    const s = e.rt.summary;
+    if (s.status !== from && this.opts.onStatusChange) {
+      try {
+        this.opts.onStatusChange({ id: s.id, from, to: s.status, reason: s.status === "healthy" ? null : (s.error?.message ?? s.reasons[0] ?? null) });
+      } catch (err) {
+        this.opts.onInternalError?.(err);
+      }
+    }
+    this.changed();
   }
 
   private changed(): void {

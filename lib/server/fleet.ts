@@ -3,7 +3,7 @@ import { announceAuth } from "@/lib/auth/announce";
 import { ConfigError, loadConfigFile, resolveConfigPath, validateConfig } from "@/lib/config/load";
 import type { FlightboardConfig } from "@/lib/config/types";
 import { createConnectorForEnvironment, createDiscoverers } from "@/lib/monitor/connectors";
-import { FleetMonitor } from "@/lib/monitor/monitor";
+import { FleetMonitor, statusChangeLine } from "@/lib/monitor/monitor";
 
 /**
  * The one server-only accessor to the fleet monitor. The monitor lives in `globalThis` because
@@ -54,6 +54,7 @@ async function boot(): Promise<FleetRuntime> {
     createConnector: createConnectorForEnvironment,
     discoverers: createDiscoverers(config),
     onInternalError: (e) => console.error("flightboard: internal error:", e instanceof Error ? e.message : e),
+    onStatusChange: (c) => console.log(`flightboard: ${statusChangeLine(c)}`),
   });
   monitor.start();
   console.log(
