@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseConfigText, resolveConfigPath } from "./load";
+import { ConfigError, loadConfigFile, parseConfigText, resolveConfigPath } from "./load";
 
 function problems(text: string): string[] {
   try {
@@ -90,8 +90,45 @@ environments:
     ]);
   });
 
-  it("reports YAML syntax errors and a non-mapping root", () => {
-    expect(problems("environments: [")[0]).toMatch(/^\(file\): /);
+  it("suggests the key a typo meant, only among keys valid in that place", () => {
+    expect(
+      problems(`
+refesh: { helth: 10 }
+environments:
+  - id: a
+    airflow: { bseUrl: "http://a", auth: { type: basic, usrname: u, passwordEnv: P } }
+    tgas: { team: x }
+    colour: red
+`),
+    ).toEqual([
+      'refesh: unknown key; did you mean "refresh"?',
+      "environments[0].airflow.baseUrl: required",
+      "environments[0].airflow.auth.username: required",
+      'environments[0].airflow.auth.usrname: unknown key; did you mean "username"?',
+      'environments[0].airflow.bseUrl: unknown key; did you mean "baseUrl"?',
+      'environments[0].tgas: unknown key; did you mean "tags"?',
+      "environments[0].colour: unknown key",
+    ]);
+  });
+
+  it("refuses a file with no environments and no discovery, but not one that discovers", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "fb-"));
+    const empty = path.join(dir, "empty.yaml");
+    writeFileSync(empty, "environments: []\n");
+    expect(() => loadConfigFile(empty, {})).toThrow(/environments: no environments and no discovery configured/);
+    const discovers = path.join(dir, "discovers.yaml");
+    writeFileSync(discovers, "auth: { mode: disabled }\ndiscovery:\n  mwaa: [{ regions: [eu-west-1] }]\n");
+    expect(loadConfigFile(discovers, {}).environments).toEqual([]);
+  });
+
+  it("reports YAML syntax errors with line, column and the offending line, and a non-mapping root", () => {
+    expect(problems("refresh:\n  health: 10\n runs: 20\n")).toEqual([
+      "(file) line 3, column 1: All mapping items must start at the same column\n    3 |  runs: 20\n        ^",
+    ]);
+    expect(problems("environments:\n  - id: a\n    airflow: { baseUrl: http://a\n  - id: b\n")[0]).toBe(
+      "(file) line 4, column 3: Flow map in block collection must be sufficiently indented and end with a }\n    4 |   - id: b\n          ^",
+    );
+    expect(problems("environments: [")[0]).toMatch(/^\(file\) line 1, column \d+: .*\n    1 \| environments: \[\n/);
     expect(problems("- 1\n- 2")).toEqual(["(root): must be a mapping with an environments list"]);
   });
 
@@ -115,5 +152,20 @@ environments:
     expect(r.stderr).toContain("environments[0].mwaa.region: required\n");
     expect(r.stderr).toContain("environments[1]: needs exactly one of airflow, mwaa, composer\n");
     expect(r.stdout).toBe("");
+  });
+
+  it("stops with exit code 2 on an empty fleet and on a YAML syntax error, naming the line", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "fb-"));
+    const run = (text: string) => {
+      const file = path.join(dir, "c.yaml");
+      writeFileSync(file, text);
+      return spawnSync(process.execPath, ["--import", "tsx", path.resolve("scripts/prestart.ts")], { env: { ...process.env, FLIGHTBOARD_CONFIG: file }, encoding: "utf8" });
+    };
+    const empty = run("environments: []\n");
+    expect(empty.status).toBe(2);
+    expect(empty.stderr).toContain("there would be nothing to monitor");
+    const broken = run("environments:\n  - id: a\n    airflow: { baseUrl: http://a\n  - id: b\n");
+    expect(broken.status).toBe(2);
+    expect(broken.stderr).toMatch(/\(file\) line \d+, column \d+: /);
   });
 });

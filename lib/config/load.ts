@@ -4,6 +4,7 @@ import { parseDocument } from "yaml";
 import type { z } from "zod";
 import { authSchema, resolveAccess, resolveAuth as resolveAuthSection } from "./auth";
 import { configFileSchema, type ConfigFile, type EnvironmentEntry } from "./schema";
+import { closestKey, keysAt } from "./suggest";
 import type { AirflowAuthConfig, AuthConfig, EnvironmentConfig, FlightboardConfig, SecretRef, TargetConfig } from "./types";
 
 /** Thrown when a configuration does not validate; `problems` holds one line per problem, by path. */
@@ -24,6 +25,8 @@ export interface ValidateOptions {
    * demo mode and hand-built test configurations.
    */
   authDefault?: "enabled" | "disabled";
+  /** Refuse a configuration that would monitor nothing (files do; demo and hand-built test configs need not). */
+  requireTargets?: boolean;
 }
 
 /** Where the configuration comes from: `FLIGHTBOARD_CONFIG`, else `./flightboard.yaml`, else demo mode (null). */
@@ -42,16 +45,29 @@ export function loadConfigFile(file: string, env: Env = process.env): Flightboar
   } catch (e) {
     throw new ConfigError(file, [`(file): cannot be read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`]);
   }
-  return parseConfigText(text, file, env, { authDefault: "enabled" });
+  return parseConfigText(text, file, env, { authDefault: "enabled", requireTargets: true });
 }
 
 export function parseConfigText(text: string, source: string, env: Env = process.env, opts: ValidateOptions = {}): FlightboardConfig {
   const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
-    throw new ConfigError(source, doc.errors.map((e) => `(file): ${e.message.split("\n")[0]}`));
+    throw new ConfigError(source, doc.errors.map((e) => yamlProblem(text, e.pos[0], e.message)));
   }
   const raw: unknown = doc.toJS() ?? {};
   return validateConfig(raw, source, env, opts);
+}
+
+/**
+ * `(file) line 3, column 15: <message>` and the offending line with a caret under the column, so a
+ * syntax error can be fixed without counting lines.
+ */
+export function yamlProblem(text: string, offset: number, message: string): string {
+  const before = text.slice(0, Math.min(Math.max(0, offset), text.length));
+  const line = before.split("\n").length;
+  const col = before.length - before.lastIndexOf("\n");
+  const src = (text.split("\n")[line - 1] ?? "").replace(/\r$/, "");
+  const gutter = `    ${line} | `;
+  return `(file) line ${line}, column ${col}: ${message.split("\n")[0]}\n${gutter}${src}\n${" ".repeat(gutter.length + col - 1)}^`;
 }
 
 /** Validates an already-parsed configuration object (the simulator hands one over in demo mode). */
@@ -66,6 +82,12 @@ export function validateConfig(raw: unknown, source: string, env: Env = process.
     ? ((raw as { environments: unknown[] }).environments)
     : [];
   problems.push(...crossChecks(rawEnvs));
+  if (opts.requireTargets && parsed.success && parsed.data.environments.length === 0) {
+    const d = parsed.data.discovery;
+    if (d.mwaa.length === 0 && d.composer.length === 0) {
+      problems.push("environments: no environments and no discovery configured; there would be nothing to monitor (list at least one environment, or a discovery entry)");
+    }
+  }
   // The auth section's own checks (unset secrets, no provider) run even when other parts failed,
   // so one start lists every problem.
   const rawAuth = (raw as { auth?: unknown }).auth;
@@ -87,7 +109,13 @@ function formatIssue(issue: z.core.$ZodIssue): string {
   else if (issue.code === "invalid_type") message = `must be ${issue.expected}`;
   else if (issue.code === "invalid_value") message = `must be one of ${issue.values.map(String).join(", ")}`;
   else if (issue.code === "unrecognized_keys") {
-    return issue.keys.map((k) => `${formatPath([...issue.path, k])}: unknown key`).join("\n");
+    const known = keysAt(configFileSchema, issue.path);
+    return issue.keys
+      .map((k) => {
+        const near = closestKey(k, known);
+        return `${formatPath([...issue.path, k])}: unknown key${near ? `; did you mean "${near}"?` : ""}`;
+      })
+      .join("\n");
   }
   return `${where || "(root)"}: ${message}`;
 }

@@ -25,7 +25,7 @@ export function getFleet(): Promise<FleetRuntime> {
   slot.__flightboard ??= boot().catch((e: unknown) => {
     if (e instanceof ConfigError) {
       console.error(`flightboard: ${e.message}`);
-      process.exit(1);
+      process.exit(2);
     }
     throw e;
   });
