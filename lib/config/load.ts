@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parseDocument } from "yaml";
 import type { z } from "zod";
+import { alertsCrossChecks, alertsSchema, resolveAlerts } from "./alerts";
 import { authSchema, resolveAccess, resolveAuth as resolveAuthSection } from "./auth";
 import { configFileSchema, type ConfigFile, type EnvironmentEntry } from "./schema";
 import { closestKey, keysAt } from "./suggest";
@@ -88,6 +89,10 @@ export function validateConfig(raw: unknown, source: string, env: Env = process.
       problems.push("environments: no environments and no discovery configured; there would be nothing to monitor (list at least one environment, or a discovery entry)");
     }
   }
+  // Like auth: the alerts section's own cross-checks run even when another part failed.
+  const rawAlerts = (raw as { alerts?: unknown }).alerts;
+  const alertsSection = rawAlerts === undefined ? undefined : alertsSchema.safeParse(rawAlerts);
+  if (alertsSection?.success) problems.push(...alertsCrossChecks(alertsSection.data));
   // The auth section's own checks (unset secrets, no provider) run even when other parts failed,
   // so one start lists every problem.
   const rawAuth = (raw as { auth?: unknown }).auth;
@@ -207,5 +212,6 @@ function resolve(file: ConfigFile, source: string, env: Env, auth: AuthConfig): 
     },
     source,
     auth,
+    alerts: resolveAlerts(file.alerts, env),
   };
 }

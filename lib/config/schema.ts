@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { alertsSchema } from "./alerts";
 import { accessSchema, authSchema } from "./auth";
 import { DEFAULT_TIMEOUT_SECONDS, REFRESH_DEFAULTS, REFRESH_FLOORS } from "./types";
 
@@ -110,6 +111,8 @@ export const configFileSchema = z.strictObject({
   discovery: discovery.default({ mwaa: [], composer: [] }),
   /** Sign-in, roles and display tokens (lib/config/auth.ts). */
   auth: authSchema.optional(),
+  /** Alerts and expectations (lib/config/alerts.ts, contract §8). */
+  alerts: alertsSchema.optional(),
 });
 
 export type ConfigFile = z.infer<typeof configFileSchema>;

@@ -1,3 +1,5 @@
+import type { AlertsConfig } from "./alerts";
+
 /**
  * The validated, resolved configuration handed to the monitor and the connectors. Secrets are
  * resolved from the environment variables the file names; an unset variable is kept as
@@ -95,6 +97,8 @@ export interface FlightboardConfig {
   source: string;
   /** Sign-in and display tokens; always set by lib/config (optional for hand-built test configs). */
   auth?: AuthConfig;
+  /** Alerts and expectations (contract §8); absent = none configured. */
+  alerts?: AlertsConfig;
 }
 
 export const REFRESH_FLOORS: RefreshConfig = { health: 5, runs: 10, dags: 30 };
