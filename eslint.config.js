@@ -39,6 +39,15 @@ const config = [
     },
   },
   {
+    // design.md: alerts hang off the snapshot; they never call Airflow and never read process.env.
+    files: ["lib/alerts/**/*.ts"],
+    ignores: ["**/*.test.ts"],
+    rules: {
+      "no-restricted-imports": restrict([NEXT_OR_REACT, CONNECTORS, APP]),
+      "no-restricted-properties": ["error", { object: "process", property: "env", message: "alerts are handed config and a clock" }],
+    },
+  },
+  {
     files: ["sim/**/*.ts"],
     rules: {
       "no-restricted-imports": restrict([

@@ -177,6 +177,7 @@ const dagV1Schema = z.object({
   owners: ownersSchema,
   schedule_interval: scheduleSchema,
   next_dagrun: optStr,
+  next_dagrun_create_after: optStr,
   has_import_errors: optBool,
 });
 
@@ -203,6 +204,7 @@ function dagFromV1(d: z.infer<typeof dagV1Schema>): Dag {
     owners: d.owners,
     schedule: scheduleText(d.schedule_interval),
     nextRunAt: toIsoUtc(d.next_dagrun),
+    nextRunAfter: toIsoUtc(d.next_dagrun_create_after),
     hasImportErrors: d.has_import_errors ?? false,
   };
 }
@@ -217,6 +219,7 @@ function dagFromV2(d: z.infer<typeof dagV2Schema>): Dag {
     owners: d.owners,
     schedule: d.timetable_summary ?? null,
     nextRunAt: toIsoUtc(d.next_dagrun_logical_date ?? d.next_dagrun_run_after),
+    nextRunAfter: toIsoUtc(d.next_dagrun_run_after),
     hasImportErrors: d.has_import_errors ?? false,
   };
 }

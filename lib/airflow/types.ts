@@ -36,6 +36,11 @@ export interface Dag {
   schedule: string | null;
   /** v1 `next_dagrun`; v2 `next_dagrun_logical_date` (falls back to `next_dagrun_run_after`). ISO `Z` or null. */
   nextRunAt: string | null;
+  /**
+   * When the scheduler will create the next run: v1 `next_dagrun_create_after`, v2
+   * `next_dagrun_run_after` (expectations' `scheduleMissedMinutes`). Optional for hand-built DAGs.
+   */
+  nextRunAfter?: string | null;
   hasImportErrors: boolean;
 }
 

@@ -21,12 +21,19 @@ const order = (r: DagRun) => ms(r.startDate) ?? ms(r.logicalDate) ?? 0;
 export class RunStore {
   private readonly latest = new Map<string, DagRun>();
   private readonly newest = new Map<string, DagRun>();
+  /** Each DAG's most recently ended successful run (alert expectations: finishBy, freshness). */
+  private readonly success = new Map<string, DagRun>();
   /** The `updated_at_gte` cursor for the next incremental poll (ISO), null before seeding. */
   cursor: string | null = null;
 
   ingest(run: DagRun): void {
     const newest = this.newest.get(run.dagId);
     if (!newest || newest.runId === run.runId || order(run) >= order(newest)) this.newest.set(run.dagId, run);
+    if (run.state === "success") {
+      const s = this.success.get(run.dagId);
+      const end = (r: DagRun) => ms(r.endDate) ?? order(r);
+      if (!s || s.runId === run.runId || end(run) >= end(s)) this.success.set(run.dagId, run);
+    }
     const prev = this.latest.get(run.dagId);
     if (isFinished(run)) {
       if (!prev || prev.runId === run.runId || order(run) >= order(prev)) this.latest.set(run.dagId, run);
@@ -40,10 +47,16 @@ export class RunStore {
   retainDags(dagIds: Set<string>): void {
     for (const id of this.latest.keys()) if (!dagIds.has(id)) this.latest.delete(id);
     for (const id of this.newest.keys()) if (!dagIds.has(id)) this.newest.delete(id);
+    for (const id of this.success.keys()) if (!dagIds.has(id)) this.success.delete(id);
   }
 
   latestFinished(dagId: string): DagRun | undefined {
     return this.latest.get(dagId);
+  }
+
+  /** The DAG's most recently ended successful run, when one is known. */
+  lastSuccess(dagId: string): DagRun | undefined {
+    return this.success.get(dagId);
   }
 
   /** The DAG's newest run (queued and running included). */

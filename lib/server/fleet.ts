@@ -62,6 +62,8 @@ async function boot(): Promise<FleetRuntime> {
       ` (refresh ${config.refresh.health}/${config.refresh.runs}/${config.refresh.dags} s)`,
   );
   announceAuth(config.auth, file);
+  // Unset channel secrets do not stop the server (contract §8); say which channels are off, by path.
+  for (const w of config.alerts?.warnings ?? []) console.warn(`flightboard: ${w}`);
   return {
     monitor,
     config,
