@@ -128,6 +128,7 @@ describe.skipIf(!haveExamples)(`Airflow example bodies (${haveExamples ? "found"
       owners: [],
       schedule: "2 2 * * *",
       nextRunAt: null,
+      nextRunAfter: null,
       hasImportErrors: false,
     });
   });
@@ -142,6 +143,7 @@ describe.skipIf(!haveExamples)(`Airflow example bodies (${haveExamples ? "found"
       owners: ["airflow"],
       schedule: null,
       nextRunAt: null,
+      nextRunAfter: null,
       hasImportErrors: false,
     });
     const stale = reshapeDag("v2", {
@@ -153,8 +155,8 @@ describe.skipIf(!haveExamples)(`Airflow example bodies (${haveExamples ? "found"
       next_dagrun_run_after: "2026-03-21T00:00:00Z",
       tags: [{ name: "finance", dag_id: "test_dag2" }],
     });
-    expect([stale.active, stale.paused, stale.schedule, stale.nextRunAt, stale.tags]).toEqual([
-      false, true, "@daily", "2026-03-21T00:00:00.000Z", ["finance"],
+    expect([stale.active, stale.paused, stale.schedule, stale.nextRunAt, stale.nextRunAfter, stale.tags]).toEqual([
+      false, true, "@daily", "2026-03-21T00:00:00.000Z", "2026-03-21T00:00:00.000Z", ["finance"],
     ]);
   });
 
