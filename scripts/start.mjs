@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm start`: builds when the build is missing or older than the sources, checks the configuration
 // (refusing to start on any problem, before anything listens), prepares the simulator's CA in demo
-// mode, then runs `next start` in the foreground.
+// mode, then runs the production entry point (server/main.ts: the hot paths, graceful shutdown, and
+// Next.js through its custom-server API) in the foreground.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
@@ -28,7 +29,7 @@ function needsBuild() {
   const buildId = path.join(root, ".next", "BUILD_ID");
   if (!existsSync(buildId)) return true;
   const built = statSync(buildId).mtimeMs;
-  const sources = ["app", "components", "lib", "sim", "public", "instrumentation.ts", "proxy.ts", "next.config.js", "package.json", "tsconfig.json"];
+  const sources = ["app", "components", "lib", "sim", "public", "instrumentation.ts", "proxy.ts", "next.config.js", "server/security-headers.mjs", "package.json", "tsconfig.json"];
   return sources.some((s) => newestMtime(path.join(root, s)) > built);
 }
 
@@ -50,6 +51,9 @@ const prep = JSON.parse(pre.stdout.trim().split("\n").pop() || "{}");
 if (prep.caBundle) env.NODE_EXTRA_CA_CERTS = prep.caBundle;
 
 const port = process.env.PORT || "3000";
-const child = spawn(process.execPath, [nextBin, "start", "-p", port], { cwd: root, env, stdio: "inherit" });
+env.PORT = port;
+const child = spawn(process.execPath, ["--import", "tsx", "--import", "./server/register.mjs", "server/main.ts"], { cwd: root, env, stdio: "inherit" });
+// Forwarded for a supervisor that signals only this process; main.ts treats a copy that arrives
+// together with the group's own as one signal.
 for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => child.kill(sig));
 child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

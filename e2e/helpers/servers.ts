@@ -80,6 +80,8 @@ export interface FlightboardServer {
   stop(): Promise<void>;
   /** Starts it again on the same port with the same settings. */
   restart(): Promise<void>;
+  /** The process group of the running server (the launcher's pid), for signal tests. */
+  pgid(): number;
 }
 
 /**
@@ -107,6 +109,7 @@ export async function startFlightboard(opts: { port?: number; configFile?: strin
       await proc?.stop();
       await start();
     },
+    pgid: () => (proc as Proc | null)!.child.pid!,
   };
 }
 

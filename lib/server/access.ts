@@ -23,8 +23,16 @@ function unavailable(e: unknown): Response {
   throw e;
 }
 
-/** Authenticates an API request: the caller's access, or the 401/403 response to send. */
-export async function apiAccess(req: Request, scope: Scope = "api"): Promise<Access | Response> {
+/** The request headers access reads: a Web `Request`'s, or a raw Node request's through a small adapter. */
+export interface HeaderSource {
+  get(name: string): string | null;
+}
+
+/**
+ * Authenticates an API request: the caller's access, or the 401/403 response to send. Takes only
+ * the headers, so Next route handlers and the raw hot paths (server/hot-paths.ts) share one gate.
+ */
+export async function apiAccess(req: { headers: HeaderSource }, scope: Scope = "api"): Promise<Access | Response> {
   let policy: AuthPolicy;
   try {
     policy = currentPolicy();

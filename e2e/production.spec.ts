@@ -1,0 +1,113 @@
+import { request as httpRequest, type IncomingMessage } from "node:http";
+import { expect, test } from "@playwright/test";
+import { startFlightboard, type FlightboardServer } from "./helpers/servers";
+
+/**
+ * The production entry point (server/main.ts) as a process: graceful shutdown with open event
+ * streams (contract §10), and the security headers on every response, Next's own redirects and
+ * malformed paths included (issue #18, item 4).
+ */
+
+const SECURITY_HEADERS = ["content-security-policy", "x-content-type-options", "x-frame-options", "referrer-policy"];
+
+function get(base: string, path: string, headers: Record<string, string> = {}): Promise<IncomingMessage & { body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(`${base}${path}`, { headers }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (c: string) => (body += c));
+      res.on("end", () => resolve(Object.assign(res, { body })));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+/** Opens an event stream; resolves once its first `fleet` event arrived. */
+function openStream(base: string): Promise<{ ended: Promise<string>; text: () => string }> {
+  return new Promise((resolve, reject) => {
+    let text = "";
+    const req = httpRequest(`${base}/api/v1/events`, (res) => {
+      res.setEncoding("utf8");
+      let resolved = false;
+      const ended = new Promise<string>((done) => {
+        res.on("end", () => done("end"));
+        res.on("close", () => done("close"));
+        res.on("error", () => done("error"));
+      });
+      res.on("data", (c: string) => {
+        text += c;
+        if (!resolved && text.includes("event: fleet")) {
+          resolved = true;
+          resolve({ ended, text: () => text });
+        }
+      });
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+test.describe("production entry point", () => {
+  test.describe.configure({ timeout: 180_000 });
+  let server: FlightboardServer;
+  test.beforeAll(async () => {
+    test.setTimeout(180_000);
+    server = await startFlightboard();
+  });
+  test.afterAll(async () => {
+    await server?.stop();
+  });
+
+  test("security headers on Next's 308 redirects and on malformed paths (400, not 500); no token in a redirect", async () => {
+    const slash = await get(server.baseURL, "/wall/?token=secret-value&x=1");
+    expect(slash.statusCode).toBe(308);
+    expect(slash.headers.location).not.toContain("secret-value");
+    expect(slash.headers.location).toContain("x=1");
+    for (const path of ["/environments/%E0%A4%A", "/api/v1/environments/%E0%A4%A", "/%E0%A4%A"]) {
+      const r = await get(server.baseURL, path);
+      expect(r.statusCode, path).toBe(400);
+      for (const h of SECURITY_HEADERS) expect(r.headers[h], `${h} on ${path}`).toBeTruthy();
+    }
+    for (const path of ["/wall/", "/api/healthz", "/api/v1/fleet", "/api/readyz", "/nothing-here"]) {
+      const r = await get(server.baseURL, path);
+      for (const h of SECURITY_HEADERS) expect(r.headers[h], `${h} on ${path} (${r.statusCode})`).toBeTruthy();
+    }
+  });
+
+  test("the fleet is gzip-compressed when the client accepts it", async () => {
+    const plain = await get(server.baseURL, "/api/v1/fleet");
+    const zipped = await get(server.baseURL, "/api/v1/fleet", { "accept-encoding": "gzip" });
+    expect(plain.headers["content-encoding"]).toBeUndefined();
+    expect(zipped.headers["content-encoding"]).toBe("gzip");
+    expect(Number(zipped.headers["content-length"])).toBeLessThan(Buffer.byteLength(plain.body) / 3);
+  });
+
+  // Last: it stops the server.
+  test("SIGTERM with two open event streams: the streams end and the process group is gone within 10 s", async () => {
+    const a = await openStream(server.baseURL);
+    const b = await openStream(server.baseURL);
+    const pgid = server.pgid();
+    const t0 = Date.now();
+    process.kill(-pgid, "SIGTERM");
+    const ends = await Promise.race([
+      Promise.all([a.ended, b.ended]),
+      new Promise<null>((r) => setTimeout(() => r(null), 10_000)),
+    ]);
+    expect(ends, "both streams ended").not.toBeNull();
+    // The streams were told when to reconnect, just before they ended.
+    expect(a.text().trimEnd().endsWith("retry: 3000")).toBe(true);
+    while (groupAlive(pgid) && Date.now() - t0 < 10_000) await new Promise((r) => setTimeout(r, 100));
+    expect(groupAlive(pgid), "process group gone").toBe(false);
+    expect(Date.now() - t0).toBeLessThan(10_000);
+  });
+});

@@ -1,0 +1,164 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { gzip as gzipCb, createGzip, constants as zlibConstants } from "node:zlib";
+import { promisify } from "node:util";
+import { apiAccess, visibilityFilter, type HeaderSource } from "@/lib/server/access";
+import { apiError, BadRequest, parseFleetFilter } from "@/lib/server/api";
+import { openFleetStream } from "@/lib/server/event-stream";
+import type { FleetRuntime } from "@/lib/server/fleet";
+import { readiness } from "@/lib/server/readiness";
+import { shuttingDown } from "@/lib/server/shutdown";
+import { fleetJson } from "@/lib/server/snapshot";
+
+/**
+ * The paths every board, wall and scraper hits, answered by the raw Node server without Next.js's
+ * request path (routing, proxy.ts, Web Response conversion): /api/v1/fleet, /api/v1/events,
+ * /api/healthz, /api/readyz (and /metrics, see metrics). Same access checks as the route handlers
+ * (lib/server/access.ts), never an upstream call, never a database wait.
+ */
+
+const gzip = promisify(gzipCb);
+const JSON_TYPE = "application/json; charset=utf-8";
+
+export function nodeHeaders(req: IncomingMessage): HeaderSource {
+  return {
+    get(name) {
+      const v = req.headers[name.toLowerCase()];
+      return Array.isArray(v) ? v.join(", ") : (v ?? null);
+    },
+  };
+}
+
+function acceptsGzip(req: IncomingMessage): boolean {
+  const ae = req.headers["accept-encoding"];
+  return typeof ae === "string" && /\bgzip\b/.test(ae) && !/\bgzip;\s*q=0(\.0*)?\b/.test(ae);
+}
+
+/** The last compressed body, reused while the text is the same (several clients in the same millisecond). */
+let lastGzip: { text: string; body: Buffer } | null = null;
+/** Below this a gzip member costs more than it saves. */
+const GZIP_MIN_BYTES = 1024;
+
+export async function sendText(req: IncomingMessage, res: ServerResponse, status: number, type: string, text: string, extra: Record<string, string> = {}): Promise<void> {
+  res.statusCode = status;
+  res.setHeader("content-type", type);
+  res.setHeader("cache-control", "no-store");
+  for (const [k, v] of Object.entries(extra)) res.setHeader(k, v);
+  res.setHeader("vary", "accept-encoding");
+  if (text.length >= GZIP_MIN_BYTES && acceptsGzip(req)) {
+    let body: Buffer;
+    if (lastGzip?.text === text) body = lastGzip.body;
+    else {
+      // On the libuv pool, at a level that keeps most of the saving for a fraction of the CPU.
+      body = await gzip(text, { level: 4 });
+      lastGzip = { text, body };
+    }
+    res.setHeader("content-encoding", "gzip");
+    res.setHeader("content-length", body.length);
+    res.end(req.method === "HEAD" ? undefined : body);
+    return;
+  }
+  res.setHeader("content-length", Buffer.byteLength(text));
+  res.end(req.method === "HEAD" ? undefined : text);
+}
+
+/** Sends a Web Response (the access gate's refusals) through the raw server. */
+export async function sendResponse(req: IncomingMessage, res: ServerResponse, r: Response): Promise<void> {
+  const extra: Record<string, string> = {};
+  r.headers.forEach((v, k) => {
+    if (k !== "content-type" && k !== "content-length") extra[k] = v;
+  });
+  await sendText(req, res, r.status, r.headers.get("content-type") ?? JSON_TYPE, await r.text(), extra);
+}
+
+async function fleet(req: IncomingMessage, res: ServerResponse, params: URLSearchParams, rt: FleetRuntime): Promise<void> {
+  const access = await apiAccess({ headers: nodeHeaders(req) });
+  if (access instanceof Response) return sendResponse(req, res, access);
+  const filter = parseFleetFilter(params);
+  const { monitor } = rt;
+  await sendText(req, res, 200, JSON_TYPE, fleetJson(monitor, filter, visibilityFilter(access, monitor.runtimes())));
+}
+
+async function events(req: IncomingMessage, res: ServerResponse, params: URLSearchParams, rt: FleetRuntime): Promise<void> {
+  const headers = nodeHeaders(req);
+  const access = await apiAccess({ headers });
+  if (access instanceof Response) return sendResponse(req, res, access);
+  if (shuttingDown()) return sendResponse(req, res, apiError(503, "unavailable", "the server is shutting down; reconnect"));
+  const filter = parseFleetFilter(params);
+  const changes = ["1", "true"].includes(params.get("changes") ?? "");
+  res.statusCode = 200;
+  res.setHeader("content-type", "text/event-stream; charset=utf-8");
+  res.setHeader("cache-control", "no-cache, no-transform");
+  res.setHeader("x-accel-buffering", "no");
+  res.setHeader("vary", "accept-encoding");
+  // Compressed per event: each write is followed by a sync flush, so nothing waits in the compressor.
+  const gz = acceptsGzip(req) ? createGzip({ level: 4, flush: zlibConstants.Z_NO_FLUSH }) : null;
+  if (gz) {
+    res.setHeader("content-encoding", "gzip");
+    gz.pipe(res);
+  } else {
+    res.flushHeaders();
+  }
+  let ended = false;
+  const stop = openFleetStream({
+    monitor: rt.monitor,
+    access,
+    recheck: () => apiAccess({ headers }),
+    filter,
+    changes,
+    write: (text) => {
+      if (gz) {
+        gz.write(text);
+        gz.flush(zlibConstants.Z_SYNC_FLUSH);
+      } else res.write(text);
+    },
+    end: () => {
+      ended = true;
+      if (gz) gz.end();
+      else res.end();
+    },
+  });
+  req.socket.setNoDelay(true);
+  res.on("close", () => {
+    stop();
+    if (!ended && gz) gz.destroy();
+  });
+}
+
+/** Answers the request when it is one of the hot paths; false hands it to Next.js. */
+export async function hotPath(req: IncomingMessage, res: ServerResponse, pathname: string, search: string, rt: () => FleetRuntime | null): Promise<boolean> {
+  if (req.method !== "GET" && req.method !== "HEAD") return false;
+  try {
+    switch (pathname) {
+      case "/api/healthz":
+        await sendText(req, res, 200, JSON_TYPE, '{"ok":true}');
+        return true;
+      case "/api/readyz": {
+        const r = await readiness(rt()?.monitor ?? null);
+        await sendText(req, res, r.ready ? 200 : 503, JSON_TYPE, JSON.stringify(r));
+        return true;
+      }
+      case "/api/v1/fleet":
+      case "/api/v1/events": {
+        const fleetRt = rt();
+        if (!fleetRt) return false;
+        const params = new URLSearchParams(search);
+        if (pathname === "/api/v1/fleet") await fleet(req, res, params, fleetRt);
+        else await events(req, res, params, fleetRt);
+        return true;
+      }
+      default:
+        return false;
+    }
+  } catch (e) {
+    if (res.headersSent) {
+      res.destroy();
+      return true;
+    }
+    if (e instanceof BadRequest) await sendResponse(req, res, apiError(400, "bad_request", e.message));
+    else {
+      console.error("flightboard: request failed:", e instanceof Error ? e.message : "unknown error");
+      await sendResponse(req, res, apiError(500, "internal", "internal error"));
+    }
+    return true;
+  }
+}

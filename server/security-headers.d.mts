@@ -1,0 +1,1 @@
+export function securityHeaders(dev: boolean): { key: string; value: string }[];
