@@ -207,7 +207,7 @@ export function importErrors(m: EnvModel): ImportErrorDef[] {
   ];
 }
 
-function versionAtLeast(v: string, min: [number, number, number]): boolean {
+export function versionAtLeast(v: string, min: [number, number, number]): boolean {
   const p = v.split(/[.+-]/).map((x) => parseInt(x, 10) || 0);
   for (let i = 0; i < 3; i++) if ((p[i] ?? 0) !== min[i]) return (p[i] ?? 0) > min[i];
   return true;

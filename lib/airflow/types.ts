@@ -17,6 +17,8 @@ export interface Health {
   schedulerHeartbeat: string | null;
   triggererHeartbeat: string | null;
   dagProcessorHeartbeat: string | null;
+  /** `cli`: from `airflow jobs check` (alive or not, never a heartbeat time); absent: the REST health endpoint. */
+  source?: "cli";
 }
 
 export interface VersionInfo {
@@ -114,6 +116,8 @@ export interface Connector {
   listImportErrors(page: { offset: number; limit: number }, signal: AbortSignal): Promise<Page<ImportError>>;
   /** One DAG's runs, newest first. Rejects with kind `not_found` for an unknown DAG. */
   listDagRuns(dagId: string, limit: number, signal: AbortSignal): Promise<DagRun[]>;
+  /** What this access cannot know, in plain words (e.g. the Airflow CLI gives no heartbeat ages); shown among reasons. */
+  limitations?(): string[];
   /** Release timers and sockets. */
   close?(): void;
 }

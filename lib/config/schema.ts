@@ -40,7 +40,7 @@ const airflowTarget = z.strictObject({
   auth: airflowAuth.default({ type: "none" }),
 });
 
-const mwaaAccess = z.enum(["web-login", "rest-api"]);
+const mwaaAccess = z.enum(["web-login", "rest-api", "cli"]);
 const awsRegion = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, "must be an AWS region such as eu-west-1");
 const roleArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, "must be an IAM role ARN");
 

@@ -26,11 +26,14 @@ export interface AirflowTargetConfig {
   auth: AirflowAuthConfig;
 }
 
+/** How an MWAA environment is read: web-login session, InvokeRestApi, or CreateCliToken + `/aws_mwaa/cli`. */
+export type MwaaAccess = "web-login" | "rest-api" | "cli";
+
 export interface MwaaTargetConfig {
   kind: "mwaa";
   environmentName: string;
   region: string;
-  access: "web-login" | "rest-api";
+  access: MwaaAccess;
   profile?: string;
   roleArn?: string;
   /** Control-plane endpoint override (config, else AWS_ENDPOINT_URL_MWAA, else AWS_ENDPOINT_URL). */
@@ -65,7 +68,7 @@ export interface MwaaDiscoveryConfig {
   regions: string[];
   profile?: string;
   roleArn?: string;
-  access: "web-login" | "rest-api";
+  access: MwaaAccess;
   tags: Record<string, string>;
   endpoint?: string;
   /** `environmentAccess:` of the block, copied as `access` to every environment it finds. */

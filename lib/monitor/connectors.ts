@@ -5,14 +5,14 @@ import { createMwaaConnector } from "@/lib/airflow/mwaa/connector";
 import { discoverMwaa } from "@/lib/airflow/mwaa/discovery";
 import type { CallLimits } from "@/lib/airflow/transport";
 import type { Connector } from "@/lib/airflow/types";
-import type { EnvironmentConfig, FlightboardConfig } from "@/lib/config/types";
+import type { EnvironmentConfig, FlightboardConfig, RefreshConfig } from "@/lib/config/types";
 import type { Discoverer } from "./monitor";
 
 /**
  * Maps one configured environment to the connector for its kind. This is the only place that knows
  * every kind; adding a connector means adding a case here (see the README).
  */
-export function createConnectorForEnvironment(env: EnvironmentConfig, limits: CallLimits): Connector {
+export function createConnectorForEnvironment(env: EnvironmentConfig, limits: CallLimits, refresh?: RefreshConfig): Connector {
   const t = env.target;
   switch (t.kind) {
     case "airflow":
@@ -27,6 +27,8 @@ export function createConnectorForEnvironment(env: EnvironmentConfig, limits: Ca
         endpoint: t.endpoint,
         limits,
         uiUrl: env.uiUrl,
+        // `access: cli` reads runs one DAG at a time, spread over this cycle.
+        runsRefreshMs: refresh ? refresh.runs * 1000 : undefined,
       });
     case "composer":
       return createComposerConnector({

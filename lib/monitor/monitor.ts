@@ -1,12 +1,12 @@
 import type { CallLimits } from "@/lib/airflow/transport";
 import type { Connector, DagRun } from "@/lib/airflow/types";
-import type { EnvironmentConfig, FlightboardConfig } from "@/lib/config/types";
+import type { EnvironmentConfig, FlightboardConfig, RefreshConfig } from "@/lib/config/types";
 import { systemClock, type Clock } from "./clock";
 import type { EnvironmentStatus } from "./dto";
 import { Limiter } from "./limiter";
 import { EnvironmentRuntime } from "./runtime";
 
-export type ConnectorFactory = (env: EnvironmentConfig, limits: CallLimits) => Connector;
+export type ConnectorFactory = (env: EnvironmentConfig, limits: CallLimits, refresh: RefreshConfig) => Connector;
 /** Finds environments through a cloud control plane; called every `refresh.dags`. */
 export type Discoverer = (signal: AbortSignal) => Promise<EnvironmentConfig[]>;
 
@@ -138,7 +138,7 @@ export class FleetMonitor {
   }
 
   private add(env: EnvironmentConfig): Entry {
-    const connector = this.opts.createConnector(env, this.limits);
+    const connector = this.opts.createConnector(env, this.limits, this.config.refresh);
     const entry: Entry = {
       rt: new EnvironmentRuntime(env, connector, this.clock.now()),
       limiter: new Limiter(this.opts.perEnvironmentConcurrency ?? 2),

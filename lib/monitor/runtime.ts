@@ -290,7 +290,8 @@ export class EnvironmentRuntime {
       kind: this.connector.kind,
       tags: this.config.tags,
       status,
-      reasons: status === "healthy" ? [] : reasons,
+      // What the access cannot see (e.g. CLI: no heartbeat ages) qualifies the reasons, never makes one.
+      reasons: status === "healthy" ? [] : [...reasons, ...(this.connector.limitations?.() ?? [])],
       airflowVersion: this.airflowVersion,
       apiVersion: this.connector.apiVersion(),
       uiUrl: this.uiUrl(),

@@ -66,8 +66,9 @@ function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
-function componentReason(name: string, heartbeat: string | null, now: number): string {
+function componentReason(name: string, heartbeat: string | null, now: number, source?: Health["source"]): string {
   const age = ageSeconds(now, heartbeat);
+  if (source === "cli") return `${name} unhealthy (Airflow CLI jobs check: no alive job)`;
   if (heartbeat === null) return `${name} unhealthy (no heartbeat)`;
   return `${name} heartbeat ${formatAge(age)} old`;
 }
@@ -99,8 +100,8 @@ export function computeStatus(input: StatusInput): StatusResult {
   const h = input.health;
   if (h && !err) {
     if (h.metadatabase === "unhealthy") unhealthy.push("metadatabase unhealthy");
-    if (h.scheduler === "unhealthy") unhealthy.push(componentReason("scheduler", h.schedulerHeartbeat, now));
-    if (h.triggerer === "unhealthy") degraded.push(componentReason("triggerer", h.triggererHeartbeat, now));
+    if (h.scheduler === "unhealthy") unhealthy.push(componentReason("scheduler", h.schedulerHeartbeat, now, h.source));
+    if (h.triggerer === "unhealthy") degraded.push(componentReason("triggerer", h.triggererHeartbeat, now, h.source));
     if (h.dagProcessor === "unhealthy") degraded.push(componentReason("DAG processor", h.dagProcessorHeartbeat, now));
   }
 

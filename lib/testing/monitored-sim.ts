@@ -2,7 +2,7 @@ import { validateConfig } from "@/lib/config/load";
 import { createComposerConnector } from "@/lib/airflow/composer/connector";
 import type { GoogleTokenSources } from "@/lib/airflow/composer/google-auth";
 import type { CallLimits } from "@/lib/airflow/transport";
-import type { EnvironmentConfig, FlightboardConfig } from "@/lib/config/types";
+import type { EnvironmentConfig, FlightboardConfig, RefreshConfig } from "@/lib/config/types";
 import { FakeClock } from "@/lib/monitor/clock";
 import { createConnectorForEnvironment } from "@/lib/monitor/connectors";
 import { FleetMonitor, type MonitorOptions } from "@/lib/monitor/monitor";
@@ -58,9 +58,9 @@ export async function startMonitoredSim(environments: SimEnvironmentSpec[], opts
 
 /** The production connector factory, with Composer environments on a test's own token sources. */
 export function connectorsWithTokenSources(tokenSources: GoogleTokenSources) {
-  return (env: EnvironmentConfig, limits: CallLimits) => {
+  return (env: EnvironmentConfig, limits: CallLimits, refresh?: RefreshConfig) => {
     const t = env.target;
-    if (t.kind !== "composer") return createConnectorForEnvironment(env, limits);
+    if (t.kind !== "composer") return createConnectorForEnvironment(env, limits, refresh);
     return createComposerConnector({ ...t, limits, uiUrl: env.uiUrl, tokenSources });
   };
 }

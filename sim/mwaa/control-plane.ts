@@ -15,6 +15,7 @@ import { verifySigV4 } from "./sigv4";
 export const CONTROL_PLANE_STATS_ID = "mwaa-control-plane";
 /** InvokeRestApi quota per account and region, per rolling second (AWS documents about 10 TPS). */
 export const REST_API_TPS = 10;
+/** Web login and CLI tokens both live 60 s (MWAA docs). */
 const WEB_TOKEN_TTL_MS = 60_000;
 const REST_API_TIMEOUT_MS = 10_000;
 
@@ -249,7 +250,13 @@ export function createControlPlane(state: MwaaState, ctx: PlaneContext): Control
       case "clitoken":
         if (env.scenario === "access-denied") return denied(res, env, caller, "CreateCliToken");
         if (env.scenario === "throttled") return throttled(res, env);
-        return send(res, 200, { CliToken: randomBytes(32).toString("base64url"), WebServerHostname: webHostname(env, ctx.host) });
+      {
+        const now = ctx.clock.now();
+        for (const [t, v] of state.cliTokens) if (v.expiresAtMs < now) state.cliTokens.delete(t);
+        const token = randomBytes(32).toString("base64url");
+        state.cliTokens.set(token, { env, expiresAtMs: now + WEB_TOKEN_TTL_MS });
+        return send(res, 200, { CliToken: token, WebServerHostname: webHostname(env, ctx.host) });
+      }
       default:
         return invokeRestApi(env, caller, body, res);
     }

@@ -37,7 +37,7 @@ export interface MwaaEnv {
   name: string;
   region: string;
   account: string;
-  access: "web-login" | "rest-api";
+  access: "web-login" | "rest-api" | "cli";
   va: VirtualAirflow;
   scenario: ScenarioName;
   createdAtMs: number;
@@ -63,13 +63,15 @@ export interface MwaaState {
   callers: Map<string, Caller>;
   /** Single-use web login tokens → environment and expiry (sim clock). */
   webTokens: Map<string, { env: MwaaEnv; expiresAtMs: number }>;
+  /** CLI tokens (reusable until expiry, 60 s) → environment and expiry (sim clock). */
+  cliTokens: Map<string, { env: MwaaEnv; expiresAtMs: number }>;
   /** Airflow 2 `session` cookie values → environment and expiry (sim clock). */
   sessions: Map<string, { env: MwaaEnv; expiresAtMs: number }>;
   /** InvokeRestApi call times (real ms) per account:region, for the 10-TPS quota. */
   restApiCalls: Map<string, number[]>;
 }
 
-export function envOptions(spec: SimEnvironmentSpec): { name: string; region: string; account: string; access: "web-login" | "rest-api" } {
+export function envOptions(spec: SimEnvironmentSpec): { name: string; region: string; account: string; access: "web-login" | "rest-api" | "cli" } {
   const o = spec.options ?? {};
   const name = typeof o.environmentName === "string" ? o.environmentName : spec.id;
   if (!/^[a-zA-Z][0-9a-zA-Z-_]*$/.test(name) || name.length > 80) {
@@ -79,7 +81,7 @@ export function envOptions(spec: SimEnvironmentSpec): { name: string; region: st
     name,
     region: typeof o.region === "string" ? o.region : SIM_REGION,
     account: typeof o.account === "string" ? o.account : SIM_ACCOUNT,
-    access: o.access === "rest-api" ? "rest-api" : "web-login",
+    access: o.access === "rest-api" || o.access === "cli" ? o.access : "web-login",
   };
 }
 

@@ -24,7 +24,7 @@ import { createWebServerHandler } from "./web-server";
  *
  * Spec knobs (`spec.options`): `environmentName` (default the id), `region` (default us-east-1),
  * `account` (default 123456789012; any other account is reached through a role, and its config
- * entry gets `roleArn`), `access` (`web-login` | `rest-api`, for the config entry), `status` (force
+ * entry gets `roleArn`), `access` (`web-login` | `rest-api` | `cli`, for the config entry), `status` (force
  * a control-plane Status, e.g. CREATE_FAILED), `sessionLifetimeS` (web login session, default 12 h).
  * Scenarios: the Airflow ones pass through to the virtual Airflow; `updating`, `unavailable`,
  * `access-denied`, `throttled` and `private-only` are the control plane's.
@@ -58,7 +58,7 @@ async function closedPort(host: string): Promise<number> {
 }
 
 export const startMwaaPlane: PlaneFactory = async (specs, ctx) => {
-  const state: MwaaState = { envs: [], callers: new Map(), webTokens: new Map(), sessions: new Map(), restApiCalls: new Map() };
+  const state: MwaaState = { envs: [], callers: new Map(), webTokens: new Map(), cliTokens: new Map(), sessions: new Map(), restApiCalls: new Map() };
   state.callers.set(SIM_ACCESS_KEY_ID, { accessKeyId: SIM_ACCESS_KEY_ID, secretAccessKey: SIM_SECRET_ACCESS_KEY, account: SIM_ACCOUNT, arn: SIM_CALLER_ARN });
   const servers: HttpServer[] = [];
   const urlHost = ctx.host.includes(":") ? `[${ctx.host}]` : ctx.host;

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { htmlResponse, readBody, writeResponse } from "../http-util";
 import type { AuthRejection, PlaneContext } from "../types";
+import { runAirflowCli } from "./airflow-cli";
 import { sessionLifetimeS, type MwaaEnv, type MwaaState } from "./model";
 
 /**
@@ -11,6 +12,8 @@ import { sessionLifetimeS, type MwaaEnv, type MwaaState } from "./model";
  * - Airflow 3: `POST /pluginsv2/aws_mwaa/login` → `Set-Cookie: _token=<JWT>`; `/api/v2` needs it as Bearer
  *   (the virtual Airflow's own JWT check).
  * The login answers 302 and sets the cookie on that answer, as a Flask/FastAPI login view does.
+ * - Airflow 2: `POST /aws_mwaa/cli` with `Authorization: Bearer {CliToken}` runs an Airflow CLI
+ *   command (text/plain body) and answers `{"stdout": base64, "stderr": base64}` (airflow-cli.ts).
  */
 
 const HTML_502 = "<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>\n";
@@ -68,12 +71,34 @@ export function createWebServerHandler(env: MwaaEnv, state: MwaaState, ctx: Plan
     writeResponse(res, htmlResponse(302, `<!doctype html>\n<title>Redirecting...</title>\n<h1>Redirecting...</h1>\n`, { location: "/", "set-cookie": setCookie }));
   }
 
+  async function cli(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const command = await readBody(req);
+    const token = /^Bearer (\S+)$/.exec(req.headers.authorization ?? "")?.[1] ?? "";
+    const entry = state.cliTokens.get(token);
+    if (!entry || entry.env !== env || ctx.clock.now() > entry.expiresAtMs) {
+      writeResponse(res, htmlResponse(403, HTML_FORBIDDEN.replace("web login token", "CLI token")));
+      return;
+    }
+    if (!/^text\/plain\b/i.test(req.headers["content-type"] ?? "")) {
+      writeResponse(res, htmlResponse(415, "<!DOCTYPE html>\n<title>415 Unsupported Media Type</title>\n<h1>Unsupported Media Type</h1>\n"));
+      return;
+    }
+    const out = await runAirflowCli(env, command, ctx.clock.now());
+    const b64 = (t: string) => Buffer.from(t, "utf8").toString("base64");
+    writeResponse(res, { status: 200, json: { stdout: b64(out.stdout), stderr: b64(out.stderr) }, contentType: "application/json" });
+  }
+
   return (req, res) => {
     const method = (req.method ?? "GET").toUpperCase();
     const path = new URL(req.url ?? "/", "https://sim.invalid").pathname;
     if (env.scenario === "unavailable") {
       ctx.count(env.spec.id, `${method} ${path}`);
       writeResponse(res, htmlResponse(502, HTML_502));
+      return;
+    }
+    if (method === "POST" && path === "/aws_mwaa/cli" && major === 2) {
+      ctx.count(env.spec.id, `POST ${path}`);
+      cli(req, res).catch(() => writeResponse(res, htmlResponse(500, HTML_502)));
       return;
     }
     if (method === "POST" && path === loginPath(major)) {

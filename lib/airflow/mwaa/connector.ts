@@ -7,6 +7,8 @@ import { createHttpTransport } from "../transports/http-transport";
 import type { ApiVersion, Connector, PlatformInfo } from "../types";
 import { accountOfArn, envPlaneUrl, mwaaClientFor, type AwsTarget } from "./aws";
 import { fromAwsError } from "./aws-errors";
+import { createCliConnector } from "../cli/connector";
+import { createCliRunner } from "./cli-runner";
 import { createRestApiTransport } from "./rest-api-transport";
 import { bareHost, webLoginAuth } from "./web-login";
 
@@ -14,8 +16,11 @@ import { bareHost, webLoginAuth } from "./web-login";
 export interface MwaaConnectorSettings {
   environmentName: string;
   region: string;
-  /** `web-login` (default in config): session via CreateWebLoginToken; `rest-api`: InvokeRestApi per call. */
-  access: "web-login" | "rest-api";
+  /**
+   * `web-login` (default in config): session via CreateWebLoginToken; `rest-api`: InvokeRestApi per
+   * call; `cli`: CreateCliToken + `/aws_mwaa/cli` (Airflow CLI, see lib/airflow/cli).
+   */
+  access: "web-login" | "rest-api" | "cli";
   /** Named AWS profile; default: the SDK's default credential chain. */
   profile?: string;
   /** Role to assume first (cross-account); its session is cached and renewed. */
@@ -36,6 +41,10 @@ export interface MwaaConnectorSettings {
   /** InvokeRestApi throttling backoff: retries (default 3) and first delay in ms (default 250). */
   throttleRetries?: number;
   throttleBaseDelayMs?: number;
+  /** `access: cli`: `refresh.runs` in ms; each DAG's runs are read once per such cycle (default 60 s). */
+  runsRefreshMs?: number;
+  /** `access: cli`: CLI calls in flight at most while reading runs (default 2). */
+  cliConcurrency?: number;
 }
 
 /** What the connector keeps from the last GetEnvironment. */
@@ -186,21 +195,48 @@ export function createMwaaConnector(settings: MwaaConnectorSettings): Connector 
     }
   };
 
+  const getPlatform = async (signal: AbortSignal): Promise<PlatformInfo> => {
+    const i = await describe(signal);
+    return {
+      state: i.state,
+      uiUrl: i.host ? `https://${i.host}` : null,
+      airflowVersion: i.airflowVersion,
+      detail: i.detail,
+    };
+  };
+  const uiUrl = () => settings.uiUrl?.replace(/\/+$/, "") ?? (info?.host ? `https://${info.host}` : null);
+
+  if (settings.access === "cli") {
+    // Same control plane (GetEnvironment) and credentials; Airflow is read through its CLI.
+    return createCliConnector({
+      runner: createCliRunner({
+        client,
+        environmentName: name,
+        region: settings.region,
+        endpointUrl: envPlaneUrl(target),
+        profile: settings.profile,
+        limits: settings.limits,
+        fetch: settings.fetch,
+        now: settings.now,
+      }),
+      where: `MWAA environment ${name}`,
+      getPlatform,
+      airflowVersion: () => info?.airflowVersion ?? null,
+      uiUrl,
+      // Leave a fifth of the cycle so one sweep ends before the next cycle starts another.
+      runsSpreadMs: 0.8 * (settings.runsRefreshMs ?? 60_000),
+      concurrency: settings.cliConcurrency,
+      now: settings.now,
+    });
+  }
+
   return {
     kind: "mwaa",
-    async getPlatform(signal): Promise<PlatformInfo> {
-      const i = await describe(signal);
-      return {
-        state: i.state,
-        uiUrl: i.host ? `https://${i.host}` : null,
-        airflowVersion: i.airflowVersion,
-        detail: i.detail,
-      };
-    },
+    getPlatform,
     getHealth: (signal) => run(signal, (c, v) => c.getHealth(v, signal)),
     getVersion: (signal) => run(signal, (c, v) => c.getVersion(v, signal)),
     apiVersion: () => (info ? (info.major === 3 ? "v2" : "v1") : null),
-    uiUrl: () => settings.uiUrl?.replace(/\/+$/, "") ?? (info?.host ? `https://${info.host}` : null),
+    uiUrl,
     listDags: (page, signal) => run(signal, (c, v) => c.listDags(v, page, signal)),
     listRuns: (query, signal) => run(signal, (c, v) => c.listRuns(v, query, signal)),
     listImportErrors: (page, signal) => run(signal, (c, v) => c.listImportErrors(v, page, signal)),

@@ -1,0 +1,160 @@
+import { CreateCliTokenCommand, type MWAAClient } from "@aws-sdk/client-mwaa";
+import { AirflowError } from "../errors";
+import { upstreamFetch } from "../http";
+import type { CallLimits } from "../transport";
+import { createTokenCache } from "../transports/auth";
+import { fromAwsError } from "./aws-errors";
+import { bareHost } from "./web-login";
+
+/**
+ * `access: cli`: `CreateCliToken` (a bearer token MWAA honours for 60 s) → `POST
+ * https://{WebServerHostname}/aws_mwaa/cli` with `Authorization: Bearer {CliToken}`, `Content-Type:
+ * text/plain` and the Airflow CLI command as the body; the answer is `{"stdout": base64, "stderr":
+ * base64}`. The token is reused for its lifetime (renewed 10 s before the end, so a call never
+ * carries one about to lapse) and dropped at once when the web server refuses it. It never appears
+ * in a message or a log line.
+ */
+
+/** MWAA documents 60 s for a CLI token. */
+export const CLI_TOKEN_MS = 60_000;
+const RENEW_BEFORE_MS = 10_000;
+
+export interface CliOutput {
+  stdout: string;
+  stderr: string;
+}
+
+/** Calls made so far, for the bench and the README's cost figures. */
+export interface CliCallCounts {
+  tokens: number;
+  commands: number;
+}
+
+export interface CliRunner {
+  /** Runs one Airflow CLI command (`dags list -o json`); rejects only with an `AirflowError`. */
+  run(command: string, signal: AbortSignal): Promise<CliOutput>;
+  counts(): CliCallCounts;
+}
+
+export interface CliRunnerOptions {
+  client: MWAAClient;
+  environmentName: string;
+  region: string;
+  /** The MWAA endpoint (for messages). */
+  endpointUrl: string;
+  profile?: string;
+  limits: CallLimits;
+  fetch?: typeof fetch;
+  now?: () => number;
+}
+
+function decode(v: unknown, field: string, env: string): string {
+  if (v === undefined || v === null) return "";
+  if (typeof v !== "string" || !/^[A-Za-z0-9+/=\s_-]*$/.test(v)) {
+    throw new AirflowError({ kind: "bad_response", message: `the Airflow CLI answer of ${env} has a ${field} that is not base64`, retryable: false });
+  }
+  return Buffer.from(v, "base64").toString("utf8");
+}
+
+/** One readable line of what the web server said, without the token should it echo it. */
+function snippet(text: string, token: string): string {
+  const line = text.split(token).join("…").replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim();
+  return line.length > 200 ? `${line.slice(0, 197)}…` : line;
+}
+
+export function createCliRunner(opts: CliRunnerOptions): CliRunner {
+  const now = opts.now ?? Date.now;
+  const env = `MWAA environment ${opts.environmentName}`;
+  const counts: CliCallCounts = { tokens: 0, commands: 0 };
+  // The host comes with each token; kept beside it so a moved web server is followed on renewal.
+  const hosts = new Map<string, string>();
+
+  const cache = createTokenCache({
+    now,
+    renewBeforeMs: RENEW_BEFORE_MS,
+    obtain: async () => {
+      const timeout = AbortSignal.timeout(opts.limits.timeoutMs);
+      try {
+        const obtainedAt = now();
+        counts.tokens++;
+        const out = await opts.client.send(new CreateCliTokenCommand({ Name: opts.environmentName }), { abortSignal: timeout });
+        if (!out.CliToken || !out.WebServerHostname) {
+          throw new AirflowError({ kind: "bad_response", message: `CreateCliToken for ${env} returned no token or host`, retryable: false });
+        }
+        hosts.clear();
+        hosts.set(out.CliToken, bareHost(out.WebServerHostname));
+        return { token: out.CliToken, expiresAt: obtainedAt + CLI_TOKEN_MS };
+      } catch (e) {
+        throw fromAwsError(e, {
+          op: "CreateCliToken",
+          environmentName: opts.environmentName,
+          region: opts.region,
+          url: opts.endpointUrl,
+          timeoutMs: opts.limits.timeoutMs,
+          timedOut: timeout.aborted,
+          profile: opts.profile,
+        });
+      }
+    },
+  });
+
+  const attempt = async (command: string, signal: AbortSignal, retried: boolean): Promise<CliOutput> => {
+    const token = await cache.get(signal);
+    const host = hosts.get(token);
+    if (!host) throw new AirflowError({ kind: "bad_response", message: `CreateCliToken for ${env} returned no host`, retryable: true });
+    counts.commands++;
+    const res = await upstreamFetch(`https://${host}/aws_mwaa/cli`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "text/plain", accept: "application/json" },
+      body: command,
+      signal,
+      limits: opts.limits,
+      fetch: opts.fetch,
+    });
+    if (res.status === 401 || res.status === 403 || (res.status >= 300 && res.status < 400)) {
+      cache.invalidate(token);
+      if (!retried) return attempt(command, signal, true);
+      throw new AirflowError({
+        kind: "auth",
+        message: `the web server of ${env} refused the MWAA CLI token (HTTP ${res.status}${res.status < 400 ? ", a redirect" : ""})`,
+        httpStatus: res.status,
+        retryable: false,
+      });
+    }
+    if (res.status === 429) {
+      throw new AirflowError({ kind: "throttled", message: `the Airflow CLI endpoint of ${env} answered HTTP 429`, httpStatus: 429 });
+    }
+    if (res.status !== 200) {
+      const said = snippet(res.text, token);
+      throw new AirflowError({
+        kind: "http",
+        message: `the Airflow CLI endpoint of ${env} answered HTTP ${res.status} to \`${command.split(" ").slice(0, 2).join(" ")}\`${said ? `: ${said}` : ""}`,
+        httpStatus: res.status,
+        retryable: res.status >= 500,
+      });
+    }
+    let json: { stdout?: unknown; stderr?: unknown };
+    try {
+      json = JSON.parse(res.text) as typeof json;
+    } catch {
+      json = {};
+    }
+    if (!json || typeof json !== "object" || (!("stdout" in json) && !("stderr" in json))) {
+      const html = /<html|<!doctype/i.test(res.text);
+      throw new AirflowError({
+        kind: html ? "auth" : "bad_response",
+        message: html
+          ? `the Airflow CLI endpoint of ${env} answered an HTML page instead of {stdout, stderr} (a login page?)`
+          : `the Airflow CLI endpoint of ${env} answered something other than {stdout, stderr}`,
+        httpStatus: res.status,
+        retryable: false,
+      });
+    }
+    return { stdout: decode(json.stdout, "stdout", env), stderr: decode(json.stderr, "stderr", env) };
+  };
+
+  return {
+    run: (command, signal) => attempt(command, signal, false),
+    counts: () => ({ ...counts }),
+  };
+}

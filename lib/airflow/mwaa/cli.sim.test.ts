@@ -1,0 +1,135 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { startSimulator, type SimEnvironmentSpec, type Simulator } from "@/sim/index";
+import type { CliConnector } from "../cli/connector";
+import { AirflowError } from "../errors";
+import { createCliRunner } from "./cli-runner";
+import { mwaaClientFor } from "./aws";
+import { createMwaaConnector } from "./connector";
+import { assertSimCaTrusted } from "./sim-ca.testing";
+
+/**
+ * `access: cli` end to end: the real `@aws-sdk/client-mwaa` CreateCliToken (SigV4-checked by the
+ * simulated control plane), real TLS to the simulated web server's `/aws_mwaa/cli`, and the Airflow
+ * CLI output of each MWAA Airflow 2 version parsed back into the domain model.
+ */
+
+const LIMITS = { timeoutMs: 3000, maxBytes: 16 * 1024 * 1024 };
+const VERSIONS = ["2.0.2", "2.2.2", "2.10.3"] as const;
+const SCENARIOS = ["healthy", "failing-dags", "import-errors", "scheduler-down"] as const;
+const idOf = (v: string, s: string) => `c-${v.replace(/\./g, "")}-${s}`;
+
+let sim: Simulator;
+const specs: SimEnvironmentSpec[] = [
+  ...VERSIONS.flatMap((v) => SCENARIOS.map((s) => ({ id: idOf(v, s), kind: "mwaa" as const, airflowVersion: v, scenario: s, dagCount: 8, options: { access: "cli" } }))),
+  { id: "c-denied", kind: "mwaa", airflowVersion: "2.2.2", scenario: "access-denied", dagCount: 4, options: { access: "cli" } },
+  { id: "c-http-500", kind: "mwaa", airflowVersion: "2.2.2", scenario: "http-500", dagCount: 4, options: { access: "cli" } },
+];
+
+function connector(id: string, runsRefreshMs = 500): CliConnector {
+  return createMwaaConnector({ environmentName: id, region: "us-east-1", access: "cli", endpoint: sim.processEnv.AWS_ENDPOINT_URL_MWAA, limits: LIMITS, runsRefreshMs }) as CliConnector;
+}
+
+beforeAll(async () => {
+  assertSimCaTrusted();
+  sim = await startSimulator({ environments: specs });
+  for (const [k, v] of Object.entries(sim.processEnv)) vi.stubEnv(k, v);
+});
+
+afterAll(async () => {
+  vi.unstubAllEnvs();
+  await sim?.close();
+});
+
+describe("MWAA access: cli against the simulator", () => {
+  it.each(VERSIONS.flatMap((v) => SCENARIOS.map((s) => [v, s] as const)))("Airflow %s, %s", async (version, scenario) => {
+    const id = idOf(version, scenario);
+    const c = connector(id);
+    const signal = AbortSignal.timeout(20_000);
+    sim.resetStats();
+    try {
+      const platform = await c.getPlatform(signal);
+      expect(platform).toMatchObject({ state: "AVAILABLE", airflowVersion: version });
+      expect(c.apiVersion()).toBeNull();
+      const health = await c.getHealth(signal);
+      if (version === "2.0.2") {
+        // No `jobs` group before 2.1: the CLI's refusal becomes "unknown", and `version` proves the endpoint.
+        expect(health).toMatchObject({ scheduler: null, metadatabase: null, source: "cli" });
+        expect(c.limitations?.().join("\n")).toMatch(/2\.0\.2 has no `jobs check`: scheduler state unknown/);
+      } else {
+        expect(health).toMatchObject({ scheduler: scenario === "scheduler-down" ? "unhealthy" : "healthy", metadatabase: "healthy", schedulerHeartbeat: null });
+      }
+      expect(health.triggerer).toBe(version === "2.10.3" ? "healthy" : null);
+      expect((await c.getVersion(signal)).version).toBe(version);
+
+      const dags = await c.listDags({ offset: 0, limit: 100 }, signal);
+      expect(dags.total).toBeGreaterThanOrEqual(8);
+      expect(dags.items.every((d) => typeof d.paused === "boolean" && d.active)).toBe(true);
+      const errors = await c.listImportErrors({ offset: 0, limit: 100 }, signal);
+      if (version === "2.0.2") expect(errors.total).toBe(0);
+      else expect(errors.total > 0).toBe(scenario === "import-errors");
+
+      const failed = await c.listRuns({ states: ["failed"], newestFirst: true, offset: 0, limit: 50 }, signal);
+      if (scenario === "failing-dags") expect(failed.total).toBeGreaterThan(0);
+      const all = await c.listRuns({ offset: 0, limit: 1000 }, signal);
+      expect(all.total).toBeGreaterThan(0);
+      expect(all.items.every((r) => r.startDate === null || r.startDate.endsWith("Z"))).toBe(true);
+      const unpaused = dags.items.filter((d) => !d.paused).length;
+      expect(c.cliCost().sweep.lastSweepCalls).toBe(unpaused);
+
+      const routes = sim.stats().byRoute;
+      const keys = Object.keys(routes).filter((k) => routes[k]! > 0);
+      // Everything went through the CLI endpoint with CLI tokens; no web login, REST API or InvokeRestApi.
+      expect(keys.sort()).toEqual(["GET /environments/{Name}", "POST /aws_mwaa/cli", "POST /clitoken/{Name}"]);
+      expect(routes["POST /clitoken/{Name}"]).toBe(1); // one token, reused within its 60 s
+      expect(routes["POST /aws_mwaa/cli"]).toBe(c.cliCost().commands);
+    } finally {
+      c.close?.();
+    }
+  });
+
+  it("answers one DAG's runs, and not_found for a DAG that does not exist", async () => {
+    const c = connector(idOf("2.2.2", "failing-dags"));
+    const s = AbortSignal.timeout(20_000);
+    try {
+      await c.getPlatform(s);
+      const dag = (await c.listDags({ offset: 0, limit: 1 }, s)).items[0]!;
+      const runs = await c.listDagRuns(dag.dagId, 5, s);
+      expect(runs.length).toBeGreaterThan(0);
+      expect(runs.every((r) => r.dagId === dag.dagId)).toBe(true);
+      await expect(c.listDagRuns("no_such_dag", 5, s)).rejects.toMatchObject({ kind: "not_found" });
+    } finally {
+      c.close?.();
+    }
+  });
+
+  it("turns refusals into typed errors: AccessDenied on CreateCliToken, a crashing CLI, an unknown command", async () => {
+    const denied = connector("c-denied");
+    const e = await denied.getHealth(AbortSignal.timeout(10_000)).then(() => null, (x: unknown) => x);
+    expect(e).toBeInstanceOf(AirflowError);
+    expect((e as AirflowError).kind).toBe("auth");
+    expect((e as AirflowError).message).toMatch(/airflow:CreateCliToken/);
+
+    const broken = connector("c-http-500");
+    const b = await broken.getHealth(AbortSignal.timeout(10_000)).then(() => null, (x: unknown) => x);
+    expect((b as AirflowError).message).toMatch(/the Airflow CLI failed `jobs check --job-type SchedulerJob`: .*OperationalError/);
+
+    const runner = createCliRunner({ client: mwaaClientFor({ region: "us-east-1", endpoint: sim.processEnv.AWS_ENDPOINT_URL_MWAA }), environmentName: idOf("2.2.2", "healthy"), region: "us-east-1", endpointUrl: "x", limits: LIMITS });
+    const out = await runner.run("dags no-such-command", AbortSignal.timeout(10_000));
+    expect(out.stderr).toMatch(/invalid choice: 'no-such-command'/);
+  });
+
+  it("never puts the CLI token in an error message", async () => {
+    const runner = createCliRunner({
+      client: mwaaClientFor({ region: "us-east-1", endpoint: sim.processEnv.AWS_ENDPOINT_URL_MWAA }),
+      environmentName: idOf("2.2.2", "healthy"),
+      region: "us-east-1",
+      endpointUrl: "x",
+      limits: LIMITS,
+      // The web server echoes the Authorization header back in an error page.
+      fetch: async (_url, init) => new Response(`<p>bad ${(init?.headers as Record<string, string>).authorization}</p>`, { status: 400 }),
+    });
+    const e = (await runner.run("version", AbortSignal.timeout(10_000)).catch((x: unknown) => x)) as AirflowError;
+    expect(e.kind).toBe("http");
+    expect(e.message).toMatch(/HTTP 400 to `version`: bad Bearer …/);
+  });
+});
