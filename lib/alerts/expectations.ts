@@ -20,7 +20,7 @@ function isGlobPattern(p: string): boolean {
 
 /** Whether an environment's data can be trusted for expectations right now. */
 function envUnknown(env: EnvView): boolean {
-  return env.stale || env.status === "unknown" || env.status === "unreachable" || env.status === "unauthorized";
+  return !env.polled || env.stale || env.status === "unknown" || env.status === "unreachable" || env.status === "unauthorized";
 }
 
 function fmt(t: number): string {

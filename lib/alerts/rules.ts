@@ -28,7 +28,7 @@ export function evaluateRules(rules: readonly RuleConfig[], envs: readonly EnvVi
         repeatMinutes: rule.repeatMinutes,
       });
       const when = rule.when;
-      if (env.status === "unknown") {
+      if (env.status === "unknown" || !env.polled) {
         // Not polled yet (or just restarted): nothing can be said, nothing opens or closes.
         out.held.add(heldPrefix(rule.name, env.id));
         continue;

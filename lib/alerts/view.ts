@@ -35,8 +35,14 @@ export interface EnvView {
   status: EnvironmentStatus;
   reasons: string[];
   stale: boolean;
-  /** Airflow UI base, for links. */
+  /**
+   * True once this process has polled the environment. Until then (start-up, restart, restored
+   * stale summaries) nothing about it opens or closes an alert.
+   */
+  polled: boolean;
+  /** Airflow UI base and API version, for links. */
   uiUrl: string | null;
+  apiVersion: "v1" | "v2" | null;
   importErrors: number | null;
   /** Failing DAG ids; null until the DAG list and runs are loaded. */
   failingDags: string[] | null;
