@@ -2,7 +2,8 @@ import type { SimEnvironmentSpec } from "../types";
 
 /**
  * MWAA environments for the demo fleet (contract §6): Airflow 2 and 3 (MWAA's own version
- * numbers), both access modes, two teams, two regions, one environment in a second account reached
+ * numbers), all three access modes (one 2.2.2 environment, which has no REST API, read through the
+ * Airflow CLI), two teams, two regions, one environment in a second account reached
  * through a role, and one in the middle of an update. Ids do not collide with `demoFleet()`.
  */
 export const MWAA_DEMO_ENVIRONMENTS: SimEnvironmentSpec[] = [
@@ -30,5 +31,10 @@ export const MWAA_DEMO_ENVIRONMENTS: SimEnvironmentSpec[] = [
     id: "analytics-dev", name: "Analytics (dev, MWAA)", kind: "mwaa", tags: { team: "analytics", stage: "dev", cloud: "aws" },
     airflowVersion: "3.0.6", scenario: "import-errors", dagCount: 12,
     options: { environmentName: "analytics-dev", region: "us-east-1", access: "rest-api" },
+  },
+  {
+    id: "logistics-legacy", name: "Logistics legacy (MWAA 2.2.2, CLI)", kind: "mwaa", tags: { team: "logistics", stage: "prod", cloud: "aws" },
+    airflowVersion: "2.2.2", scenario: "healthy", dagCount: 10,
+    options: { environmentName: "logistics-legacy", region: "eu-west-1", access: "cli", recoveringDag: true },
   },
 ];
