@@ -118,6 +118,46 @@ describe("MWAA access: cli against the simulator", () => {
     expect(out.stderr).toMatch(/invalid choice: 'no-such-command'/);
   });
 
+  it("spreads one sweep of per-DAG run calls over the cycle, at most 2 in flight, one call per unpaused DAG", async () => {
+    let inFlight = 0;
+    let peak = 0;
+    const starts: number[] = [];
+    const c = createMwaaConnector({
+      environmentName: idOf("2.2.2", "healthy"), region: "us-east-1", access: "cli", endpoint: sim.processEnv.AWS_ENDPOINT_URL_MWAA, limits: LIMITS,
+      runsRefreshMs: 2000,
+      // Observes the real calls (real fetch underneath): when they start and how many overlap.
+      fetch: async (url, init) => {
+        if (typeof init?.body === "string" && init.body.startsWith("dags list-runs")) starts.push(performance.now());
+        peak = Math.max(peak, ++inFlight);
+        try {
+          return await fetch(url, init);
+        } finally {
+          inFlight--;
+        }
+      },
+    }) as CliConnector;
+    try {
+      const s = AbortSignal.timeout(20_000);
+      await c.getPlatform(s);
+      const unpaused = (await c.listDags({ offset: 0, limit: 100 }, s)).items.filter((d) => !d.paused).length;
+      await c.listRuns({ offset: 0, limit: 1 }, s); // first sweep: capped only
+      expect(starts.length).toBe(unpaused);
+      starts.length = 0;
+      peak = 0;
+      await c.listRuns({ offset: 0, limit: 1 }, s); // answers from the cache at once, starts the next sweep
+      expect(starts.length).toBeLessThanOrEqual(1);
+      while (c.cliCost().sweep.sweeps < 2) await new Promise((r) => setTimeout(r, 20));
+      expect(starts.length).toBe(unpaused);
+      expect(peak).toBeLessThanOrEqual(2);
+      // Evenly spaced over 0.8 × refresh.runs = 1.6 s: the last call starts about (n-1)/n of it after the first.
+      const span = starts[starts.length - 1]! - starts[0]!;
+      expect(span).toBeGreaterThan(0.9 * 1600 * ((unpaused - 1) / unpaused));
+      expect(span).toBeLessThan(1600 + 1000);
+    } finally {
+      c.close?.();
+    }
+  });
+
   it("never puts the CLI token in an error message", async () => {
     const runner = createCliRunner({
       client: mwaaClientFor({ region: "us-east-1", endpoint: sim.processEnv.AWS_ENDPOINT_URL_MWAA }),
