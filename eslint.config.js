@@ -14,7 +14,7 @@ const SERVER_ONLY = {
   allowTypeImports: true,
 };
 // Pages are server components whose first line is the access check; that one server module is allowed.
-const PAGES = { ...SERVER_ONLY, group: [...SERVER_ONLY.group, "!@/lib/server/page-guard"], message: `${SERVER_ONLY.message} (pages may import @/lib/server/page-guard)` };
+const PAGES = { ...SERVER_ONLY, group: [...SERVER_ONLY.group, "!@/lib/server/page-guard", "!@/lib/server/page-lookup"], message: `${SERVER_ONLY.message} (pages may import @/lib/server/page-guard and page-lookup)` };
 const CONNECTORS = { group: ["@/lib/airflow/*", "**/lib/airflow/*"], message: "the HTTP surface reaches connectors only through lib/monitor and lib/server", allowTypeImports: true };
 
 const config = [

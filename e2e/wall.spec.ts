@@ -101,7 +101,7 @@ test.describe("wall screen", () => {
     const shown = await statuses();
     expect(shown).not.toContain("healthy");
     expect(shown.length).toBeGreaterThanOrEqual(3);
-    await expect(page.locator(".wall-count-total")).toHaveText(`${shown.length} envs`);
+    await expect(page.locator(".wall-count-total")).toHaveText(`${shown.length} ${shown.length === 1 ? "env" : "envs"}`);
     // Worst first.
     const ranks = shown.map((s) => SEVERITY.indexOf(s));
     expect(ranks).toEqual([...ranks].sort((a, b) => a - b));

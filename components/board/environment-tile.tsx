@@ -4,12 +4,17 @@ import type { EnvironmentSummary } from "@/lib/monitor/dto";
 import { TID } from "@/lib/test-ids";
 import { Age } from "../age";
 import { KIND_LABEL, plural } from "../format";
+import type { Knowledge } from "@/lib/monitor/dto";
+import { knowledgeClass, knowledgeOf } from "../knowledge";
 import { StatusBadge, statusLabel } from "../status-badge";
+import { platformStateLabel } from "../status-meta";
 
-function Stat({ label, value, alert }: { label: string; value: number | null; alert?: boolean }) {
+function Stat({ label, value, alert, knowledge }: { label: string; value: number | null; alert?: boolean; knowledge: Knowledge }) {
+  // Unknown is "—" (never a 0 that reads as "all clear"); last-known is muted.
+  const v = knowledge === "unknown" ? null : value;
   return (
-    <div className={`stat${alert && value ? " stat-alert" : ""}`}>
-      <span className="stat-value">{value ?? "—"}</span>
+    <div className={`stat${alert && v ? " stat-alert" : ""} ${knowledgeClass(knowledge)}`.trim()} data-knowledge={knowledge}>
+      <span className="stat-value">{v ?? "—"}</span>
       <span className="stat-label">{label}</span>
     </div>
   );
@@ -41,6 +46,9 @@ function RunsBar({ failed, succeeded }: { failed: number; succeeded: number }) {
 export const EnvironmentTile = memo(function EnvironmentTile({ env }: { env: EnvironmentSummary }) {
   const descId = `tile-desc-${env.id}`;
   const showReason = env.reasons.length > 0 && env.status !== "unknown";
+  const dagsK = knowledgeOf(env, "dags");
+  const runsK = knowledgeOf(env, "runs");
+  const failingK = knowledgeOf(env, "dags", "runs");
   return (
     <Link
       href={`/environments/${encodeURIComponent(env.id)}`}
@@ -64,7 +72,7 @@ export const EnvironmentTile = memo(function EnvironmentTile({ env }: { env: Env
           <span>
             heartbeat <Age iso={env.schedulerHeartbeat} suffix=" ago" step={5} />
           </span>
-          {env.platform && <span>{env.platform.state}</span>}
+          {env.platform && <span title={`control plane state ${env.platform.state}`}>{platformStateLabel(env.platform.state)}</span>}
           {env.stale && <strong className="stale-tag">stale data</strong>}
         </div>
         {showReason && (
@@ -74,12 +82,18 @@ export const EnvironmentTile = memo(function EnvironmentTile({ env }: { env: Env
           </p>
         )}
         <div className="tile-stats">
-          <Stat label="failing" value={env.dags?.failing ?? null} alert />
-          <Stat label="running" value={env.runs?.running ?? null} />
-          <Stat label="queued" value={env.runs?.queued ?? null} />
-          <Stat label={env.dags?.importErrors === 1 ? "import error" : "import errors"} value={env.dags?.importErrors ?? null} alert />
+          <Stat label="failing" value={env.dags?.failing ?? null} alert knowledge={failingK} />
+          <Stat label="running" value={env.runs?.running ?? null} knowledge={runsK} />
+          <Stat label="queued" value={env.runs?.queued ?? null} knowledge={runsK} />
+          <Stat label={env.dags?.importErrors === 1 ? "import error" : "import errors"} value={env.dags?.importErrors ?? null} alert knowledge={dagsK} />
         </div>
-        {env.runs ? <RunsBar failed={env.runs.failed24h} succeeded={env.runs.succeeded24h} /> : <div className="runs24 muted">24 h: —</div>}
+        {env.runs && runsK !== "unknown" ? (
+          <div className={knowledgeClass(runsK)}>
+            <RunsBar failed={env.runs.failed24h} succeeded={env.runs.succeeded24h} />
+          </div>
+        ) : (
+          <div className="runs24 muted">24 h: not known yet</div>
+        )}
         <div className="tile-foot">
           <span>
             updated <Age iso={env.checkedAt} suffix=" ago" step={5} />

@@ -16,6 +16,7 @@ export function RunsChart({ buckets }: { buckets: RunsPerHourBucket[] }) {
         <Tooltip {...CHART.tooltip} cursor={{ fill: "var(--panel-2)" }} />
         <Bar dataKey="success" name="Succeeded" stackId="runs" fill={CHART.success} isAnimationActive={false} />
         <Bar dataKey="failed" name="Failed" stackId="runs" fill={CHART.failed} isAnimationActive={false} />
+        {buckets.some((b) => (b.other ?? 0) > 0) && <Bar dataKey="other" name="Other states" stackId="runs" fill={CHART.queued} isAnimationActive={false} />}
         {hasActive && <Bar dataKey="running" name="Running" stackId="runs" fill={CHART.running} isAnimationActive={false} />}
         {hasActive && <Bar dataKey="queued" name="Queued" stackId="runs" fill={CHART.queued} isAnimationActive={false} />}
       </BarChart>

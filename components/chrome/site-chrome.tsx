@@ -18,6 +18,8 @@ function isKiosk(pathname: string): boolean {
 export function SiteChrome({ children }: { children: ReactNode }) {
   const pathname = usePathname() ?? "/";
   if (isKiosk(pathname)) return <>{children}</>;
+  // Someone signing in (or out) cannot search DAGs or open the wall yet: offer neither.
+  const signedOutPage = pathname === "/signin" || pathname.startsWith("/signin/") || pathname === "/signout";
   return (
     <>
       <a href="#main" className="skip-link">
@@ -31,9 +33,13 @@ export function SiteChrome({ children }: { children: ReactNode }) {
           </svg>
           Flightboard
         </Link>
-        <DagSearch />
+        {!signedOutPage && <DagSearch />}
         <nav className="topnav" aria-label="Views">
-          <Link href="/wall" prefetch={false}>Wall</Link>
+          {!signedOutPage && (
+            <Link href="/wall" prefetch={false}>
+              Wall
+            </Link>
+          )}
           <ThemeToggle />
         </nav>
       </header>

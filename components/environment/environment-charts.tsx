@@ -1,10 +1,9 @@
 "use client";
-import { useQuery } from "@tanstack/react-query";
-import { dagsQuery } from "@/lib/queries";
 import { TID } from "@/lib/test-ids";
 import { LatencyChart, RunsChart } from "../charts/lazy-charts";
-import { runsPerHour, type DetailWithRunsPerHour } from "../charts/runs-per-hour";
-import { useNow } from "../use-now";
+import { runsPerHour, type DetailWithRunsPerHour, type RunsPerHourBucket } from "../charts/runs-per-hour";
+import { knowledgeClass, knowledgeOf } from "../knowledge";
+import { KnowledgeNote } from "../knowledge-note";
 
 function median(values: number[]): number | null {
   if (values.length === 0) return null;
@@ -12,17 +11,69 @@ function median(values: number[]): number | null {
   return s[Math.floor(s.length / 2)];
 }
 
-/** The two charts of the environment page, each with a text summary for screen readers and a quick read. */
-export function EnvironmentCharts({ env }: { env: DetailWithRunsPerHour }) {
-  const needsEstimate = !env.runsPerHour;
-  const dags = useQuery({ ...dagsQuery(env.id), enabled: needsEstimate });
-  const now = useNow();
-  // Bucket against the current hour; the clock ticks each second but the buckets change hourly.
-  const hour = Math.floor(now / 3_600_000) * 3_600_000;
-  const series = runsPerHour(env, dags.data?.dags, hour);
-  const failed = series.buckets.reduce((n, b) => n + b.failed, 0);
-  const succeeded = series.buckets.reduce((n, b) => n + b.success, 0);
+/** Exact hourly counts as a chart, or the exact 24 h totals; never an estimate drawn as a chart. */
+function RunsPanel({ env }: { env: DetailWithRunsPerHour }) {
+  const series = runsPerHour(env);
+  const k = knowledgeOf(env, "runs");
+  return (
+    <section className={`panel ${knowledgeClass(k)}`} aria-labelledby="runs-h" data-testid={TID.runsChart} data-source={series.source} data-knowledge={k}>
+      <h2 id="runs-h">{series.source === "server" ? "DAG runs per hour, last 24 h" : "DAG runs, last 24 h"}</h2>
+      <KnowledgeNote env={env} parts={["runs"]} />
+      {series.source === "server" && <HourlyRuns buckets={series.buckets} />}
+      {series.source === "totals" && (
+        <>
+          <dl className="figures runs-totals" aria-label={`Runs started in the last 24 hours: ${series.succeeded24h} succeeded, ${series.failed24h} failed`}>
+            <div>
+              <dt>succeeded</dt>
+              <dd className="run-success">{series.succeeded24h.toLocaleString("en-US")}</dd>
+            </div>
+            <div>
+              <dt>failed</dt>
+              <dd className={series.failed24h ? "text-failed" : undefined}>{series.failed24h.toLocaleString("en-US")}</dd>
+            </div>
+          </dl>
+          <RunsShareBar succeeded={series.succeeded24h} failed={series.failed24h} />
+          <p className="panel-note">Exact counts from Airflow for runs started in the last 24 h. Hourly counts are not recorded yet, so no hourly chart is drawn.</p>
+        </>
+      )}
+    </section>
+  );
+}
 
+function HourlyRuns({ buckets }: { buckets: RunsPerHourBucket[] }) {
+  const failed = buckets.reduce((n, b) => n + b.failed, 0);
+  const succeeded = buckets.reduce((n, b) => n + b.success, 0);
+  return (
+    <figure style={{ margin: 0 }}>
+      <div className="chart-box" role="img" aria-label={`Runs per hour over 24 hours: ${succeeded} succeeded and ${failed} failed`}>
+        <RunsChart buckets={buckets} />
+      </div>
+      <figcaption className="chart-legend">
+        <span className="run-success"><span className="swatch" />Succeeded ({succeeded})</span>
+        <span className="run-failed"><span className="swatch" />Failed ({failed})</span>
+      </figcaption>
+    </figure>
+  );
+}
+
+/** The share of failures among finished runs, as exact as the two totals it is drawn from. */
+function RunsShareBar({ succeeded, failed }: { succeeded: number; failed: number }) {
+  const total = succeeded + failed;
+  if (total === 0) return <p className="muted">No runs finished in the last 24 h.</p>;
+  const pct = Math.round((failed / total) * 1000) / 10;
+  return (
+    <div className="runs24" title={`${pct}% of finished runs failed`}>
+      <div className="runs24-bar" aria-hidden="true">
+        <span className="runs24-failed" style={{ width: `${(failed / total) * 100}%` }} />
+        <span className="runs24-ok" style={{ width: `${(succeeded / total) * 100}%` }} />
+      </div>
+      <span className="runs24-text">{pct}% failed</span>
+    </div>
+  );
+}
+
+/** The two panels of the environment page, each with a text summary for screen readers and a quick read. */
+export function EnvironmentCharts({ env }: { env: DetailWithRunsPerHour }) {
   const latency = env.latencyHistory ?? [];
   const answered = latency.map((l) => l.ms).filter((m): m is number => m !== null);
   const missed = latency.length - answered.length;
@@ -30,19 +81,7 @@ export function EnvironmentCharts({ env }: { env: DetailWithRunsPerHour }) {
 
   return (
     <>
-      <section className="panel" aria-labelledby="runs-h" data-testid={TID.runsChart} data-source={series.source}>
-        <h2 id="runs-h">DAG runs per hour, last 24 h</h2>
-        <figure style={{ margin: 0 }}>
-          <div className="chart-box" role="img" aria-label={`Runs per hour over 24 hours: ${succeeded} succeeded and ${failed} failed shown`}>
-            <RunsChart buckets={series.buckets} />
-          </div>
-          <figcaption className="chart-legend">
-            <span className="run-success"><span className="swatch" />Succeeded ({succeeded})</span>
-            <span className="run-failed"><span className="swatch" />Failed ({failed})</span>
-          </figcaption>
-        </figure>
-        {series.note && <p className="panel-note">{series.note}</p>}
-      </section>
+      <RunsPanel env={env} />
       <section className="panel" aria-labelledby="latency-h" data-testid={TID.latencyChart}>
         <h2 id="latency-h">Health-check latency (ms)</h2>
         {latency.length === 0 ? (

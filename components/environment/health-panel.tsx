@@ -2,18 +2,24 @@ import type { Components, EnvironmentDetail } from "@/lib/monitor/dto";
 import { TID } from "@/lib/test-ids";
 import { Age } from "../age";
 import { formatTime } from "../format";
+import type { Knowledge } from "@/lib/monitor/dto";
+import { knowledgeClass, knowledgeOf } from "../knowledge";
+import { KnowledgeNote } from "../knowledge-note";
+import { platformStateLabel } from "../status-meta";
 import { StatusIcon } from "../status-icon";
 
 type Health = "healthy" | "unhealthy" | null;
 
-function ComponentCard({ name, state, detail }: { name: string; state: Health; detail?: React.ReactNode }) {
-  const status = state === "healthy" ? "healthy" : state === "unhealthy" ? "unhealthy" : "unknown";
+function ComponentCard({ name, state, detail, knowledge }: { name: string; state: Health; detail?: React.ReactNode; knowledge: Knowledge }) {
+  // Unknown health is never drawn as a state; last-known is drawn muted, labelled as such.
+  const status = knowledge === "unknown" ? "unknown" : state === "healthy" ? "healthy" : state === "unhealthy" ? "unhealthy" : "unknown";
+  const word = knowledge === "unknown" ? "Not known" : state === "healthy" ? "Healthy" : state === "unhealthy" ? "Unhealthy" : "Not reported";
   return (
-    <div className={`component status-${status}`} data-component={name}>
+    <div className={`component status-${status} ${knowledgeClass(knowledge)}`} data-component={name} data-knowledge={knowledge}>
       <div className="component-name">{name}</div>
       <div className="status">
         <StatusIcon status={status} />
-        {state === "healthy" ? "Healthy" : state === "unhealthy" ? "Unhealthy" : "Not reported"}
+        {knowledge === "last-known" ? `${word} (last known)` : word}
       </div>
       {detail && <div className="component-detail">{detail}</div>}
     </div>
@@ -30,15 +36,18 @@ const LABELS: Record<keyof Components, string> = {
 /** Components with the scheduler heartbeat, the platform's own state, and when we last heard. */
 export function HealthPanel({ env }: { env: EnvironmentDetail }) {
   const c = env.components;
+  const health = knowledgeOf(env, "health");
   return (
-    <section className="panel" aria-labelledby="health-h" data-testid={TID.envComponents}>
+    <section className="panel" aria-labelledby="health-h" data-testid={TID.envComponents} data-knowledge={health}>
       <h2 id="health-h">Health</h2>
+      <KnowledgeNote env={env} parts={["health"]} />
       <div className="components">
         {(Object.keys(LABELS) as (keyof Components)[]).map((k) => (
           <ComponentCard
             key={k}
             name={LABELS[k]}
             state={c?.[k] ?? null}
+            knowledge={health}
             detail={
               k === "scheduler" ? (
                 <>
@@ -51,8 +60,10 @@ export function HealthPanel({ env }: { env: EnvironmentDetail }) {
         {env.platform && (
           <div className="component status-unknown" data-component="platform">
             <div className="component-name">{env.kind === "mwaa" ? "MWAA environment" : "Composer environment"}</div>
-            <div className="status" style={{ color: "var(--text)" }}>{env.platform.state}</div>
-            <div className="component-detail">control plane state</div>
+            <div className="status" style={{ color: "var(--text)" }}>{platformStateLabel(env.platform.state)}</div>
+            <div className="component-detail">
+              control plane state <code>{env.platform.state}</code>
+            </div>
           </div>
         )}
       </div>
@@ -63,7 +74,7 @@ export function HealthPanel({ env }: { env: EnvironmentDetail }) {
           {env.stale && <strong className="stale-tag"> · stale data</strong>}
         </dd>
         <dt>Last success</dt>
-        <dd>{formatTime(env.lastSuccessAt)}</dd>
+        <dd>{env.lastSuccessAt ? formatTime(env.lastSuccessAt) : "never"}</dd>
         <dt>Airflow</dt>
         <dd>
           {env.airflowVersion ?? "—"}
@@ -98,25 +109,33 @@ export function HealthPanel({ env }: { env: EnvironmentDetail }) {
 
 /** DAG and run counts at a glance. */
 export function CountsPanel({ env }: { env: EnvironmentDetail }) {
-  const figures: [string, number | undefined, boolean?][] = [
-    ["DAGs", env.dags?.total],
-    ["active", env.dags?.active],
-    ["paused", env.dags?.paused],
-    ["failing", env.dags?.failing, true],
-    ["import errors", env.dags?.importErrors, true],
-    ["running", env.runs?.running],
-    ["queued", env.runs?.queued],
-    ["failed 24 h", env.runs?.failed24h, true],
-    ["succeeded 24 h", env.runs?.succeeded24h],
+  const dags = knowledgeOf(env, "dags");
+  const runs = knowledgeOf(env, "runs");
+  const failing = knowledgeOf(env, "dags", "runs");
+  // An unknown figure is "—", never 0: `dags.failing` is 0 until the runs arrive.
+  const known = (k: Knowledge, v: number | undefined) => (k === "unknown" ? undefined : v);
+  const figures: [string, number | undefined, Knowledge, boolean?][] = [
+    ["DAGs", known(dags, env.dags?.total), dags],
+    ["active", known(dags, env.dags?.active), dags],
+    ["paused", known(dags, env.dags?.paused), dags],
+    ["failing", known(failing, env.dags?.failing), failing, true],
+    ["import errors", known(dags, env.dags?.importErrors), dags, true],
+    ["running", known(runs, env.runs?.running), runs],
+    ["queued", known(runs, env.runs?.queued), runs],
+    ["failed 24 h", known(runs, env.runs?.failed24h), runs, true],
+    ["succeeded 24 h", known(runs, env.runs?.succeeded24h), runs],
   ];
   return (
     <section className="panel" aria-labelledby="counts-h">
       <h2 id="counts-h">DAGs and runs</h2>
+      <KnowledgeNote env={env} parts={["dags", "runs"]} />
       <dl className="figures">
-        {figures.map(([label, value, alert]) => (
-          <div key={label}>
+        {figures.map(([label, value, k, alert]) => (
+          <div key={label} data-knowledge={k}>
             <dt>{label}</dt>
-            <dd className={alert && value ? "text-failed" : undefined}>{value ?? "—"}</dd>
+            <dd className={`${alert && value ? "text-failed" : ""} ${knowledgeClass(k)}`.trim() || undefined} title={k === "unknown" ? "not known yet" : undefined}>
+              {value ?? "—"}
+            </dd>
           </div>
         ))}
       </dl>

@@ -1,8 +1,10 @@
 "use client";
 import Link from "next/link";
-import type { DagRunDto, EnvironmentDetail } from "@/lib/monitor/dto";
+import type { DagRunDto, EnvironmentDetail, Knowledge } from "@/lib/monitor/dto";
 import { TID } from "@/lib/test-ids";
 import { formatDuration, formatTime } from "../format";
+import { knowledgeClass, knowledgeOf } from "../knowledge";
+import { KnowledgeNote } from "../knowledge-note";
 import { useShowMore } from "./show-more";
 
 export function dagHref(envId: string, dagId: string): string {
@@ -20,12 +22,19 @@ export function RunLink({ run }: { run: DagRunDto }) {
   );
 }
 
+/** "(3)" when known, "(unknown)" when not: an empty list is "None" only when it is current. */
+function countLabel(k: Knowledge, n: number): string {
+  return k === "unknown" ? "unknown" : String(n);
+}
+
 export function FailingDagsPanel({ env }: { env: EnvironmentDetail }) {
+  const k = knowledgeOf(env, "dags", "runs");
   return (
-    <section className="panel" aria-labelledby="failing-h" data-testid={TID.failingDags}>
-      <h2 id="failing-h">Failing DAGs ({env.failingDags.length})</h2>
-      {env.failingDags.length === 0 ? (
-        <p className="muted">None: every active DAG&apos;s latest finished run succeeded.</p>
+    <section className={`panel ${knowledgeClass(k)}`} aria-labelledby="failing-h" data-testid={TID.failingDags} data-knowledge={k}>
+      <h2 id="failing-h">Failing DAGs ({countLabel(k, env.failingDags.length)})</h2>
+      <KnowledgeNote env={env} parts={["dags", "runs"]} />
+      {k === "unknown" ? null : env.failingDags.length === 0 ? (
+        <p className="muted">{k === "current" ? "None: every active DAG’s latest finished run succeeded." : "None, as last known."}</p>
       ) : (
         <div className="table-wrap">
           <table>
@@ -50,16 +59,18 @@ export function FailingDagsPanel({ env }: { env: EnvironmentDetail }) {
 }
 
 export function RecentFailuresPanel({ env }: { env: EnvironmentDetail }) {
+  const k = knowledgeOf(env, "runs");
   const total = env.runs?.failed24h ?? env.recentFailures.length;
   const { visible, toggle } = useShowMore(env.recentFailures, 10);
   return (
-    <section className="panel" aria-labelledby="recent-h" data-testid={TID.recentFailures}>
+    <section className={`panel ${knowledgeClass(k)}`} aria-labelledby="recent-h" data-testid={TID.recentFailures} data-knowledge={k}>
       <h2 id="recent-h">
-        Failures in the last 24 h ({total}
-        {total > env.recentFailures.length ? `, newest ${env.recentFailures.length} shown` : ""})
+        Failures in the last 24 h ({countLabel(k, total)}
+        {k !== "unknown" && total > env.recentFailures.length ? `, newest ${env.recentFailures.length} shown` : ""})
       </h2>
-      {env.recentFailures.length === 0 ? (
-        <p className="muted">None.</p>
+      <KnowledgeNote env={env} parts={["runs"]} />
+      {k === "unknown" ? null : env.recentFailures.length === 0 ? (
+        <p className="muted">{k === "current" ? "None." : "None, as last known."}</p>
       ) : (
         <div className="table-wrap">
           <table>
@@ -85,12 +96,14 @@ export function RecentFailuresPanel({ env }: { env: EnvironmentDetail }) {
 }
 
 export function ImportErrorsPanel({ env }: { env: EnvironmentDetail }) {
+  const k = knowledgeOf(env, "dags");
   const { visible, toggle } = useShowMore(env.importErrors, 20);
   return (
-    <section className="panel" aria-labelledby="ie-h" data-testid={TID.importErrors}>
-      <h2 id="ie-h">Import errors ({env.importErrors.length})</h2>
-      {env.importErrors.length === 0 ? (
-        <p className="muted">None.</p>
+    <section className={`panel ${knowledgeClass(k)}`} aria-labelledby="ie-h" data-testid={TID.importErrors} data-knowledge={k}>
+      <h2 id="ie-h">Import errors ({countLabel(k, env.importErrors.length)})</h2>
+      <KnowledgeNote env={env} parts={["dags"]} />
+      {k === "unknown" ? null : env.importErrors.length === 0 ? (
+        <p className="muted">{k === "current" ? "None." : "None, as last known."}</p>
       ) : (
         <div className="table-wrap">
           <table>

@@ -2,7 +2,7 @@
 import type { StatusCounts } from "@/lib/monitor/dto";
 import { TID } from "@/lib/test-ids";
 import { AgeMs } from "../age";
-import { formatClock } from "../format";
+import { formatClock, plural } from "../format";
 import { StatusIcon } from "../status-icon";
 import { STATUS_LABEL, STATUS_ORDER } from "../status-meta";
 import { useNow } from "../use-now";
@@ -36,7 +36,7 @@ export function WallHeader({ selection, counts, total, page, pages, rotateS, upd
         {selection && <span className="wall-selection">{selection}</span>}
       </div>
       <ul className="wall-counts" aria-label="Environments per status">
-        <li className="wall-count-total">{total} envs</li>
+        <li className="wall-count-total">{plural(total, "env")}</li>
         {shown.map((s) => (
           <li key={s} className={`wall-count status-${s}`} data-status={s}>
             <StatusIcon status={s} />

@@ -2,6 +2,7 @@ import { memo } from "react";
 import type { EnvironmentSummary } from "@/lib/monitor/dto";
 import { TID } from "@/lib/test-ids";
 import { KIND_LABEL, plural } from "../format";
+import { knowledgeOf } from "../knowledge";
 import { StatusIcon } from "../status-icon";
 import { STATUS_LABEL } from "../status-meta";
 import type { Density } from "./wall-layout";
@@ -17,9 +18,11 @@ function headline(env: EnvironmentSummary): string {
 /** Kept short enough for the narrowest full tile; the headline carries import errors and the rest. */
 function counts(env: EnvironmentSummary): string {
   const parts: string[] = [];
-  if (env.dags) parts.push(`${plural(env.dags.failing, "failing DAG")}`);
-  if (env.runs) parts.push(`${env.runs.running} running`);
-  return parts.length ? parts.join(" · ") : "no DAG data yet";
+  // Failing needs both the DAG list and the runs; an unknown count is left out, never shown as 0.
+  if (env.dags && knowledgeOf(env, "dags", "runs") !== "unknown") parts.push(`${plural(env.dags.failing, "failing DAG")}`);
+  if (env.runs && knowledgeOf(env, "runs") !== "unknown") parts.push(`${env.runs.running} running`);
+  if (!parts.length) return "no DAG data yet";
+  return knowledgeOf(env, "dags", "runs") === "current" ? parts.join(" · ") : `${parts.join(" · ")} (last known)`;
 }
 
 /**

@@ -40,6 +40,22 @@ export interface RunCounts {
   succeeded24h: number;
 }
 
+/**
+ * How much the server knows of one kind of data (issue 11's one rule): `current` only when it came
+ * from a successful poll and is not stale; `last-known` when it is older data kept after failures
+ * (show it muted, with its age); `unknown` when it never arrived (never show it as fact, nor "None").
+ */
+export type Knowledge = "current" | "last-known" | "unknown";
+
+/** Knowledge of each kind of data, and when each last arrived (ISO; null: never). */
+export interface Freshness {
+  health: Knowledge;
+  dags: Knowledge;
+  runs: Knowledge;
+  dagsAt: string | null;
+  runsAt: string | null;
+}
+
 export interface EnvironmentSummary {
   id: string;
   name: string;
@@ -60,6 +76,9 @@ export interface EnvironmentSummary {
   dags: DagCounts | null;
   runs: RunCounts | null;
   error: EnvironmentError | null;
+  /** What of the above is current, last known or unknown (health's time is `lastSuccessAt`). The server always
+   * sends it; optional so hand-built summaries (tests, fixtures) need not. */
+  freshness?: Freshness;
 }
 
 export type StatusCounts = Record<EnvironmentStatus, number>;

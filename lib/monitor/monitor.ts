@@ -212,7 +212,7 @@ export class FleetMonitor {
       case "health":
         return this.call(e, (signal) => rt.pollHealth(() => this.clock.now(), signal));
       case "dags":
-        return this.call(e, (signal) => rt.pollDags(signal));
+        return this.call(e, (signal) => rt.pollDags(signal, () => this.clock.now()));
       case "runs":
         return this.call(e, (signal) => rt.pollRuns(this.clock.now(), signal));
     }

@@ -4,6 +4,7 @@ import type { EnvironmentConfig } from "@/lib/config/types";
 import { iso } from "./clock";
 import type { DagRunDto, EnvironmentError, EnvironmentSummary, ErrorCode, RunCounts } from "./dto";
 import { RunStore } from "./run-store";
+import { freshnessOf } from "./freshness";
 import { classifyPlatform, computeStatus } from "./status";
 import { dagRunUrl } from "./urls";
 
@@ -49,6 +50,9 @@ export class EnvironmentRuntime {
   dags: Map<string, Dag> | null = null;
   importErrors: ImportError[] | null = null;
   dagsError: EnvironmentError | null = null;
+  /** When the DAG list and the runs last arrived (ms; null: never). */
+  dagsAt: number | null = null;
+  runsAt: number | null = null;
   readonly runs = new RunStore();
   runCounts: RunCounts | null = null;
   /** Failed runs that started in the last 24 h, newest first (at most 50), as of the last runs poll. */
@@ -110,7 +114,7 @@ export class EnvironmentRuntime {
   }
 
   /** The DAG list and import errors, paged by `total_entries`. */
-  async pollDags(signal: AbortSignal): Promise<void> {
+  async pollDags(signal: AbortSignal, now: () => number = Date.now): Promise<void> {
     if (this.platformBroken()) return;
     try {
       const dags = new Map<string, Dag>();
@@ -131,6 +135,7 @@ export class EnvironmentRuntime {
       this.importErrors = errors;
       this.runs.retainDags(new Set(dags.keys()));
       this.dagsError = null;
+      this.dagsAt = now();
       // A new version may have been detected on the way (upgrades).
       if (this.connector.kind === "airflow") this.airflowVersion = (await this.connector.getVersion(signal)).version;
     } catch (e) {
@@ -159,6 +164,7 @@ export class EnvironmentRuntime {
       this.recentFailed = failed.items;
       this.runsLoaded = true;
       this.runsError = null;
+      this.runsAt = now;
     } catch (e) {
       this.runsError = toEnvironmentError(e);
     }
@@ -305,6 +311,15 @@ export class EnvironmentRuntime {
       dags: dagCounts,
       runs: this.runCounts,
       error: this.pollError ?? this.dagsError ?? this.runsError,
+      freshness: freshnessOf({
+        healthAt: this.lastSuccessAt,
+        healthFailed: this.pollError !== null,
+        dagsAt: this.dags ? this.dagsAt : null,
+        dagsFailed: this.dagsError !== null,
+        runsAt: this.runsLoaded ? this.runsAt : null,
+        runsFailed: this.runsError !== null,
+        stale,
+      }),
     };
   }
 }

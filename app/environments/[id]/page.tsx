@@ -1,8 +1,10 @@
 import { guardPage } from "@/lib/server/page-guard";
+import { requireEnvironment } from "@/lib/server/page-lookup";
 import { EnvironmentView } from "@/components/environment/environment-view";
 
 export default async function EnvironmentPage({ params }: { params: Promise<{ id: string }> }) {
-  await guardPage();
-  const { id } = await params;
-  return <EnvironmentView id={decodeURIComponent(id)} />;
+  const viewer = await guardPage();
+  const id = decodeURIComponent((await params).id);
+  await requireEnvironment(viewer, id);
+  return <EnvironmentView id={id} />;
 }

@@ -1,5 +1,0 @@
-import { PageSkeleton } from "@/components/environment/page-states";
-
-export default function Loading() {
-  return <PageSkeleton />;
-}

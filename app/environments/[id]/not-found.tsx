@@ -1,0 +1,5 @@
+import { NotFoundHere } from "@/components/environment/page-states";
+
+export default function EnvironmentNotFound() {
+  return <NotFoundHere />;
+}
