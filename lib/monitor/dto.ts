@@ -142,6 +142,8 @@ export interface DagDto {
 export interface DagListResponse {
   total: number;
   dags: DagDto[];
+  /** Extension, with `?limit=` (DAG browser): every tag and owner in the environment, for the filters. */
+  facets?: { tags: string[]; owners: string[] };
 }
 
 export interface DagRunsResponse {
@@ -158,6 +160,10 @@ export interface SearchResult {
 
 export interface SearchResponse {
   results: SearchResult[];
+  /** Extension: matches before the 200 cap. */
+  total?: number;
+  /** Extension: environments whose DAGs could not be searched (no DAG list yet), with why. */
+  unsearched?: { environmentId: string; reason: string }[];
 }
 
 export interface ApiErrorBody {

@@ -36,6 +36,13 @@ export interface StatusChange {
   reason: string | null;
 }
 
+/** Why, in a few words: the failing call for unreachable/unauthorized, else the first reason. */
+function statusReason(s: { status: EnvironmentStatus; reasons: string[]; error: { message: string } | null }): string | null {
+  if (s.status === "healthy") return null;
+  if (s.status === "unreachable" || s.status === "unauthorized") return s.error?.message ?? s.reasons[0] ?? null;
+  return s.reasons[0] ?? s.error?.message ?? null;
+}
+
 /** `env sales-prod: healthy → unreachable (connection refused by 10.0.0.5:8080)`. */
 export function statusChangeLine(c: StatusChange): string {
   return `env ${c.id}: ${c.from} → ${c.to}${c.reason ? ` (${c.reason})` : ""}`;
@@ -229,7 +236,7 @@ export class FleetMonitor {
     const s = e.rt.summary;
     if (s.status !== from && this.opts.onStatusChange) {
       try {
-        this.opts.onStatusChange({ id: s.id, from, to: s.status, reason: s.status === "healthy" ? null : (s.error?.message ?? s.reasons[0] ?? null) });
+        this.opts.onStatusChange({ id: s.id, from, to: s.status, reason: statusReason(s) });
       } catch (err) {
         this.opts.onInternalError?.(err);
       }

@@ -6,6 +6,7 @@ import type {
   EnvironmentStatus,
   EnvironmentSummary,
   FleetResponse,
+  SearchResponse,
   SearchResult,
   StatusCounts,
 } from "./dto";
@@ -68,7 +69,18 @@ export interface DagQuery {
   q?: string;
   state?: "failed" | "running" | "success";
   paused?: boolean;
+  /** Extension (DAG browser): exact tag, exact owner. */
+  tag?: string;
+  owner?: string;
+  sort?: DagSort;
+  dir?: "asc" | "desc";
+  /** Paging: when `limit` is set only that page is built (and facets are added). */
+  offset?: number;
+  limit?: number;
 }
+
+export const DAG_SORTS = ["dagId", "lastRun", "state", "owner"] as const;
+export type DagSort = (typeof DAG_SORTS)[number];
 
 function dagDto(rt: EnvironmentRuntime, dagId: string): DagDto {
   const d = rt.dags!.get(dagId)!;
@@ -85,29 +97,68 @@ function dagDto(rt: EnvironmentRuntime, dagId: string): DagDto {
   };
 }
 
-/** The cached DAG list of one environment with contract filters; `state` is the last run's state. */
+// Failed first: the browser's "state" order puts what needs attention on top.
+const STATE_RANK: Record<string, number> = { failed: 0, running: 1, queued: 2, success: 3 };
+
+/**
+ * The cached DAG list of one environment with contract filters; `state` is the last run's state.
+ * Filters and sorts on the cached records and builds DTOs only for the requested page, so a page
+ * of an environment with thousands of DAGs costs little more than the page.
+ */
 export function buildDagList(rt: EnvironmentRuntime, query: DagQuery): DagListResponse {
-  if (!rt.dags) return { total: 0, dags: [] };
+  if (!rt.dags) return query.limit === undefined ? { total: 0, dags: [] } : { total: 0, dags: [], facets: { tags: [], owners: [] } };
   const q = query.q?.toLowerCase();
-  const dags: DagDto[] = [];
+  const ids: string[] = [];
+  const tags = new Set<string>();
+  const owners = new Set<string>();
   for (const d of rt.dags.values()) {
+    if (query.limit !== undefined) {
+      for (const t of d.tags) tags.add(t);
+      for (const o of d.owners) owners.add(o);
+    }
     if (q && !d.dagId.toLowerCase().includes(q)) continue;
     if (query.paused !== undefined && d.paused !== query.paused) continue;
-    const dto = dagDto(rt, d.dagId);
+    if (query.tag !== undefined && !d.tags.includes(query.tag)) continue;
+    if (query.owner !== undefined && !d.owners.includes(query.owner)) continue;
     if (query.state && rt.runs.lastRunState(d.dagId) !== query.state) continue;
-    dags.push(dto);
+    ids.push(d.dagId);
   }
-  dags.sort((a, b) => a.dagId.localeCompare(b.dagId));
-  return { total: dags.length, dags };
+  const byId = (a: string, b: string) => a.localeCompare(b);
+  const sort = query.sort ?? "dagId";
+  let cmp: (a: string, b: string) => number = byId;
+  if (sort === "lastRun") {
+    const start = (id: string) => rt.runs.newestRun(id)?.startDate ?? "";
+    cmp = (a, b) => start(a).localeCompare(start(b)) || byId(a, b);
+  } else if (sort === "state") {
+    const rank = (id: string) => STATE_RANK[rt.runs.lastRunState(id) ?? ""] ?? 4;
+    cmp = (a, b) => rank(a) - rank(b) || byId(a, b);
+  } else if (sort === "owner") {
+    const owner = (id: string) => rt.dags!.get(id)!.owners.join(", ");
+    cmp = (a, b) => owner(a).localeCompare(owner(b)) || byId(a, b);
+  }
+  ids.sort(query.dir === "desc" ? (a, b) => cmp(b, a) : cmp);
+  const offset = query.offset ?? 0;
+  const page = query.limit === undefined ? ids.slice(offset) : ids.slice(offset, offset + query.limit);
+  const dags = page.map((id) => dagDto(rt, id));
+  if (query.limit === undefined) return { total: ids.length, dags };
+  return { total: ids.length, dags, facets: { tags: [...tags].sort(byId), owners: [...owners].sort(byId) } };
 }
 
-/** Every cached DAG whose id contains `q` (case-insensitive), exact matches first, at most `max`. */
-export function searchDags(runtimes: EnvironmentRuntime[], q: string, max = 200): SearchResult[] {
+/**
+ * Every cached DAG whose id contains `q` (case-insensitive), exact matches first, at most `max`;
+ * with what a full results page needs to be honest: `total` matches before the cap,
+ * and the environments whose DAG list has not arrived (their DAGs cannot be searched).
+ */
+export function searchFleet(runtimes: EnvironmentRuntime[], q: string, max = 200): Required<Pick<SearchResponse, "results" | "total" | "unsearched">> {
   const needle = q.toLowerCase();
   const exact: SearchResult[] = [];
   const partial: SearchResult[] = [];
+  const unsearched: { environmentId: string; reason: string }[] = [];
   for (const rt of runtimes) {
-    if (!rt.dags) continue;
+    if (!rt.dags) {
+      unsearched.push({ environmentId: rt.config.id, reason: rt.summary.error ? `DAG list not received: ${rt.summary.error.message}` : "DAG list not received yet" });
+      continue;
+    }
     for (const d of rt.dags.values()) {
       const id = d.dagId.toLowerCase();
       if (!id.includes(needle)) continue;
@@ -122,5 +173,6 @@ export function searchDags(runtimes: EnvironmentRuntime[], q: string, max = 200)
     }
   }
   const byName = (a: SearchResult, b: SearchResult) => a.dagId.localeCompare(b.dagId) || a.environmentId.localeCompare(b.environmentId);
-  return [...exact.sort(byName), ...partial.sort(byName)].slice(0, max);
+  const total = exact.length + partial.length;
+  return { results: [...exact.sort(byName), ...partial.sort(byName)].slice(0, max), total, unsearched };
 }

@@ -102,12 +102,51 @@ describe("JSON API route handlers", () => {
     expect((await dagsGET(req("/api/v1/environments/sales-prod/dags?state=meh"), params({ id: "sales-prod" }))).status).toBe(400);
   });
 
+  it("/dags pages, sorts and filters by tag and owner for the DAG browser", async () => {
+    const get = async (qs: string) => body<DagListResponse>(await dagsGET(req(`/api/v1/environments/sales-prod/dags?${qs}`), params({ id: "sales-prod" })));
+    const all = await get("");
+    expect(all.facets).toBeUndefined();
+    const p1 = await get("limit=15&offset=0");
+    const p3 = await get("limit=15&offset=30");
+    expect(p1.total).toBe(40);
+    expect(p1.dags.map((d) => d.dagId)).toEqual(all.dags.slice(0, 15).map((d) => d.dagId));
+    expect(p3.dags.map((d) => d.dagId)).toEqual(all.dags.slice(30).map((d) => d.dagId));
+    expect(p1.facets!.tags.length + p1.facets!.owners.length).toBeGreaterThan(0);
+    const desc = await get("limit=40&sort=dagId&dir=desc");
+    expect(desc.dags.map((d) => d.dagId)).toEqual(all.dags.map((d) => d.dagId).reverse());
+    const byRun = await get("limit=40&sort=lastRun&dir=desc");
+    const starts = byRun.dags.map((d) => d.lastRun?.startDate ?? "");
+    expect(starts).toEqual([...starts].sort().reverse());
+    const byState = await get("limit=40&sort=state");
+    const firstNonFailed = byState.dags.findIndex((d) => d.lastRun?.state !== "failed");
+    expect(byState.dags.slice(firstNonFailed).some((d) => d.lastRun?.state === "failed")).toBe(false);
+    const owner = p1.facets!.owners[0];
+    if (owner) {
+      const mine = await get(`limit=100&owner=${encodeURIComponent(owner)}`);
+      expect(mine.total).toBeGreaterThan(0);
+      expect(mine.dags.every((d) => d.owners.includes(owner))).toBe(true);
+    }
+    const tag = p1.facets!.tags[0];
+    if (tag) {
+      const tagged = await get(`limit=100&tag=${encodeURIComponent(tag)}`);
+      expect(tagged.total).toBeGreaterThan(0);
+      expect(tagged.dags.every((d) => d.tags.includes(tag))).toBe(true);
+    }
+    for (const bad of ["limit=0", "limit=501", "offset=-1", "sort=size", "dir=up"]) {
+      expect((await dagsGET(req(`/api/v1/environments/sales-prod/dags?${bad}`), params({ id: "sales-prod" }))).status, bad).toBe(400);
+    }
+  });
+
   it("/search finds DAGs across environments, exact matches first", async () => {
     const dags = await body<DagListResponse>(await dagsGET(req("/api/v1/environments/sales-dev/dags"), params({ id: "sales-dev" })));
     const target = dags.dags[3].dagId;
     const r = await body<SearchResponse>(await searchGET(req(`/api/v1/search?q=${target.toUpperCase()}`)));
     expect(r.results[0]).toMatchObject({ dagId: target });
     expect(r.results.every((x) => x.dagId.toLowerCase().includes(target.toLowerCase()))).toBe(true);
+    expect(r.total).toBe(r.results.length);
+    expect(r.unsearched).toEqual([]);
+    const wide = await body<SearchResponse>(await searchGET(req("/api/v1/search?q=_")));
+    expect(wide.total).toBeGreaterThanOrEqual(wide.results.length);
     expect((await searchGET(req("/api/v1/search"))).status).toBe(400);
   });
 

@@ -1,7 +1,7 @@
 import { BadRequest, handle, json } from "@/lib/server/api";
 import { apiAccess, visibilityFilter } from "@/lib/server/access";
 import { getFleet } from "@/lib/server/fleet";
-import { searchDags } from "@/lib/monitor/views";
+import { searchFleet } from "@/lib/monitor/views";
 
 export async function GET(req: Request): Promise<Response> {
   return handle(async () => {
@@ -13,6 +13,6 @@ export async function GET(req: Request): Promise<Response> {
     const { monitor } = await getFleet();
     const runtimes = monitor.runtimes();
     const visible = visibilityFilter(access, runtimes);
-    return json({ results: searchDags(visible ? runtimes.filter(visible) : runtimes, q) });
+    return json(searchFleet(visible ? runtimes.filter(visible) : runtimes, q));
   });
 }

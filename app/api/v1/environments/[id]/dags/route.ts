@@ -1,7 +1,7 @@
 import { apiError, BadRequest, handle, json } from "@/lib/server/api";
 import { apiAccess, visibleRuntime } from "@/lib/server/access";
 import { getFleet } from "@/lib/server/fleet";
-import { buildDagList, type DagQuery } from "@/lib/monitor/views";
+import { buildDagList, DAG_SORTS, type DagQuery, type DagSort } from "@/lib/monitor/views";
 
 function parseQuery(params: URLSearchParams): DagQuery {
   const query: DagQuery = {};
@@ -17,7 +17,32 @@ function parseQuery(params: URLSearchParams): DagQuery {
     if (paused !== "true" && paused !== "false") throw new BadRequest("paused must be true or false");
     query.paused = paused === "true";
   }
+  // Extensions for the DAG browser (all optional; without them the answer is the contract's).
+  const tag = params.get("tag");
+  if (tag !== null) query.tag = tag;
+  const owner = params.get("owner");
+  if (owner !== null) query.owner = owner;
+  const sort = params.get("sort");
+  if (sort !== null) {
+    if (!(DAG_SORTS as readonly string[]).includes(sort)) throw new BadRequest(`sort must be one of ${DAG_SORTS.join(", ")}`);
+    query.sort = sort as DagSort;
+  }
+  const dir = params.get("dir");
+  if (dir !== null) {
+    if (dir !== "asc" && dir !== "desc") throw new BadRequest("dir must be asc or desc");
+    query.dir = dir;
+  }
+  query.offset = intParam(params, "offset", 0, 1_000_000);
+  const limit = params.get("limit");
+  if (limit !== null) query.limit = intParam(params, "limit", 1, 500);
   return query;
+}
+
+function intParam(params: URLSearchParams, name: string, min: number, max: number): number {
+  const raw = params.get(name);
+  if (raw === null) return min;
+  if (!/^\d{1,7}$/.test(raw) || Number(raw) < min || Number(raw) > max) throw new BadRequest(`${name} must be an integer from ${min} to ${max}`);
+  return Number(raw);
 }
 
 export async function GET(req: Request, ctx: { params: Promise<{ id: string }> }): Promise<Response> {
