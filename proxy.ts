@@ -4,6 +4,7 @@ import { newNonce, pageCsp } from "@/lib/auth/csp";
 import { exchangeWallToken } from "@/lib/auth/display-exchange";
 import { decide } from "@/lib/auth/identify";
 import { currentPolicy, PolicyUnavailable, type AuthPolicy } from "@/lib/auth/policy-store";
+import { hasCredentials, withoutCredentials } from "@/lib/auth/return-path";
 
 /**
  * The first gate (Next.js 16 "proxy", formerly middleware; Node.js runtime). It answers requests
@@ -29,7 +30,7 @@ function pageThrough(req: NextRequest): NextResponse {
   const headers = new Headers(req.headers);
   headers.set("x-nonce", nonce);
   headers.set("content-security-policy", csp);
-  headers.set("x-flightboard-path", `${req.nextUrl.pathname}${req.nextUrl.search}`);
+  headers.set("x-flightboard-path", `${req.nextUrl.pathname}${withoutCredentials(req.nextUrl).search}`);
   const res = NextResponse.next({ request: { headers } });
   res.headers.set("content-security-policy", csp);
   return res;
@@ -38,7 +39,7 @@ function pageThrough(req: NextRequest): NextResponse {
 function toSignIn(req: NextRequest, error?: string): NextResponse {
   const url = new URL("/signin", req.nextUrl.origin);
   if (error) url.searchParams.set("error", error);
-  else url.searchParams.set("callbackUrl", `${req.nextUrl.pathname}${req.nextUrl.search}`);
+  else url.searchParams.set("callbackUrl", `${req.nextUrl.pathname}${withoutCredentials(req.nextUrl).search}`);
   const res = NextResponse.redirect(url, 307);
   res.headers.set("cache-control", "no-store");
   return res;
@@ -62,9 +63,23 @@ function wallExchange(req: NextRequest, policy: AuthPolicy): NextResponse {
   return res;
 }
 
+/**
+ * A display token anywhere but `/wall?token=` (another path, a mistyped `/WALL`, `?TOKEN=`): the same
+ * URL without it, before anything else can echo it into a sign-in redirect or a page. It is not
+ * swapped for a cookie: a token opens the wall only, through its one documented link.
+ */
+function dropCredentials(req: NextRequest): NextResponse {
+  const res = NextResponse.redirect(withoutCredentials(req.nextUrl), 303);
+  res.headers.set("cache-control", "no-store");
+  res.headers.set("referrer-policy", "no-referrer");
+  return res;
+}
+
 export async function proxy(req: NextRequest): Promise<NextResponse> {
   const path = req.nextUrl.pathname;
   const isApi = path === "/api" || path.startsWith("/api/");
+  const wallExchangeRequest = path === "/wall" && req.nextUrl.searchParams.has("token");
+  if (!wallExchangeRequest && hasCredentials(req.nextUrl)) return dropCredentials(req);
   if (isApi && isPublicApi(path)) return NextResponse.next();
   if (!isApi && PUBLIC_PAGES.has(path)) return pageThrough(req);
 
@@ -76,7 +91,7 @@ export async function proxy(req: NextRequest): Promise<NextResponse> {
     return jsonError(503, "unavailable", "the server's configuration is not usable; see its log");
   }
 
-  if (path === "/wall" && req.nextUrl.searchParams.has("token")) return wallExchange(req, policy);
+  if (wallExchangeRequest) return wallExchange(req, policy);
 
   const scope = isApi ? "api" : path === "/wall" ? "wall" : "page";
   const decision = await decide(policy, { cookies: parseCookieHeader(req.headers.get("cookie")), authorization: req.headers.get("authorization") }, scope);

@@ -114,6 +114,51 @@ test("/wall?token= swaps the token for an httpOnly cookie once, strips it from t
   await ctx.dispose();
 });
 
+test("a display token on any other path is dropped from the URL first, never echoed in a Location or a page", async ({ playwright }) => {
+  const token = f.secrets.LOBBY_TOKEN;
+  const t = encodeURIComponent(token);
+  const cases: [string, string][] = [
+    [`/?token=${t}`, "/"],
+    [`/WALL?token=${t}`, "/WALL"],
+    [`/Wall?rotate=5&token=${t}`, "/Wall?rotate=5"],
+    [`/environments/x?token=${t}`, "/environments/x"],
+    [`/environments/sales-prod/dags/d?a=1&token=${t}&b=2`, "/environments/sales-prod/dags/d?a=1&b=2"],
+    [`/wall?TOKEN=${t}`, "/wall"],
+    [`/signin?token=${t}`, "/signin"],
+    [`/no-such-page?Token=${t}`, "/no-such-page"],
+    [`/api/v1/fleet?token=${t}`, "/api/v1/fleet"],
+  ];
+  for (const withCookie of [false, true]) {
+    const ctx = await playwright.request.newContext({ baseURL: f.baseUrl });
+    if (withCookie) expect((await ctx.get(`/wall?token=${t}`, { maxRedirects: 0 })).status()).toBe(303);
+    for (const [path, clean] of cases) {
+      const res = await ctx.get(path, { maxRedirects: 0 });
+      expect(res.status(), path).toBe(303);
+      const loc = new URL(res.headers().location, f.baseUrl);
+      expect(`${loc.pathname}${loc.search}`, path).toBe(clean);
+      expect(res.headers()["set-cookie"], path).toBeUndefined();
+      expect(await res.text()).not.toContain(token);
+      // Then wherever the clean URL leads (sign-in, a page, a 404), the token never comes back.
+      let next = clean;
+      for (let hop = 0; hop < 5; hop++) {
+        const r = await ctx.get(next, { maxRedirects: 0 });
+        const body = await r.text();
+        expect(body, next).not.toContain(token);
+        expect(body, next).not.toContain(t);
+        const loc = r.headers().location;
+        if (!loc) break;
+        expect(decodeURIComponent(loc), next).not.toContain(token);
+        next = loc;
+      }
+    }
+    // The sign-in page never hands a token back to the browser through its return path either.
+    const signin = await ctx.get(`/signin?callbackUrl=${encodeURIComponent(`/environments/x?token=${token}`)}`);
+    expect(signin.status()).toBe(200);
+    expect(await signin.text()).not.toContain(token);
+    await ctx.dispose();
+  }
+});
+
 test("hostile ids never make the server call anything but the configured environment", async ({ request }) => {
   const headers = bearer(f.secrets.SCRIPTS_TOKEN);
   const canary = new URL(f.canaryUrl).host;

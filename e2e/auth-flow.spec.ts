@@ -69,6 +69,17 @@ test("a viewer signs in through the identity provider and sees only the environm
   await expect(page).toHaveURL(`${f.baseUrl}/environments/sales-prod`);
   await expect(page.getByTestId(TID.envHeader)).toContainText("Sales (prod)");
 
+  // Signed in, /signin sends the viewer on to callbackUrl: never to another origin, however it is spelled.
+  for (const target of ["/%09/evil.example", "/%09%5Cevil.example", "/%0a/evil.example", "/%0d%0a/evil.example", "%2F%2Fevil.example", "/%5C%5Cevil.example", "javascript:alert(1)", "/%2e%2e//evil.example"]) {
+    const res = await page.request.get(`/signin?callbackUrl=${target}`, { maxRedirects: 0 });
+    expect(res.status(), target).toBe(307);
+    const location = res.headers().location;
+    expect(location, target).not.toMatch(/evil|javascript|[\t\r\n\\]/i);
+    expect(new URL(location, f.baseUrl).origin, target).toBe(f.baseUrl);
+  }
+  const deep = await page.request.get(`/signin?callbackUrl=${encodeURIComponent("/environments/sales-prod?x=1")}`, { maxRedirects: 0 });
+  expect(new URL(deep.headers().location, f.baseUrl).href).toBe(`${f.baseUrl}/environments/sales-prod?x=1`);
+
   await page.goto("/signout");
   await page.getByTestId("signout").click();
   await expect(page).toHaveURL(/\/signin$/);

@@ -1,5 +1,6 @@
 import type { AuthConfig } from "@/lib/config/types";
 import { issueDisplayCookie, matchDisplayToken } from "./display-token";
+import { withoutCredentials } from "./return-path";
 
 /**
  * `/wall?token=…`: swaps a display token for its cookie and sends the screen to the same URL
@@ -10,10 +11,9 @@ export type WallExchange =
   | { kind: "redirect"; location: string; cookie?: { name: string; value: string; maxAge: number; secure: boolean } }
   | { kind: "invalid" };
 
-/** The wall URL without its `token` parameter (other options in the query string are kept). */
+/** The wall URL without its `token` parameter, in any letter case (other options in the query string are kept). */
 export function stripToken(url: URL): string {
-  const clean = new URL(url.pathname, url.origin);
-  for (const [k, v] of url.searchParams) if (k !== "token") clean.searchParams.append(k, v);
+  const clean = withoutCredentials(url);
   return `${clean.pathname}${clean.search}`;
 }
 

@@ -57,6 +57,7 @@ describe("the /wall?token= exchange", () => {
   it("strips the token and keeps the wall's other options", () => {
     expect(stripToken(url("?rotate=30&token=abc&tag=stage%3Aprod"))).toBe("/wall?rotate=30&tag=stage%3Aprod");
     expect(stripToken(url("?token=abc"))).toBe("/wall");
+    expect(stripToken(url("?TOKEN=abc&rotate=5&Token=def"))).toBe("/wall?rotate=5");
   });
 
   it("sets the cookie for a valid token and redirects without it", () => {

@@ -49,6 +49,15 @@ describe("next-auth callbacks", () => {
     expect(await signIn("nope", { sub: "6", email: "ann@example.com" })).toBe(false);
   });
 
+  it("return only to paths on the board's own origin", async () => {
+    const redirect = (url: string) => opts.callbacks!.redirect!({ url, baseUrl: "http://localhost:3000" });
+    expect(await redirect("/environments/x?tag=a%3Ab")).toBe("http://localhost:3000/environments/x?tag=a%3Ab");
+    expect(await redirect("http://localhost:3000/wall")).toBe("http://localhost:3000/wall");
+    for (const bad of ["/\t/evil.example", "/\t\\evil.example", "/\n/evil.example", "//evil.example", "https://evil.example/", "javascript:alert(1)", "/?token=secret"]) {
+      expect(await redirect(bad), JSON.stringify(bad)).toBe("http://localhost:3000/");
+    }
+  });
+
   it("keep only the identity in the session token, never provider tokens", async () => {
     const token = await opts.callbacks!.jwt!({
       token: { sub: "1", picture: "p" },

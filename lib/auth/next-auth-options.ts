@@ -7,7 +7,8 @@ import type { TokenSet as OidcTokenSet } from "openid-client";
 import type { AuthProviderConfig } from "@/lib/config/types";
 import { roleOf, type Identity, type Role } from "./policy";
 import type { AuthPolicy } from "./policy-store";
-import { describeError } from "./redact";
+import { describeError, LogLimiter, quoteForLog } from "./redact";
+import { safeRedirect } from "./return-path";
 import { toIdentity, usesSecureCookies } from "./session";
 
 /**
@@ -118,6 +119,10 @@ function providerAccepts(p: AuthProviderConfig, profile: Claims): boolean {
 }
 
 const cache = new WeakMap<AuthPolicy, NextAuthOptions>();
+/** next-auth's message codes are constants (`OAUTH_CALLBACK_ERROR`); anything else is quoted. */
+const logCode = (code: string) => (/^[A-Z0-9_]{1,60}$/.test(code) ? code : quoteForLog(code, 60));
+/** One for the process: a new policy (configuration reload) must not reset the limits. */
+const logLimiter = new LogLimiter();
 
 /** The session as `/api/auth/session` shows it: name, email and role; nothing secret. */
 export interface FlightboardSession extends Session {
@@ -144,11 +149,18 @@ export function nextAuthOptions(policy: AuthPolicy): NextAuthOptions {
     useSecureCookies: usesSecureCookies(auth),
     pages: { signIn: "/signin", error: "/signin", signOut: "/signout" },
     callbacks: {
+      // Replaces next-auth's default, which passes `/\t/evil.example`-style paths through as they are.
+      redirect({ url, baseUrl }) {
+        return safeRedirect(url, baseUrl);
+      },
       signIn({ account, profile }) {
         const who = identify(account?.provider, profile);
         if (!who) return false;
         if (roleOf(auth, who.identity) === null) {
-          console.warn(`flightboard: sign-in refused for ${who.identity.email ?? who.identity.sub} via ${who.provider.id}: not listed in auth.viewers or auth.admins`);
+          const admitted = logLimiter.admit("sign-in refused");
+          if (admitted !== null) {
+            console.warn(`flightboard: sign-in refused for ${quoteForLog(who.identity.email ?? who.identity.sub)} via ${who.provider.id}: not listed in auth.viewers or auth.admins${admitted}`);
+          }
           return false;
         }
         return true;
@@ -171,16 +183,20 @@ export function nextAuthOptions(policy: AuthPolicy): NextAuthOptions {
     },
     events: {
       signIn({ user, account }) {
-        console.log(`flightboard: signed in: ${user.email ?? user.id} via ${account?.provider ?? "?"}`);
+        console.log(`flightboard: signed in: ${quoteForLog(user.email ?? user.id)} via ${quoteForLog(account?.provider ?? "?", 40)}`);
       },
     },
     logger: {
+      // Anyone can make next-auth log (`/api/auth/callback/oidc?error=…`, twice per request): quoted, short, rate-limited.
       error(code, metadata) {
+        const admitted = logLimiter.admit(`error ${code}`);
+        if (admitted === null) return;
         const detail = describeError(metadata, policy.secretValues);
-        console.error(`flightboard: sign-in error ${code}${detail ? `: ${detail}` : ""}`);
+        console.error(`flightboard: sign-in error ${logCode(code)}${detail ? `: ${detail}` : ""}${admitted}`);
       },
       warn(code) {
-        console.warn(`flightboard: sign-in warning ${code}`);
+        const admitted = logLimiter.admit(`warn ${code}`);
+        if (admitted !== null) console.warn(`flightboard: sign-in warning ${logCode(code)}${admitted}`);
       },
       debug() {},
     },

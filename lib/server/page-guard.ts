@@ -5,6 +5,7 @@ import { jarFrom } from "@/lib/auth/cookies";
 import { decide } from "@/lib/auth/identify";
 import type { Viewer } from "@/lib/auth/policy";
 import { currentPolicy } from "@/lib/auth/policy-store";
+import { safeReturnPath } from "@/lib/auth/return-path";
 import { readSession } from "@/lib/auth/session";
 import { roleOf } from "@/lib/auth/policy";
 
@@ -13,13 +14,6 @@ import { roleOf } from "@/lib/auth/policy";
  * turned strangers away; this does not rely on it. Data reaches pages only through `/api/v1`,
  * which filters per environment, so a page needs to know only that the viewer may be here.
  */
-
-/** A same-origin path to return to after sign-in, or "/". */
-export function safeReturnPath(raw: string | null | undefined): string {
-  if (!raw || raw.length > 2048 || !raw.startsWith("/") || raw.startsWith("//") || raw.startsWith("/\\")) return "/";
-  if (raw.startsWith("/signin") || raw.startsWith("/signout")) return "/";
-  return raw;
-}
 
 /** Returns the viewer, or redirects to the sign-in page. `wall: true` also admits display tokens. */
 export async function guardPage(opts: { wall?: boolean } = {}): Promise<Viewer> {

@@ -1,0 +1,116 @@
+import { describe, expect, it } from "vitest";
+import { hasCredentials, safeRedirect, safeReturnPath, withoutCredentials } from "./return-path";
+
+/**
+ * Known open-redirect bypasses, as the value reaches the server after one round of URL decoding
+ * (what `searchParams.get("callbackUrl")` returns). Each one must come back as "/".
+ */
+const BYPASSES = [
+  "//evil.example",
+  "///evil.example",
+  "////evil.example",
+  "/\\evil.example",
+  "/\\\\evil.example",
+  "\\\\evil.example",
+  "\\/evil.example",
+  "/\t/evil.example",
+  "/\t\\evil.example",
+  "/\n/evil.example",
+  "/\r/evil.example",
+  "/\r\n/evil.example",
+  "\t//evil.example",
+  " //evil.example",
+  "/ /evil.example",
+  "/\u0000/evil.example",
+  "/\u000b/evil.example",
+  "/\u000c/evil.example",
+  "/\u001f/evil.example",
+  "/\u007f/evil.example",
+  "/\u0085/evil.example",
+  "/\u00a0/evil.example",
+  "/\\\t/evil.example",
+  "/\u2028/evil.example",
+  "https://evil.example",
+  "http://evil.example/",
+  "HTTPS://evil.example",
+  "https:evil.example",
+  "http:/evil.example",
+  "http:\\\\evil.example",
+  "//evil.example@board",
+  "@evil.example",
+  "javascript:alert(1)",
+  "JaVaScRiPt:alert(1)",
+  "java\tscript:alert(1)",
+  "\u0000javascript:alert(1)",
+  " javascript:alert(1)",
+  "data:text/html,<script>alert(1)</script>",
+  "vbscript:msgbox(1)",
+  "evil.example",
+  "./evil.example",
+  "/a/..//evil.example",
+  "/a/../\\evil.example",
+  "/./\\evil.example",
+  "/.//evil.example",
+  "/%2e%2e//evil.example",
+  "/%2e//evil.example",
+  "/\u200b\t/evil.example",
+  "",
+  "x".repeat(10) + "//evil.example",
+  `/${"a".repeat(3000)}`,
+];
+
+describe("safeReturnPath", () => {
+  it.each(BYPASSES.map((b) => [JSON.stringify(b), b]))("refuses %s", (_, raw) => {
+    expect(safeReturnPath(raw)).toBe("/");
+  });
+
+  it("refuses nothing given, and pages that would loop", () => {
+    expect(safeReturnPath(null)).toBe("/");
+    expect(safeReturnPath(undefined)).toBe("/");
+    expect(safeReturnPath("/signin")).toBe("/");
+    expect(safeReturnPath("/signin?callbackUrl=%2Fwall")).toBe("/");
+    expect(safeReturnPath("/./signin")).toBe("/");
+    expect(safeReturnPath("/signout")).toBe("/");
+    expect(safeReturnPath("/api/auth/signout")).toBe("/");
+  });
+
+  it("keeps same-origin paths, their query and fragment, in the parser's own encoding", () => {
+    expect(safeReturnPath("/")).toBe("/");
+    expect(safeReturnPath("/environments/sales-prod")).toBe("/environments/sales-prod");
+    expect(safeReturnPath("/wall?rotate=10&tag=stage%3Aprod")).toBe("/wall?rotate=10&tag=stage%3Aprod");
+    expect(safeReturnPath("/environments/x/dags/a.b#runs")).toBe("/environments/x/dags/a.b#runs");
+    expect(safeReturnPath("/environments/é")).toBe("/environments/%C3%A9");
+    expect(safeReturnPath("/a/../environments")).toBe("/environments");
+    expect(safeReturnPath("/@evil.example")).toBe("/@evil.example"); // a path on this origin
+    // Encoded slashes and tabs stay encoded: a browser treats them as part of one path segment.
+    expect(safeReturnPath("/%2F%2Fevil.example")).toBe("/%2F%2Fevil.example");
+    expect(safeReturnPath("/%09/evil.example")).toBe("/%09/evil.example");
+  });
+
+  it("drops display tokens from the query, in any letter case", () => {
+    expect(safeReturnPath("/?token=secret")).toBe("/");
+    expect(safeReturnPath("/environments/x?TOKEN=secret&a=1&Token=s2")).toBe("/environments/x?a=1");
+    expect(safeReturnPath("/wall?rotate=10&token=secret")).toBe("/wall?rotate=10");
+  });
+});
+
+describe("safeRedirect (next-auth's redirect callback)", () => {
+  const base = "http://localhost:3000";
+  it("keeps same-origin targets and sends everything else home", () => {
+    expect(safeRedirect("/environments/x", base)).toBe(`${base}/environments/x`);
+    expect(safeRedirect("/signin", base)).toBe(`${base}/signin`);
+    expect(safeRedirect(`${base}/wall?rotate=10`, base)).toBe(`${base}/wall?rotate=10`);
+    for (const bad of [...BYPASSES.filter((b) => b.length < 100), "http://localhost:3001/", "http://localhost:3000.evil.example/", `${base}//evil.example`, `${base}/\t/evil.example`]) {
+      expect(safeRedirect(bad, base), JSON.stringify(bad)).toBe(`${base}/`);
+    }
+  });
+});
+
+describe("credential parameters", () => {
+  it("are found and removed whatever their case, other parameters kept in order", () => {
+    const u = new URL("http://h/wall?a=1&token=x&b=2&TOKEN=y");
+    expect(hasCredentials(u)).toBe(true);
+    expect(withoutCredentials(u).search).toBe("?a=1&b=2");
+    expect(hasCredentials(new URL("http://h/wall?tokens=1"))).toBe(false);
+  });
+});
