@@ -4,7 +4,7 @@ import { newNonce, pageCsp } from "@/lib/auth/csp";
 import { exchangeWallToken } from "@/lib/auth/display-exchange";
 import { decide } from "@/lib/auth/identify";
 import { currentPolicy, PolicyUnavailable, type AuthPolicy } from "@/lib/auth/policy-store";
-import { hasCredentials, withoutCredentials } from "@/lib/auth/return-path";
+import { cleanedOfCredentials, withoutCredentials } from "@/lib/auth/return-path";
 
 /**
  * The first gate (Next.js 16 "proxy", formerly middleware; Node.js runtime). It answers requests
@@ -64,12 +64,12 @@ function wallExchange(req: NextRequest, policy: AuthPolicy): NextResponse {
 }
 
 /**
- * A display token anywhere but `/wall?token=` (another path, a mistyped `/WALL`, `?TOKEN=`): the same
- * URL without it, before anything else can echo it into a sign-in redirect or a page. It is not
+ * A display token anywhere but `/wall?token=` (another path, a mistyped `/WALL`, `?TOKEN=`, inside the
+ * sign-in page's `callbackUrl`): the same URL without it, before anything else can echo it into a sign-in redirect or a page. It is not
  * swapped for a cookie: a token opens the wall only, through its one documented link.
  */
-function dropCredentials(req: NextRequest): NextResponse {
-  const res = NextResponse.redirect(withoutCredentials(req.nextUrl), 303);
+function dropCredentials(clean: URL): NextResponse {
+  const res = NextResponse.redirect(clean, 303);
   res.headers.set("cache-control", "no-store");
   res.headers.set("referrer-policy", "no-referrer");
   return res;
@@ -79,7 +79,8 @@ export async function proxy(req: NextRequest): Promise<NextResponse> {
   const path = req.nextUrl.pathname;
   const isApi = path === "/api" || path.startsWith("/api/");
   const wallExchangeRequest = path === "/wall" && req.nextUrl.searchParams.has("token");
-  if (!wallExchangeRequest && hasCredentials(req.nextUrl)) return dropCredentials(req);
+  const clean = wallExchangeRequest ? null : cleanedOfCredentials(new URL(req.nextUrl.href));
+  if (clean) return dropCredentials(clean);
   if (isApi && isPublicApi(path)) return NextResponse.next();
   if (!isApi && PUBLIC_PAGES.has(path)) return pageThrough(req);
 

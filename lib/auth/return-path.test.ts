@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { hasCredentials, safeRedirect, safeReturnPath, withoutCredentials } from "./return-path";
+import { cleanedOfCredentials, hasCredentials, safeRedirect, safeReturnPath, withoutCredentials } from "./return-path";
 
 /**
  * Known open-redirect bypasses, as the value reaches the server after one round of URL decoding
@@ -112,5 +112,16 @@ describe("credential parameters", () => {
     expect(hasCredentials(u)).toBe(true);
     expect(withoutCredentials(u).search).toBe("?a=1&b=2");
     expect(hasCredentials(new URL("http://h/wall?tokens=1"))).toBe(false);
+  });
+});
+
+describe("cleanedOfCredentials", () => {
+  const u = (s: string) => new URL(s, "http://h");
+  it("removes tokens from the URL and from a return path it carries; null when there are none", () => {
+    expect(cleanedOfCredentials(u("/environments/x?a=1"))).toBeNull();
+    expect(cleanedOfCredentials(u("/signin?callbackUrl=%2Fenvironments%2Fx%3Fa%3D1"))).toBeNull();
+    expect(cleanedOfCredentials(u("/?token=s"))?.href).toBe("http://h/");
+    expect(cleanedOfCredentials(u("/signin?callbackUrl=%2Fenvironments%2Fx%3Ftoken%3Ds%26a%3D1"))?.search).toBe("?callbackUrl=%2Fenvironments%2Fx%3Fa%3D1");
+    expect(cleanedOfCredentials(u("/signin?token=s&callbackUrl=%2F%3FTOKEN%3Ds"))?.search).toBe("?callbackUrl=%2F");
   });
 });

@@ -42,6 +42,36 @@ export function hasCredentials(url: URL): boolean {
   return false;
 }
 
+/** Parameters that hold a return path (the sign-in page's): their own query is cleaned too. */
+const RETURN_PARAMS = ["callbackUrl"];
+
+/**
+ * The URL without credential parameters, also inside a return path it carries
+ * (`/signin?callbackUrl=%2F%3Ftoken%3D…`: Next.js writes the request URL into the page it renders),
+ * or null when there is nothing to remove.
+ */
+export function cleanedOfCredentials(url: URL): URL | null {
+  let changed = hasCredentials(url);
+  const clean = withoutCredentials(changed ? url : new URL(url.href));
+  for (const name of RETURN_PARAMS) {
+    const values = clean.searchParams.getAll(name);
+    if (!values.some(carriesCredentials)) continue;
+    changed = true;
+    clean.searchParams.delete(name);
+    // The sign-in page would only ever use safeReturnPath of it, which leaves credentials out.
+    for (const v of values) clean.searchParams.append(name, safeReturnPath(v));
+  }
+  return changed ? clean : null;
+}
+
+function carriesCredentials(value: string): boolean {
+  try {
+    return hasCredentials(new URL(value, BASE));
+  } catch {
+    return false;
+  }
+}
+
 /** The path (with query and fragment) a browser would go to for `raw`, if it stays on this origin; else null. */
 function sameOriginPath(raw: string | null | undefined): string | null {
   if (typeof raw !== "string" || raw.length === 0 || raw.length > MAX_CHARS) return null;
