@@ -79,7 +79,9 @@ export async function proxy(req: NextRequest): Promise<NextResponse> {
   const path = req.nextUrl.pathname;
   const isApi = path === "/api" || path.startsWith("/api/");
   const wallExchangeRequest = path === "/wall" && req.nextUrl.searchParams.has("token");
-  const clean = wallExchangeRequest ? null : cleanedOfCredentials(new URL(req.nextUrl.href));
+  // /api/v1 answers JSON that never repeats its URL (and its hot paths bypass this proxy on the custom server).
+  const isDataApi = path === "/api/v1" || path.startsWith("/api/v1/");
+  const clean = wallExchangeRequest || isDataApi ? null : cleanedOfCredentials(new URL(req.nextUrl.href));
   if (clean) return dropCredentials(clean);
   if (isApi && isPublicApi(path)) return NextResponse.next();
   if (!isApi && PUBLIC_PAGES.has(path)) return pageThrough(req);

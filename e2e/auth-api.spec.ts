@@ -126,7 +126,7 @@ test("a display token on any other path is dropped from the URL first, never ech
     [`/wall?TOKEN=${t}`, "/wall"],
     [`/signin?token=${t}`, "/signin"],
     [`/no-such-page?Token=${t}`, "/no-such-page"],
-    [`/api/v1/fleet?token=${t}`, "/api/v1/fleet"],
+    [`/api/auth/signin?token=${t}`, "/api/auth/signin"],
   ];
   for (const withCookie of [false, true]) {
     const ctx = await playwright.request.newContext({ baseURL: f.baseUrl });
