@@ -47,6 +47,19 @@ discovery:
     expect(c.discovery.mwaa[0]).toMatchObject({ access: "web-login", regions: ["eu-west-1", "us-east-1"] });
   });
 
+  it("accepts access: cli for mwaa environments and discovery blocks, and names the choices otherwise", () => {
+    const c = parseConfigText(
+      "environments:\n  - id: old\n    mwaa: { environmentName: legacy, region: eu-west-1, access: cli }\ndiscovery:\n  mwaa: [{ regions: [us-east-1], access: cli }]\n",
+      "x",
+      {},
+    );
+    expect(c.environments[0].target).toMatchObject({ kind: "mwaa", access: "cli" });
+    expect(c.discovery.mwaa[0]).toMatchObject({ access: "cli" });
+    expect(problems("environments:\n  - id: old\n    mwaa: { environmentName: legacy, region: eu-west-1, access: shell }\n").join("\n")).toBe(
+      "environments[0].mwaa.access: must be one of web-login, rest-api, cli",
+    );
+  });
+
   it("keeps an unset secret as a named, valueless reference (the server still starts)", () => {
     const c = parseConfigText("environments:\n  - id: a\n    airflow: { baseUrl: 'http://a', auth: { type: bearer, tokenEnv: A_TOKEN } }", "x", {});
     expect(c.environments[0].target).toMatchObject({ auth: { type: "bearer", token: { env: "A_TOKEN", value: undefined } } });
