@@ -29,7 +29,7 @@ for (const [k, v] of Object.entries(sim.processEnv)) process.env[k] = v;
 /** `/aws_mwaa/cli` calls since the last reset (one environment is measured at a time). */
 const cliCalls = () => sim.stats().byRoute["POST /aws_mwaa/cli"] ?? 0;
 console.log(`access: cli cost (Airflow 2.2.2 on the simulator, refresh.runs ${RUNS_S} s)`);
-console.log("DAGs  unpaused  health/cycle  dags/cycle  runs/cycle  runs/cycle/DAG  first sweep  spread sweep (target)  tokens");
+console.log("DAGs  swept     health/cycle  dags/cycle  runs/cycle  runs/cycle/DAG  first sweep  spread sweep (target)  tokens");
 for (const n of SIZES) {
   const id = `cli-bench-${n}`;
   const c = createMwaaConnector({

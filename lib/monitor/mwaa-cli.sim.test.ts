@@ -25,10 +25,11 @@ const SPECS: SimEnvironmentSpec[] = ["2.0.2", "2.2.2"].flatMap((v) =>
 
 let sim: Simulator;
 let monitor: FleetMonitor;
+let clock: FakeClock;
 const summary = (id: string) => monitor.runtime(id)!.summary;
 
 /** The same environment read through web-login and `/api/v1`: what the CLI view must agree with. */
-async function restView(id: string): Promise<{ total: number; paused: number; importErrors: number; failing: number }> {
+async function restView(id: string, now: number): Promise<{ total: number; paused: number; importErrors: number; failing: number; runs: Record<string, number> }> {
   const c: Connector = createMwaaConnector({ environmentName: id, region: "us-east-1", access: "web-login", endpoint: sim.processEnv.AWS_ENDPOINT_URL_MWAA, limits: { timeoutMs: 5000, maxBytes: 1 << 24 } });
   const s = AbortSignal.timeout(20_000);
   const dags = (await c.listDags({ offset: 0, limit: 100 }, s)).items;
@@ -38,12 +39,16 @@ async function restView(id: string): Promise<{ total: number; paused: number; im
     const last = (await c.listDagRuns(d.dagId, 10, s)).filter((r) => r.state !== "running" && r.state !== "queued")[0];
     if (last?.state === "failed") failing++;
   }
-  return { total: dags.length, paused: dags.filter((d) => d.paused).length, importErrors, failing };
+  const since = new Date(now - 24 * 3600_000).toISOString();
+  const count = async (states: ("running" | "queued" | "success" | "failed")[], startDateGte?: string) => (await c.listRuns({ states, startDateGte, offset: 0, limit: 1 }, s)).total;
+  const runs = { running: await count(["running"]), queued: await count(["queued"]), failed24h: await count(["failed"], since), succeeded24h: await count(["success"], since) };
+  return { total: dags.length, paused: dags.filter((d) => d.paused).length, importErrors, failing, runs };
 }
 
 beforeAll(async () => {
+  clock = new FakeClock(Date.now());
   ({ sim, monitor } = await startMonitoredSim(SPECS, {
-    clock: new FakeClock(Date.now()),
+    clock,
     refresh: { health: 30, runs: 60, dags: 300 },
     timeoutSeconds: 5,
     beforeMonitor: (s) => {
@@ -72,7 +77,8 @@ describe("MWAA access: cli on the board (contract §3)", () => {
 
   it.each(SPECS.map((s) => [s.id, s] as const))("%s: status, reasons and counts", async (id, spec) => {
     const s = summary(id);
-    const rest = await restView(id);
+    const rest = await restView(id, clock.now());
+    expect(s.runs).toEqual(rest.runs);
     const v202 = spec.airflowVersion === "2.0.2";
     expect(s.dags).toMatchObject({ total: rest.total, failing: rest.failing, importErrors: v202 ? 0 : rest.importErrors });
     // 2.0.2's `dags list` has no paused column: every DAG counts as unpaused there.

@@ -11,7 +11,7 @@ import { RunCache, type SweepStats } from "./run-cache";
  * - health: `jobs check --job-type SchedulerJob` (+ `TriggererJob` where MWAA runs a triggerer);
  *   the CLI reports alive or not, never a heartbeat time;
  * - DAGs: `dags list -o json` and `dags list-import-errors -o json` (one call each, not paged);
- * - runs: `dags list-runs -d {dag} -o json` once per unpaused DAG, spread over the runs cycle
+ * - runs: `dags list-runs -d {dag} -o json` once per DAG, spread over the runs cycle
  *   (see run-cache.ts).
  */
 
@@ -85,7 +85,7 @@ export function createCliConnector(opts: CliConnectorOptions): CliConnector {
 
   const cache = new RunCache({
     fetchRuns,
-    dags: async (signal) => (lastDags?.dags ?? (await fetchDags(signal))).map((d) => ({ dagId: d.dagId, paused: d.paused })),
+    dags: async (signal) => (lastDags?.dags ?? (await fetchDags(signal))).map((d) => d.dagId),
     spreadMs: opts.runsSpreadMs,
     concurrency: opts.concurrency ?? 2,
     now,

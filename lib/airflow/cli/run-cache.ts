@@ -8,7 +8,8 @@ import type { DagRun, ListRunsQuery, Page } from "../types";
  * environment's runs are read one DAG at a time and kept here; the connector's `listRuns` answers
  * the monitor's queries (counts, failures, the incremental cursor) from this cache.
  *
- * Cost is bounded: one sweep lists each unpaused DAG once, its calls spaced evenly over `spreadMs`
+ * Cost is bounded: one sweep lists each DAG of `dags list` once (paused ones too, so the run counts
+ * are those the REST API would give), its calls spaced evenly over `spreadMs`
  * (most of `refresh.runs`) with at most `concurrency` in flight, so an environment with 200 DAGs
  * makes 200 small calls per runs cycle at a steady pace instead of 200 at once. The very first
  * sweep is not spaced (only capped): until it ends nothing is known about runs at all.
@@ -17,8 +18,8 @@ import type { DagRun, ListRunsQuery, Page } from "../types";
 export interface RunCacheOptions {
   /** One DAG's runs, newest first (`dags list-runs -d {dag} -o json`). */
   fetchRuns(dagId: string, signal: AbortSignal): Promise<DagRun[]>;
-  /** Every DAG of the environment, and whether it is paused (only unpaused ones are polled). */
-  dags(signal: AbortSignal): Promise<{ dagId: string; paused: boolean }[]>;
+  /** Every DAG of the environment (`dags list`: the DAGs Airflow holds active). */
+  dags(signal: AbortSignal): Promise<string[]>;
   /** A sweep's calls are spread over this many ms. */
   spreadMs: number;
   /** Calls in flight at most, per environment. */
@@ -33,7 +34,7 @@ const KEEP_WINDOW_MS = 25 * 3600_000;
 export interface SweepStats {
   /** Sweeps finished. */
   sweeps: number;
-  /** `dags list-runs` calls of the last finished sweep (one per unpaused DAG). */
+  /** `dags list-runs` calls of the last finished sweep (one per DAG). */
   lastSweepCalls: number;
   /** How long the last sweep took, ms. */
   lastSweepMs: number;
@@ -100,10 +101,9 @@ export class RunCache {
     let calls = 0;
     const errors: AirflowError[] = [];
     try {
-      const all = await this.opts.dags(signal);
-      const known = new Set(all.map((d) => d.dagId));
+      const active = await this.opts.dags(signal);
+      const known = new Set(active);
       for (const id of this.byDag.keys()) if (!known.has(id)) this.byDag.delete(id);
-      const active = all.filter((d) => !d.paused).map((d) => d.dagId);
       const gap = this.seeded || active.length === 0 ? this.opts.spreadMs / Math.max(1, active.length) : 0;
       const slots = new Semaphore(this.opts.concurrency);
       const pending: Promise<void>[] = [];
