@@ -48,6 +48,21 @@ const config = [
     },
   },
   {
+    // History storage: drivers and the query layer only; handed its settings (docs/design.md).
+    files: ["lib/store/**/*.ts"],
+    ignores: ["**/*.test.ts", "lib/store/test-backends.ts"],
+    rules: {
+      "no-restricted-imports": restrict([
+        NEXT_OR_REACT,
+        CONFIG,
+        APP,
+        { group: ["@/lib/airflow", "@/lib/airflow/*", "**/lib/airflow/*"], message: "lib/store must not import lib/airflow" },
+        { group: ["@/lib/monitor/*", "!@/lib/monitor/dto", "!@/lib/monitor/clock"], message: "lib/store uses the monitor's DTO types only", allowTypeImports: true },
+      ]),
+      "no-restricted-properties": ["error", { object: "process", property: "env", message: "lib/store is handed its settings; only lib/config reads process.env" }],
+    },
+  },
+  {
     files: ["sim/**/*.ts"],
     rules: {
       "no-restricted-imports": restrict([

@@ -43,7 +43,8 @@ if (!only || only === "static") {
   run("tsc", node, [bin("typescript/bin/tsc"), "--noEmit"]);
   run("eslint", node, [bin("eslint/bin/eslint.js"), "--max-warnings=0", "."]);
 }
-if (!only || only === "unit") run("unit + integration (vitest)", node, [bin("vitest/vitest.mjs"), "run"]);
+// Vitest runs under a throwaway PostgreSQL so the store suite covers both backends.
+if (!only || only === "unit") run("unit + integration (vitest)", node, [path.join(root, "scripts", "with-postgres.mjs"), node, bin("vitest/vitest.mjs"), "run"]);
 if (!only || only === "e2e") {
   run("build", node, [bin("next/dist/bin/next"), "build"]);
   run("end-to-end (playwright)", node, [bin("@playwright/test/cli.js"), "test"], { env: { ...env, FLIGHTBOARD_SKIP_BUILD: "1" } });

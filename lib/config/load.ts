@@ -4,6 +4,7 @@ import { parseDocument } from "yaml";
 import type { z } from "zod";
 import { alertsCrossChecks, alertsSchema, resolveAlerts } from "./alerts";
 import { authSchema, resolveAccess, resolveAuth as resolveAuthSection } from "./auth";
+import { resolveStorage } from "./storage";
 import { configFileSchema, type ConfigFile, type EnvironmentEntry } from "./schema";
 import { closestKey, keysAt } from "./suggest";
 import type { AirflowAuthConfig, AuthConfig, EnvironmentConfig, FlightboardConfig, SecretRef, TargetConfig } from "./types";
@@ -213,5 +214,7 @@ function resolve(file: ConfigFile, source: string, env: Env, auth: AuthConfig): 
     source,
     auth,
     alerts: resolveAlerts(file.alerts, env),
+    storage: resolveStorage(file.storage, env),
+    retention: file.retention,
   };
 }

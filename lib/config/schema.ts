@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { alertsSchema } from "./alerts";
 import { accessSchema, authSchema } from "./auth";
+import { retentionSchema, storageSchema } from "./storage";
 import { DEFAULT_TIMEOUT_SECONDS, REFRESH_DEFAULTS, REFRESH_FLOORS } from "./types";
 
 /** Raw file schema (contract §2). Unknown keys are errors so a typo never silently does nothing. */
@@ -113,6 +114,9 @@ export const configFileSchema = z.strictObject({
   auth: authSchema.optional(),
   /** Alerts and expectations (lib/config/alerts.ts, contract §8). */
   alerts: alertsSchema.optional(),
+  /** History storage (contract §7; lib/config/storage.ts). */
+  storage: storageSchema.optional(),
+  retention: retentionSchema.default({ rawHours: 48, hourlyDays: 90, dailyDays: 400 }),
 });
 
 export type ConfigFile = z.infer<typeof configFileSchema>;

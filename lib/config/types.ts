@@ -1,4 +1,5 @@
 import type { AlertsConfig } from "./alerts";
+import type { RetentionConfig, StorageConfig } from "./storage";
 
 /**
  * The validated, resolved configuration handed to the monitor and the connectors. Secrets are
@@ -102,6 +103,10 @@ export interface FlightboardConfig {
   auth?: AuthConfig;
   /** Alerts and expectations (contract §8); absent = none configured. */
   alerts?: AlertsConfig;
+  /** Where history lives; unset in hand-built test configs (no history). */
+  storage?: StorageConfig;
+  /** How long history is kept (defaults of contract §7 when unset). */
+  retention?: RetentionConfig;
 }
 
 export const REFRESH_FLOORS: RefreshConfig = { health: 5, runs: 10, dags: 30 };

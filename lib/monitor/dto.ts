@@ -169,3 +169,55 @@ export interface SearchResponse {
 export interface ApiErrorBody {
   error: { code: string; message: string };
 }
+
+/** Contract §7: uptime percent (two decimals) per window, null without up or down time. */
+export interface Uptime {
+  "24h": number | null;
+  "7d": number | null;
+  "30d": number | null;
+}
+
+/** Contract §7 `GET /api/v1/incidents`. */
+export interface IncidentDto {
+  id: string;
+  environmentId: string;
+  status: EnvironmentStatus;
+  reasons: string[];
+  startedAt: string;
+  endedAt: string | null;
+  durationS: number;
+}
+
+export interface IncidentsResponse {
+  incidents: IncidentDto[];
+}
+
+/** Contract §7 `GET /api/v1/environments/{id}/history`. */
+export interface HistoryPoint {
+  t: string;
+  /** Worst status in the step; null for a step without any poll (no data). */
+  status: EnvironmentStatus | null;
+  up: number | null;
+  latencyMs: number | null;
+}
+
+export interface HistoryResponse {
+  from: string;
+  to: string;
+  stepS: number;
+  points: HistoryPoint[];
+}
+
+/** Finished runs of one UTC hour, counted from the runs Flightboard saw (the runs-per-hour chart). */
+export interface RunsHour {
+  hour: string;
+  success: number;
+  failed: number;
+  other: number;
+}
+
+/** Extension of `/fleet`: whether history is being recorded. */
+export interface HistoryHealth {
+  state: "ok" | "degraded" | "off";
+  message: string | null;
+}
