@@ -29,7 +29,7 @@ function config(p: Partial<AlertsConfig> = {}): AlertsConfig {
     { name: "oncall", type: "pagerduty", routingKey: { env: "K", value: ROUTING }, endpoint: pd.url, disabled: null },
   ];
   return {
-    publicUrl: null,
+    publicUrl: "http://board.test",
     warnings: [],
     channels,
     rules: [{ name: "prod-down", when: { status: ["unhealthy", "unreachable"] }, forSeconds: 60, channels: ["ops", "oncall"], repeatMinutes: 0 }],
@@ -45,7 +45,7 @@ function world(cfg: AlertsConfig, start = "2026-06-01T12:00:00Z") {
   const store = new MemoryAlertStore();
   let env: EnvView = envView({ id: "sales-prod", name: "Sales (prod)", tags: { team: "sales" } });
   const logs: string[] = [];
-  const make = () => new AlertEngine({ config: cfg, store, clock, environments: () => [env], publicUrl: "http://board.test", tickMs: 2000, log: (m) => logs.push(m) });
+  const make = () => new AlertEngine({ config: cfg, store, clock, environments: () => [env], tickMs: 2000, log: (m) => logs.push(m) });
   let engine = make();
   return {
     clock,

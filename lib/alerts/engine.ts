@@ -22,8 +22,6 @@ export interface AlertEngineOptions {
   store: AlertStore;
   /** The current snapshot, as views. */
   environments: () => EnvView[];
-  /** Flightboard's public origin for links. */
-  publicUrl: string;
   clock?: Clock;
   tickMs?: number;
   /** Resolved alerts kept in memory for /api/v1/alerts. */
@@ -148,7 +146,7 @@ export class AlertEngine {
 
   private notification(a: AlertRecord, type: NotificationType, now: number): Notification {
     const env = this.views.get(a.environmentId);
-    const base = this.opts.publicUrl.replace(/\/+$/, "");
+    const base = this.opts.config.publicUrl;
     const envPath = `${base}/environments/${encodeURIComponent(a.environmentId)}`;
     return {
       type,

@@ -191,7 +191,8 @@ export interface MaintenanceConfig {
 }
 
 export interface AlertsConfig {
-  publicUrl: string | null;
+  /** Flightboard's public origin for links in messages. */
+  publicUrl: string;
   /** Channels disabled by an unset secret, by path (printed at start; they do not stop the server). */
   warnings: string[];
   channels: ChannelConfig[];
@@ -200,7 +201,7 @@ export interface AlertsConfig {
   maintenance: MaintenanceConfig[];
 }
 
-export const EMPTY_ALERTS: AlertsConfig = { publicUrl: null, warnings: [], channels: [], rules: [], expectations: [], maintenance: [] };
+export const EMPTY_ALERTS: AlertsConfig = { publicUrl: "http://localhost:3000", warnings: [], channels: [], rules: [], expectations: [], maintenance: [] };
 
 function secret(envName: string, env: Env): SecretRef {
   const value = env[envName];
@@ -241,8 +242,10 @@ export function alertsCrossChecks(section: AlertsSection): string[] {
 }
 
 /** Resolves the validated section; `warnings` lists channels disabled by an unset secret, by path. */
-export function resolveAlerts(section: AlertsSection | undefined, env: Env): AlertsConfig {
-  if (!section) return EMPTY_ALERTS;
+export function resolveAlerts(section: AlertsSection | undefined, env: Env, authUrl = ""): AlertsConfig {
+  // Links in messages need Flightboard's public origin: the section's, else auth's, else this host.
+  const publicUrl = (section?.publicUrl ?? (authUrl || `http://localhost:${env.PORT || "3000"}`)).replace(/\/+$/, "");
+  if (!section) return { ...EMPTY_ALERTS, publicUrl };
   const warnings: string[] = [];
   const channels = section.channels.map((c, i): ChannelConfig => {
     const missing: string[] = [];
@@ -292,7 +295,7 @@ export function resolveAlerts(section: AlertsSection | undefined, env: Env): Ale
     return out;
   });
   return {
-      publicUrl: section.publicUrl?.replace(/\/+$/, "") ?? null,
+      publicUrl,
       warnings,
       channels,
       rules: section.rules.map((r) => ({

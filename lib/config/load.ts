@@ -213,7 +213,7 @@ function resolve(file: ConfigFile, source: string, env: Env, auth: AuthConfig): 
     },
     source,
     auth,
-    alerts: resolveAlerts(file.alerts, env),
+    alerts: resolveAlerts(file.alerts, env, auth.url),
     storage: resolveStorage(file.storage, env),
     retention: file.retention,
   };

@@ -4,6 +4,8 @@ import { ConfigError, loadConfigFile, resolveConfigPath, validateConfig } from "
 import type { FlightboardConfig } from "@/lib/config/types";
 import { createConnectorForEnvironment, createDiscoverers } from "@/lib/monitor/connectors";
 import { FleetMonitor, statusChangeLine } from "@/lib/monitor/monitor";
+import type { AlertEngine } from "@/lib/alerts/engine";
+import { startAlerting } from "./alerting";
 
 /**
  * The one server-only accessor to the fleet monitor. The monitor lives in `globalThis` because
@@ -15,6 +17,8 @@ export interface FleetRuntime {
   monitor: FleetMonitor;
   config: FlightboardConfig;
   demo: boolean;
+  /** Alerting (contract §8); null when the configuration has none. */
+  alerts?: AlertEngine | null;
   /** Closes the in-process simulator in demo mode. */
   close(): Promise<void>;
 }
@@ -64,12 +68,19 @@ async function boot(): Promise<FleetRuntime> {
   announceAuth(config.auth, file);
   // Unset channel secrets do not stop the server (contract §8); say which channels are off, by path.
   for (const w of config.alerts?.warnings ?? []) console.warn(`flightboard: ${w}`);
+  const alerting = await startAlerting(monitor, config);
   return {
     monitor,
     config,
     demo: !file,
+    alerts: alerting?.engine ?? null,
     close: async () => {
       monitor.stop();
+      if (alerting) {
+        alerting.engine.stop();
+        // Let a send in flight finish (bounded): its attempt is then recorded, not lost.
+        await Promise.race([alerting.engine.settle(), new Promise((r) => setTimeout(r, 3000))]);
+      }
       await closeSim();
     },
   };
