@@ -18,7 +18,7 @@ beforeAll(async () => {
   w = await startMonitoredSim([{ id: "sales-prod", tags: { stage: "prod" }, airflowVersion: "3.1.0", scenario: "scheduler-down" }], {
     refresh: { health: 10, runs: 10, dags: 30 },
     edit: (raw) => {
-      (raw as Record<string, unknown>).alerts = {
+      (raw as unknown as Record<string, unknown>).alerts = {
         channels: [
           { name: "ops", type: "webhook", urlEnv: "ALERT_HOOK_URL", secretEnv: "ALERT_HOOK_SECRET" },
           { name: "oncall", type: "pagerduty", routingKeyEnv: "ALERT_PD_KEY_UNSET" },
