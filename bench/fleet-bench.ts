@@ -8,20 +8,23 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import type { SimConfig, SimStats } from "../sim/index";
+import { freePort } from "../e2e/helpers/servers";
+import { load, merge, percentile, type LoadResult } from "./load";
 
 const { values: args } = parseArgs({
   options: {
     environments: { type: "string", default: "200" },
     dags: { type: "string", default: "500" },
-    port: { type: "string", default: "3199" },
+    port: { type: "string", default: "0" },
     clients: { type: "string", default: "50" },
-    seconds: { type: "string", default: "10" },
+    seconds: { type: "string", default: "20" },
     window: { type: "string", default: "60" },
+    rounds: { type: "string", default: "4" },
   },
 });
 const N = Number(args.environments);
 const M = Number(args.dags);
-const PORT = Number(args.port);
+const PORT = Number(args.port) || (await freePort());
 const REFRESH = { health: 10, runs: 20, dags: 60 };
 const base = `http://127.0.0.1:${PORT}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -59,8 +62,14 @@ function treeRssMb(rootPid: number): number {
   return Math.round(kb / 1024);
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+/** The RSS of the server process itself (the launcher's only child). */
+function serverRssMb(launcherPid: number): number {
+  try {
+    const child = readFileSync(`/proc/${launcherPid}/task/${launcherPid}/children`, "utf8").trim().split(/\s+/)[0];
+    return Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child}/status`, "utf8"))?.[1] ?? 0) / 1024);
+  } catch {
+    return NaN;
+  }
 }
 
 function nextMessage<T>(child: ChildProcess, type: string): Promise<T> {
@@ -139,12 +148,12 @@ async function main(): Promise<void> {
     // Steady state: count upstream requests by route over a window. Each environment's second poll
     // of a cadence is shifted by its phase (up to half an interval), so the window opens only once
     // every cadence has settled into its rhythm.
-    const settleMs = 1.5 * REFRESH.dags * 1000 - (performance.now() - tListen);
+    const windowS = Number(args.window);
+    const settleMs = windowS > 0 ? 1.5 * REFRESH.dags * 1000 - (performance.now() - tListen) : 0;
     if (settleMs > 0) {
       console.log(`waiting ${(settleMs / 1000).toFixed(0)} s for every cadence to reach its steady rhythm…`);
       await sleep(settleMs);
     }
-    const windowS = Number(args.window);
     await sim.resetStats();
     const tw = performance.now();
     await sleep(windowS * 1000);
@@ -169,29 +178,41 @@ async function main(): Promise<void> {
     console.log(`  runs cycle per environment: ${(runCalls / Math.max(1, N * (span / REFRESH.runs))).toFixed(1)} requests (4 counts + the incremental page; no per-DAG calls)`);
     console.log(`server RSS: ${treeRssMb(server.pid!)} MB`);
 
-    // 50 concurrent clients on /api/v1/fleet.
+    // /api/v1/fleet side by side with a bare Node server serving the same bytes: alternating rounds
+    // in the same run, so both see the same machine load.
     await sim.resetStats();
     const clients = Number(args.clients);
-    const until = performance.now() + Number(args.seconds) * 1000;
-    const latencies: number[] = [];
-    let bytes = 0;
-    await Promise.all(
-      Array.from({ length: clients }, async () => {
-        while (performance.now() < until) {
-          const t = performance.now();
-          const res = await fetch(`${base}/api/v1/fleet`);
-          bytes += (await res.arrayBuffer()).byteLength;
-          latencies.push(performance.now() - t);
-        }
-      }),
-    );
-    latencies.sort((a, b) => a - b);
+    const rounds = Number(args.rounds);
+    const roundS = Number(args.seconds) / rounds;
+    const sample = Buffer.from(await (await fetch(`${base}/api/v1/fleet`)).arrayBuffer());
+    const sampleFile = path.join(dir, "fleet.json");
+    writeFileSync(sampleFile, sample);
+    const bare = spawn(process.execPath, [path.resolve(import.meta.dirname, "bare-server.mjs"), sampleFile], { stdio: ["ignore", "pipe", "inherit"] });
+    const barePort = await new Promise<number>((resolve) => bare.stdout!.once("data", (b: Buffer) => resolve((JSON.parse(b.toString()) as { port: number }).port)));
+    const ours: LoadResult[] = [];
+    const theirs: LoadResult[] = [];
+    try {
+      for (let i = 0; i < rounds; i++) {
+        ours.push(await load(`${base}/api/v1/fleet`, clients, roundS));
+        theirs.push(await load(`http://127.0.0.1:${barePort}/api/v1/fleet`, clients, roundS));
+      }
+    } finally {
+      bare.kill();
+    }
+    const a = merge(ours);
+    const b = merge(theirs);
+    const line = (name: string, r: LoadResult) =>
+      `  ${name.padEnd(22)} ${(r.requests / r.seconds).toFixed(0).padStart(7)} req/s   p50 ${percentile(r.latencies, 50).toFixed(1).padStart(6)} ms   ` +
+      `p99 ${percentile(r.latencies, 99).toFixed(1).padStart(6)} ms   errors ${r.errors}   body ${(r.bytes / Math.max(1, r.requests) / 1024).toFixed(0)} kB`;
+    console.log(`/api/v1/fleet under ${clients} keep-alive clients, ${rounds} alternating rounds of ${roundS.toFixed(1)} s each, same ${(sample.length / 1024).toFixed(0)} kB body:`);
+    console.log(line("flightboard", a));
+    console.log(line("bare node http", b));
     console.log(
-      `/api/v1/fleet under ${clients} concurrent clients: ${latencies.length} requests in ${args.seconds} s, ` +
-        `p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, ` +
-        `body ${(bytes / latencies.length / 1024).toFixed(0)} kB; upstream requests meanwhile: ${(await sim.stats()).total} (polling only)`,
+      `  ratio: throughput ${((a.requests / a.seconds) / (b.requests / b.seconds)).toFixed(2)} × bare (bar ≥ 0.5), ` +
+        `p99 ${(percentile(a.latencies, 99) / percentile(b.latencies, 99)).toFixed(2)} × bare (bar ≤ 2); upstream requests meanwhile: ${(await sim.stats()).total} (polling only)`,
     );
-    console.log(`server RSS after load: ${treeRssMb(server.pid!)} MB`);
+    await sleep(2_000);
+    console.log(`server RSS after load: ${treeRssMb(server.pid!)} MB (launcher + server; the server alone ${serverRssMb(server.pid!)} MB)`);
   } finally {
     stop();
     await sim.close();

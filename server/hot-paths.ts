@@ -5,14 +5,16 @@ import { apiAccess, visibilityFilter, type HeaderSource } from "@/lib/server/acc
 import { apiError, BadRequest, parseFleetFilter } from "@/lib/server/api";
 import { openFleetStream } from "@/lib/server/event-stream";
 import type { FleetRuntime } from "@/lib/server/fleet";
+import { currentPolicy, PolicyUnavailable } from "@/lib/auth/policy-store";
+import { METRICS_CONTENT_TYPE, metricsAccess, metricsText } from "@/lib/server/metrics";
 import { readiness } from "@/lib/server/readiness";
 import { shuttingDown } from "@/lib/server/shutdown";
-import { fleetJson } from "@/lib/server/snapshot";
+import { fleetBytes } from "@/lib/server/snapshot";
 
 /**
  * The paths every board, wall and scraper hits, answered by the raw Node server without Next.js's
  * request path (routing, proxy.ts, Web Response conversion): /api/v1/fleet, /api/v1/events,
- * /api/healthz, /api/readyz (and /metrics, see metrics). Same access checks as the route handlers
+ * /api/healthz, /api/readyz and /metrics. Same access checks as the route handlers
  * (lib/server/access.ts), never an upstream call, never a database wait.
  */
 
@@ -33,32 +35,42 @@ function acceptsGzip(req: IncomingMessage): boolean {
   return typeof ae === "string" && /\bgzip\b/.test(ae) && !/\bgzip;\s*q=0(\.0*)?\b/.test(ae);
 }
 
-/** The last compressed body, reused while the text is the same (several clients in the same millisecond). */
-let lastGzip: { text: string; body: Buffer } | null = null;
+/** The last compressed body, reused while the bytes are the same (several clients in the same millisecond). */
+let lastGzip: { raw: Buffer; body: Buffer } | null = null;
 /** Below this a gzip member costs more than it saves. */
 const GZIP_MIN_BYTES = 1024;
 
-export async function sendText(req: IncomingMessage, res: ServerResponse, status: number, type: string, text: string, extra: Record<string, string> = {}): Promise<void> {
+export async function sendText(req: IncomingMessage, res: ServerResponse, status: number, type: string, text: string | Buffer[], extra: Record<string, string> = {}): Promise<void> {
+  const parts = typeof text === "string" ? [Buffer.from(text)] : text;
+  const length = parts.reduce((n, p) => n + p.length, 0);
   res.statusCode = status;
   res.setHeader("content-type", type);
   res.setHeader("cache-control", "no-store");
   for (const [k, v] of Object.entries(extra)) res.setHeader(k, v);
   res.setHeader("vary", "accept-encoding");
-  if (text.length >= GZIP_MIN_BYTES && acceptsGzip(req)) {
+  if (length >= GZIP_MIN_BYTES && acceptsGzip(req)) {
+    const raw = parts.length === 1 ? parts[0] : Buffer.concat(parts, length);
     let body: Buffer;
-    if (lastGzip?.text === text) body = lastGzip.body;
+    if (lastGzip?.raw.equals(raw)) body = lastGzip.body;
     else {
       // On the libuv pool, at a level that keeps most of the saving for a fraction of the CPU.
-      body = await gzip(text, { level: 4 });
-      lastGzip = { text, body };
+      body = await gzip(raw, { level: 4 });
+      lastGzip = { raw, body };
     }
     res.setHeader("content-encoding", "gzip");
     res.setHeader("content-length", body.length);
     res.end(req.method === "HEAD" ? undefined : body);
     return;
   }
-  res.setHeader("content-length", Buffer.byteLength(text));
-  res.end(req.method === "HEAD" ? undefined : text);
+  res.setHeader("content-length", length);
+  if (req.method === "HEAD") {
+    res.end();
+    return;
+  }
+  // One write of the shared, already-encoded bytes after the small per-response head.
+  res.cork();
+  for (let i = 0; i < parts.length - 1; i++) res.write(parts[i]);
+  res.end(parts[parts.length - 1]);
 }
 
 /** Sends a Web Response (the access gate's refusals) through the raw server. */
@@ -75,7 +87,7 @@ async function fleet(req: IncomingMessage, res: ServerResponse, params: URLSearc
   if (access instanceof Response) return sendResponse(req, res, access);
   const filter = parseFleetFilter(params);
   const { monitor } = rt;
-  await sendText(req, res, 200, JSON_TYPE, fleetJson(monitor, filter, visibilityFilter(access, monitor.runtimes())));
+  await sendText(req, res, 200, JSON_TYPE, fleetBytes(monitor, filter, visibilityFilter(access, monitor.runtimes())));
 }
 
 async function events(req: IncomingMessage, res: ServerResponse, params: URLSearchParams, rt: FleetRuntime): Promise<void> {
@@ -124,6 +136,19 @@ async function events(req: IncomingMessage, res: ServerResponse, params: URLSear
   });
 }
 
+async function metrics(req: IncomingMessage, res: ServerResponse, rt: FleetRuntime): Promise<void> {
+  let policy;
+  try {
+    policy = currentPolicy();
+  } catch (e) {
+    if (!(e instanceof PolicyUnavailable)) throw e;
+    return sendResponse(req, res, apiError(503, "unavailable", "the server's configuration is not usable; see its log"));
+  }
+  const seen = await metricsAccess(policy, nodeHeaders(req).get("authorization"), rt.monitor);
+  if (seen instanceof Response) return sendResponse(req, res, seen);
+  await sendText(req, res, 200, METRICS_CONTENT_TYPE, await metricsText(seen, rt.monitor.now()));
+}
+
 /** Answers the request when it is one of the hot paths; false hands it to Next.js. */
 export async function hotPath(req: IncomingMessage, res: ServerResponse, pathname: string, search: string, rt: () => FleetRuntime | null): Promise<boolean> {
   if (req.method !== "GET" && req.method !== "HEAD") return false;
@@ -135,6 +160,12 @@ export async function hotPath(req: IncomingMessage, res: ServerResponse, pathnam
       case "/api/readyz": {
         const r = await readiness(rt()?.monitor ?? null);
         await sendText(req, res, r.ready ? 200 : 503, JSON_TYPE, JSON.stringify(r));
+        return true;
+      }
+      case "/metrics": {
+        const fleetRt = rt();
+        if (!fleetRt) return false;
+        await metrics(req, res, fleetRt);
         return true;
       }
       case "/api/v1/fleet":

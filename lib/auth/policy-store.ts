@@ -22,6 +22,8 @@ export interface AuthPolicy {
   source: string | null;
   /** Every configured secret value (for redaction); never logged or sent anywhere. */
   secretValues: readonly string[];
+  /** `metrics.tokenEnv`'s value: scrapers' bearer token for `GET /metrics` (unset: display tokens only). */
+  metricsToken?: string;
 }
 
 interface State {
@@ -48,7 +50,7 @@ export function policyFromConfig(config: FlightboardConfig, source: string | nul
   const auth = config.auth ?? disabledAuth(false);
   const environmentAccess = new Map(config.environments.map((e) => [e.id, e.access] as const));
   const discoveryAccess = { mwaa: config.discovery.mwaa.map((d) => d.environmentAccess), composer: config.discovery.composer.map((d) => d.environmentAccess) };
-  return { auth, environmentAccess, discoveryAccess, source, secretValues: collectSecrets(config) };
+  return { auth, environmentAccess, discoveryAccess, source, secretValues: collectSecrets(config), metricsToken: config.metrics?.token.value };
 }
 
 function collectSecrets(config: FlightboardConfig): string[] {
@@ -59,6 +61,7 @@ function collectSecrets(config: FlightboardConfig): string[] {
     for (const p of a.providers) out.push(p.clientSecret.value);
     for (const t of a.displayTokens) out.push(t.token.value);
   }
+  out.push(config.metrics?.token.value);
   for (const e of config.environments) {
     if (e.target.kind !== "airflow") continue;
     const auth = e.target.auth;

@@ -216,5 +216,6 @@ function resolve(file: ConfigFile, source: string, env: Env, auth: AuthConfig): 
     alerts: resolveAlerts(file.alerts, env, auth.url),
     storage: resolveStorage(file.storage, env),
     retention: file.retention,
+    metrics: file.metrics ? { token: secret(file.metrics.tokenEnv, env) } : undefined,
   };
 }

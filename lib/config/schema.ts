@@ -117,6 +117,8 @@ export const configFileSchema = z.strictObject({
   /** History storage (contract §7; lib/config/storage.ts). */
   storage: storageSchema.optional(),
   retention: retentionSchema.default({ rawHours: 48, hourlyDays: 90, dailyDays: 400 }),
+  /** `GET /metrics` (contract §9): with authentication on, scrapers send `Bearer <$tokenEnv>`. */
+  metrics: z.strictObject({ tokenEnv: envVarName }).optional(),
 });
 
 export type ConfigFile = z.infer<typeof configFileSchema>;

@@ -107,6 +107,8 @@ export interface FlightboardConfig {
   storage?: StorageConfig;
   /** How long history is kept (defaults of contract §7 when unset). */
   retention?: RetentionConfig;
+  /** The scrapers' token for `GET /metrics` (contract §9); absent = display tokens only. */
+  metrics?: { token: SecretRef };
 }
 
 export const REFRESH_FLOORS: RefreshConfig = { health: 5, runs: 10, dags: 30 };

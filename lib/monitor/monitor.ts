@@ -26,6 +26,16 @@ export interface MonitorOptions {
   onInternalError?: (e: unknown) => void;
   /** Called once each time an environment's status changes (the server logs it). */
   onStatusChange?: (change: StatusChange) => void;
+  /** Called after every poll (metrics): how long it took, queueing included, and how it ended. */
+  onPollDone?: (poll: PollDone) => void;
+}
+
+export interface PollDone {
+  environment: string;
+  cadence: "health" | "runs" | "dags";
+  seconds: number;
+  /** `ok`, or the error code of what the poll recorded (`unreachable`, `timeout`, …). */
+  outcome: string;
 }
 
 /** One environment moving from one status to another; `reason` is the error or first reason, if any. */
@@ -191,6 +201,7 @@ export class FleetMonitor {
     if (!e.running.has(c)) {
       e.running.add(c);
       const work = (async () => {
+        const t0 = performance.now();
         try {
           await this.poll(e, c);
         } catch (err) {
@@ -199,6 +210,8 @@ export class FleetMonitor {
           e.running.delete(c);
         }
         this.afterPoll(e);
+        const error = c === "health" ? e.rt.pollError : c === "dags" ? e.rt.dagsError : e.rt.runsError;
+        this.opts.onPollDone?.({ environment: e.rt.config.id, cadence: c, seconds: (performance.now() - t0) / 1000, outcome: error?.code ?? "ok" });
       })();
       this.inFlight.add(work);
       await work;

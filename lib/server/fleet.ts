@@ -6,6 +6,7 @@ import { createConnectorForEnvironment, createDiscoverers } from "@/lib/monitor/
 import { FleetMonitor, statusChangeLine } from "@/lib/monitor/monitor";
 import type { AlertEngine } from "@/lib/alerts/engine";
 import { startAlerting } from "./alerting";
+import { recordPoll } from "./metrics";
 
 /**
  * The one server-only accessor to the fleet monitor. The monitor lives in `globalThis` because
@@ -59,6 +60,7 @@ async function boot(): Promise<FleetRuntime> {
     discoverers: createDiscoverers(config),
     onInternalError: (e) => console.error("flightboard: internal error:", e instanceof Error ? e.message : e),
     onStatusChange: (c) => console.log(`flightboard: ${statusChangeLine(c)}`),
+    onPollDone: recordPoll,
   });
   monitor.start();
   console.log(

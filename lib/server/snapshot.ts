@@ -9,16 +9,40 @@ import { buildFleet, type FleetFilter } from "@/lib/monitor/views";
  * it). The unfiltered body is built once per change of the monitor and reused; only `generatedAt`
  * is stamped per response.
  */
-let cache: { monitor: FleetMonitor; version: number; countsAndEnvs: string } | null = null;
+interface Entry {
+  monitor: FleetMonitor;
+  version: number;
+  countsAndEnvs: string;
+  /** The same as UTF-8, made on first use: the raw hot path writes it without encoding it again. */
+  bytes?: Buffer;
+}
+let cache: Entry | null = null;
 
 /**
  * Viewers who may see only part of the fleet share a body per visible set (people in the same
  * groups, walls with the same token), so restricted viewers stay cheap too. Bounded; oldest out.
  */
-const partial = new Map<string, { monitor: FleetMonitor; version: number; countsAndEnvs: string }>();
+const partial = new Map<string, Entry>();
 const MAX_PARTIAL = 64;
 
 export function fleetJson(monitor: FleetMonitor, filter: FleetFilter, visible?: (rt: EnvironmentRuntime) => boolean): string {
+  const body = fleetBody(monitor, filter, visible);
+  return typeof body === "string" ? body : `${body[0]}${body[1].countsAndEnvs}`;
+}
+
+/**
+ * The /fleet body as bytes, for the raw hot path: a per-response head (`generatedAt`) and the shared,
+ * already-encoded rest. Filtered answers are built per request.
+ */
+export function fleetBytes(monitor: FleetMonitor, filter: FleetFilter, visible?: (rt: EnvironmentRuntime) => boolean): Buffer[] {
+  const body = fleetBody(monitor, filter, visible);
+  if (typeof body === "string") return [Buffer.from(body)];
+  const entry = body[1];
+  entry.bytes ??= Buffer.from(entry.countsAndEnvs);
+  return [Buffer.from(body[0]), entry.bytes];
+}
+
+function fleetBody(monitor: FleetMonitor, filter: FleetFilter, visible?: (rt: EnvironmentRuntime) => boolean): string | [string, Entry] {
   const now = monitor.now();
   // A viewer who may not see every environment never gets the shared, whole-fleet body.
   const runtimes = visible ? monitor.runtimes().filter(visible) : monitor.runtimes();
@@ -39,5 +63,5 @@ export function fleetJson(monitor: FleetMonitor, filter: FleetFilter, visible?: 
     const { counts, environments } = buildFleet(summaries, filter, now);
     cache = entry = { monitor, version: monitor.changeVersion, countsAndEnvs: JSON.stringify({ counts, environments }).slice(1) };
   }
-  return `{"generatedAt":${JSON.stringify(iso(now))},${entry.countsAndEnvs}`;
+  return [`{"generatedAt":${JSON.stringify(iso(now))},`, entry];
 }
