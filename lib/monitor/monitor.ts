@@ -209,6 +209,8 @@ export class FleetMonitor {
         } finally {
           e.running.delete(c);
         }
+        // A poll cut short by stop() (shutdown) says nothing about the environment: keep the last summary.
+        if (this.stopped) return;
         this.afterPoll(e);
         const error = c === "health" ? e.rt.pollError : c === "dags" ? e.rt.dagsError : e.rt.runsError;
         this.opts.onPollDone?.({ environment: e.rt.config.id, cadence: c, seconds: (performance.now() - t0) / 1000, outcome: error?.code ?? "ok" });
