@@ -6,7 +6,7 @@ import { createConnectorForEnvironment, createDiscoverers } from "@/lib/monitor/
 import { FleetMonitor, statusChangeLine } from "@/lib/monitor/monitor";
 import type { AlertEngine } from "@/lib/alerts/engine";
 import { startAlerting } from "./alerting";
-import { recordPoll } from "./metrics";
+import { recordPoll, setAlertsFiringSource } from "./metrics";
 
 /**
  * The one server-only accessor to the fleet monitor. The monitor lives in `globalThis` because
@@ -71,6 +71,7 @@ async function boot(): Promise<FleetRuntime> {
   // Unset channel secrets do not stop the server (contract §8); say which channels are off, by path.
   for (const w of config.alerts?.warnings ?? []) console.warn(`flightboard: ${w}`);
   const alerting = await startAlerting(monitor, config);
+  if (alerting) setAlertsFiringSource(() => [...alerting.engine.firingByEnvironment().values()].reduce((a, n) => a + n, 0));
   return {
     monitor,
     config,
