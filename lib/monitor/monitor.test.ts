@@ -3,6 +3,7 @@ import { AirflowError } from "@/lib/airflow/errors";
 import type { Connector, Dag, DagRun, Health, ListRunsQuery } from "@/lib/airflow/types";
 import type { EnvironmentConfig, FlightboardConfig } from "@/lib/config/types";
 import { FakeClock } from "./clock";
+import { ReadsBusy } from "./dag-run-reads";
 import { FleetMonitor, statusChangeLine } from "./monitor";
 
 /**
@@ -77,8 +78,11 @@ class ScriptedConnector implements Connector {
     await this.step("importErrors", signal);
     return { items: [], total: 0 };
   }
+  /** Only the on-demand per-DAG reads hang (an environment slow on exactly what viewers can ask for). */
+  hangDagRuns = false;
   async listDagRuns(dagId: string, limit: number, signal: AbortSignal) {
     await this.step(`dagRuns:${dagId}`, signal);
+    if (this.hangDagRuns) await new Promise((_, reject) => signal.addEventListener("abort", () => reject(new Error("aborted"))));
     return this.runs.filter((r) => r.dagId === dagId).slice(0, limit);
   }
 }
@@ -237,6 +241,58 @@ describe("FleetMonitor scheduling", () => {
     found = [];
     await clock.advance(60_000);
     expect(monitor.runtimes().map((r) => r.config.id)).toEqual(["a"]);
+    monitor.stop();
+  });
+
+  it("a flood of on-demand DAG-run reads never holds up health polling, and waits in a bounded queue", async () => {
+    const { clock, monitor, connectors } = setup();
+    monitor.start();
+    await clock.advance(0);
+    await monitor.settle();
+    const c = connectors.get("a")!;
+    c.hangDagRuns = true;
+    const gone = new AbortController();
+    const outcomes = Array.from({ length: 80 }, (_, i) =>
+      monitor.dagRuns("a", `dag_${i % 40}`, 1 + i, gone.signal).then(
+        () => "ok",
+        (e: unknown) => (e instanceof ReadsBusy ? "busy" : "other"),
+      ),
+    );
+    const healthBefore = c.calls.filter((x) => x === "health").length;
+    await clock.advance(60_000);
+    // Health every 10 s as if nobody asked for anything; at most 10 reads queued, the rest refused.
+    expect(c.calls.filter((x) => x === "health").length - healthBefore).toBeGreaterThanOrEqual(6);
+    const rt = monitor.runtime("a")!;
+    expect(rt.summary).toMatchObject({ status: "healthy", stale: false });
+    expect(Date.parse(rt.summary.checkedAt!)).toBeGreaterThanOrEqual(clock.now() - 10_000);
+    expect(c.calls.filter((x) => x.startsWith("dagRuns:")).length).toBe(2);
+    gone.abort();
+    const counts = (await Promise.all(outcomes)).reduce<Record<string, number>>((m, o) => ({ ...m, [o]: (m[o] ?? 0) + 1 }), {});
+    // dag_0…dag_9 queued (later requests for them joined), every other DAG refused with ReadsBusy.
+    expect(counts).toEqual({ busy: 60, other: 20 });
+    monitor.stop();
+  });
+
+  it("a stuck poll turns the environment stale on time, and subscribers hear of it", async () => {
+    const { clock, monitor, connectors } = setup();
+    monitor.start();
+    await clock.advance(0);
+    await monitor.settle();
+    const rt = monitor.runtime("a")!;
+    expect(rt.summary.stale).toBe(false);
+    const lastSuccess = rt.lastSuccessAt!;
+    let notified = 0;
+    monitor.subscribe(() => notified++);
+    connectors.get("a")!.hang = true;
+    // 3 × refresh.health (10 s) after the last success, with every poll since stuck.
+    await clock.advance(lastSuccess + 30_000 - clock.now() - 1);
+    expect(rt.summary.stale).toBe(false);
+    notified = 0;
+    await clock.advance(1);
+    expect(rt.summary).toMatchObject({ stale: true, status: "degraded" });
+    expect(rt.summary.reasons).toContain("stale: no successful poll for 30 s");
+    await clock.advance(1000);
+    expect(notified).toBe(1);
     monitor.stop();
   });
 });

@@ -2,6 +2,7 @@ import type { CallLimits } from "@/lib/airflow/transport";
 import type { Connector, DagRun } from "@/lib/airflow/types";
 import type { EnvironmentConfig, FlightboardConfig, RefreshConfig } from "@/lib/config/types";
 import { systemClock, type Clock } from "./clock";
+import { DagRunReads } from "./dag-run-reads";
 import type { EnvironmentStatus } from "./dto";
 import { Limiter } from "./limiter";
 import { EnvironmentRuntime } from "./runtime";
@@ -17,8 +18,12 @@ export interface MonitorOptions {
   clock?: Clock;
   /** Upstream calls in flight across the fleet. */
   globalConcurrency?: number;
-  /** Upstream calls in flight per environment. */
+  /** Upstream calls in flight per environment for the DAG-list and runs polls (health has its own lane). */
   perEnvironmentConcurrency?: number;
+  /** On-demand DAG-run reads across the fleet (a pool of their own: they never take polling's slots). */
+  globalReadConcurrency?: number;
+  /** On-demand DAG-run reads per environment: in flight, and waiting before further ones get a 429. */
+  readsPerEnvironment?: { running: number; waiting: number };
   maxResponseBytes?: number;
   /** Spread environments' polls over each interval (default true; tests that count windows turn it off). */
   stagger?: boolean;
@@ -62,13 +67,17 @@ type Cadence = "health" | "runs" | "dags";
 
 interface Entry {
   rt: EnvironmentRuntime;
+  /** The DAG-list and runs polls. */
   limiter: Limiter;
-  timers: Partial<Record<Cadence, unknown>>;
+  /** Health polls only: a slow DAG-list or runs poll never delays the health check behind it. */
+  healthLane: Limiter;
+  /** Timers of the three cadences, and `stale`: when the summary must turn stale if no poll succeeds. */
+  timers: Partial<Record<Cadence | "stale", unknown>>;
   running: Set<Cadence>;
   /** Cadences whose phase shift was applied. */
   phased: Set<Cadence>;
   abort: AbortController;
-  dagRunsCache: Map<string, { at: number; promise: Promise<DagRun[]> }>;
+  reads: DagRunReads;
 }
 
 const DAG_RUNS_TTL_MS = 15_000;
@@ -82,6 +91,7 @@ export class FleetMonitor {
   readonly config: FlightboardConfig;
   private readonly clock: Clock;
   private readonly global: Limiter;
+  private readonly globalReads: Limiter;
   private readonly entries = new Map<string, Entry>();
   private readonly listeners = new Set<() => void>();
   private notifyTimer: unknown = null;
@@ -96,6 +106,7 @@ export class FleetMonitor {
     this.config = opts.config;
     this.clock = opts.clock ?? systemClock;
     this.global = new Limiter(opts.globalConcurrency ?? 48);
+    this.globalReads = new Limiter(opts.globalReadConcurrency ?? 16);
     this.limits = { timeoutMs: opts.config.timeoutSeconds * 1000, maxBytes: opts.maxResponseBytes ?? 16 * 1024 * 1024 };
     for (const env of opts.config.environments) this.add(env);
   }
@@ -122,11 +133,24 @@ export class FleetMonitor {
   }
 
   runtimes(): EnvironmentRuntime[] {
-    return [...this.entries.values()].map((e) => e.rt);
+    const now = this.clock.now();
+    return [...this.entries.values()].map((e) => this.current(e, now).rt);
   }
 
   runtime(id: string): EnvironmentRuntime | undefined {
-    return this.entries.get(id)?.rt;
+    const e = this.entries.get(id);
+    return e ? this.current(e, this.clock.now()).rt : undefined;
+  }
+
+  /**
+   * `stale` is a matter of the clock, not of a poll finishing: a poll stuck for minutes must not
+   * leave the environment looking fresh. The stale timer normally does this on time; this covers a
+   * timer that fires late (a busy event loop) for whoever reads first.
+   */
+  private current(e: Entry, now: number): Entry {
+    const due = e.rt.staleAt;
+    if (due !== null && now >= due && !e.rt.summary.stale) this.afterPoll(e);
+    return e;
   }
 
   now(): number {
@@ -139,31 +163,37 @@ export class FleetMonitor {
     return () => this.listeners.delete(fn);
   }
 
-  /** One DAG's recent runs, from a short per-environment cache with single-flight. */
-  async dagRuns(id: string, dagId: string, limit: number): Promise<DagRun[]> {
+  /**
+   * One DAG's recent runs, newest first: a short per-environment cache, one upstream read per DAG
+   * whatever the `limit`, a bounded queue (`ReadsBusy` when full) apart from polling, and `signal`
+   * to cancel when the requester goes away (see DagRunReads).
+   */
+  async dagRuns(id: string, dagId: string, limit: number, signal?: AbortSignal): Promise<DagRun[]> {
     const e = this.entries.get(id);
     if (!e) throw new Error(`unknown environment ${id}`);
-    const key = `${dagId}\u0000${limit}`;
-    const now = this.clock.now();
-    const hit = e.dagRunsCache.get(key);
-    if (hit && now - hit.at < DAG_RUNS_TTL_MS) return hit.promise;
-    const promise = this.call(e, (signal) => e.rt.connector.listDagRuns(dagId, limit, signal));
-    e.dagRunsCache.set(key, { at: now, promise });
-    if (e.dagRunsCache.size > 200) e.dagRunsCache.delete(e.dagRunsCache.keys().next().value!);
-    promise.catch(() => e.dagRunsCache.delete(key));
-    return promise;
+    return e.reads.get(dagId, limit, signal);
   }
 
   private add(env: EnvironmentConfig): Entry {
     const connector = this.opts.createConnector(env, this.limits, this.config.refresh);
+    const abort = new AbortController();
+    const reads = this.opts.readsPerEnvironment ?? { running: 2, waiting: 8 };
     const entry: Entry = {
       rt: new EnvironmentRuntime(env, connector, this.clock.now()),
       limiter: new Limiter(this.opts.perEnvironmentConcurrency ?? 2),
+      healthLane: new Limiter(1),
       timers: {},
       running: new Set(),
       phased: new Set(),
-      abort: new AbortController(),
-      dagRunsCache: new Map(),
+      abort,
+      reads: new DagRunReads({
+        now: () => this.clock.now(),
+        ttlMs: DAG_RUNS_TTL_MS,
+        maxRunning: reads.running,
+        maxWaiting: reads.waiting,
+        read: (dagId, limit, signal) =>
+          this.globalReads.run(() => connector.listDagRuns(dagId, limit, AbortSignal.any([abort.signal, signal]))),
+      }),
     };
     this.entries.set(env.id, entry);
     return entry;
@@ -232,22 +262,24 @@ export class FleetMonitor {
     const rt = e.rt;
     switch (c) {
       case "health":
-        return this.call(e, (signal) => rt.pollHealth(() => this.clock.now(), signal));
+        return this.call(e.healthLane, e, (signal) => rt.pollHealth(() => this.clock.now(), signal));
       case "dags":
-        return this.call(e, (signal) => rt.pollDags(signal, () => this.clock.now()));
+        return this.call(e.limiter, e, (signal) => rt.pollDags(signal, () => this.clock.now()));
       case "runs":
-        return this.call(e, (signal) => rt.pollRuns(this.clock.now(), signal));
+        return this.call(e.limiter, e, (signal) => rt.pollRuns(this.clock.now(), signal));
     }
   }
 
-  /** Runs one unit of upstream work under the global and the per-environment caps. */
-  private call<T>(e: Entry, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    return e.limiter.run(() => this.global.run(() => fn(e.abort.signal)));
+  /** Runs one poll under its per-environment lane and the global cap. */
+  private call<T>(lane: Limiter, e: Entry, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    return lane.run(() => this.global.run(() => fn(e.abort.signal)));
   }
 
   private afterPoll(e: Entry): void {
     const from = e.rt.summary.status;
-    if (!e.rt.refreshSummary(this.clock.now(), this.intervalMs("health"))) return;
+    const changed = e.rt.refreshSummary(this.clock.now(), this.intervalMs("health"));
+    this.scheduleStale(e);
+    if (!changed) return;
     const s = e.rt.summary;
     if (s.status !== from && this.opts.onStatusChange) {
       try {
@@ -257,6 +289,18 @@ export class FleetMonitor {
       }
     }
     this.changed();
+  }
+
+  /** Recomputes the summary when it turns stale, so event-stream clients hear of it on time. */
+  private scheduleStale(e: Entry): void {
+    if (e.timers.stale !== undefined) this.clock.clearTimeout(e.timers.stale);
+    e.timers.stale = undefined;
+    const due = e.rt.staleAt;
+    if (due === null || e.rt.summary.stale || this.stopped || e.abort.signal.aborted) return;
+    e.timers.stale = this.clock.setTimeout(() => {
+      e.timers.stale = undefined;
+      this.afterPoll(e);
+    }, Math.max(0, due - this.clock.now()));
   }
 
   private changed(): void {

@@ -5,7 +5,7 @@ import { iso } from "./clock";
 import type { DagRunDto, EnvironmentError, EnvironmentSummary, ErrorCode, RunCounts } from "./dto";
 import { RunStore } from "./run-store";
 import { freshnessOf } from "./freshness";
-import { classifyPlatform, computeStatus } from "./status";
+import { classifyPlatform, computeStatus, staleAt } from "./status";
 import { dagRunUrl } from "./urls";
 
 const PAGE = 100;
@@ -61,6 +61,8 @@ export class EnvironmentRuntime {
   runsError: EnvironmentError | null = null;
 
   summary: EnvironmentSummary;
+  /** When the summary turns stale unless a poll succeeds first (null while never polled). */
+  staleAt: number | null = null;
   /** Serialized summary, for change detection. */
   summaryJson = "";
 
@@ -267,6 +269,7 @@ export class EnvironmentRuntime {
   }
 
   private buildSummary(now: number, healthIntervalMs: number): EnvironmentSummary {
+    this.staleAt = staleAt({ checkedAt: this.checkedAt, lastSuccessAt: this.lastSuccessAt, monitoredSince: this.monitoredSince, healthIntervalMs });
     const failing = this.dags && this.runsLoaded ? this.failingDags().length : null;
     const dataErrors = [this.dagsError, this.runsError].filter((e): e is EnvironmentError => e !== null);
     const { status, reasons, stale } = computeStatus({

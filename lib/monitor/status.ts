@@ -73,13 +73,23 @@ function componentReason(name: string, heartbeat: string | null, now: number, so
   return `${name} heartbeat ${formatAge(age)} old`;
 }
 
+/**
+ * When the environment turns stale unless a poll succeeds first: 3 × `refresh.health` after the last
+ * success (or after monitoring began). Null while it is `unknown` (never polled), which is never stale.
+ */
+export function staleAt(input: Pick<StatusInput, "checkedAt" | "lastSuccessAt" | "monitoredSince" | "healthIntervalMs">): number | null {
+  if (input.checkedAt === null) return null;
+  return (input.lastSuccessAt ?? input.monitoredSince) + 3 * input.healthIntervalMs;
+}
+
 export function computeStatus(input: StatusInput): StatusResult {
   const { now } = input;
-  if (input.checkedAt === null) return { status: "unknown", reasons: ["not polled yet"], stale: false };
+  const due = staleAt(input);
+  if (due === null) return { status: "unknown", reasons: ["not polled yet"], stale: false };
 
   // Never having succeeded counts from when monitoring of this environment began.
   const since = input.lastSuccessAt ?? input.monitoredSince;
-  const isStale = now - since >= 3 * input.healthIntervalMs;
+  const isStale = now >= due;
 
   const unhealthy: string[] = [];
   const unreachable: string[] = [];

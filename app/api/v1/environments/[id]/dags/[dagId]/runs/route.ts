@@ -1,3 +1,4 @@
+import { ReadsBusy } from "@/lib/monitor/dag-run-reads";
 import { apiError, BadRequest, handle, isValidDagId, json, upstreamErrorResponse } from "@/lib/server/api";
 import { apiAccess, visibleRuntime } from "@/lib/server/access";
 import { getFleet } from "@/lib/server/fleet";
@@ -22,9 +23,17 @@ export async function GET(req: Request, ctx: { params: Promise<{ id: string; dag
       return apiError(404, "not_found", `no DAG "${dagId.slice(0, 250)}" in environment "${id}"`);
     }
     try {
-      const runs = await monitor.dagRuns(id, dagId, limit);
+      // The request's signal: a client that goes away takes its queued upstream read with it.
+      const runs = await monitor.dagRuns(id, dagId, limit, req.signal);
       return json({ runs: runs.map((r) => rt.runDto(r)) });
     } catch (e) {
+      if (e instanceof ReadsBusy) {
+        const res = apiError(429, "throttled", e.message);
+        res.headers.set("retry-after", String(e.retryAfterS));
+        return res;
+      }
+      // Nobody is left to read an answer.
+      if (req.signal.aborted) return apiError(499, "cancelled", "the request was cancelled");
       return upstreamErrorResponse(e, `no DAG "${dagId}" in environment "${id}"`);
     }
   });
