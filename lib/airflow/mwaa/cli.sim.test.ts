@@ -23,6 +23,7 @@ const specs: SimEnvironmentSpec[] = [
   ...VERSIONS.flatMap((v) => SCENARIOS.map((s) => ({ id: idOf(v, s), kind: "mwaa" as const, airflowVersion: v, scenario: s, dagCount: 8, options: { access: "cli" } }))),
   { id: "c-denied", kind: "mwaa", airflowVersion: "2.2.2", scenario: "access-denied", dagCount: 4, options: { access: "cli" } },
   { id: "c-http-500", kind: "mwaa", airflowVersion: "2.2.2", scenario: "http-500", dagCount: 4, options: { access: "cli" } },
+  { id: "c-private", kind: "mwaa", airflowVersion: "2.2.2", scenario: "private-only", dagCount: 4, options: { access: "cli" } },
 ];
 
 function connector(id: string, runsRefreshMs = 500): CliConnector {
@@ -101,7 +102,7 @@ describe("MWAA access: cli against the simulator", () => {
     }
   });
 
-  it("turns refusals into typed errors: AccessDenied on CreateCliToken, a crashing CLI, an unknown command", async () => {
+  it("turns refusals into typed errors: AccessDenied on CreateCliToken, a crashing CLI, a private web server, an unknown command", async () => {
     const denied = connector("c-denied");
     const e = await denied.getHealth(AbortSignal.timeout(10_000)).then(() => null, (x: unknown) => x);
     expect(e).toBeInstanceOf(AirflowError);
@@ -111,6 +112,12 @@ describe("MWAA access: cli against the simulator", () => {
     const broken = connector("c-http-500");
     const b = await broken.getHealth(AbortSignal.timeout(10_000)).then(() => null, (x: unknown) => x);
     expect((b as AirflowError).message).toMatch(/the Airflow CLI failed `jobs check --job-type SchedulerJob`: .*OperationalError/);
+
+    const priv = connector("c-private");
+    await priv.getPlatform(AbortSignal.timeout(10_000));
+    const p = await priv.getHealth(AbortSignal.timeout(10_000)).then(() => null, (x: unknown) => x);
+    expect((p as AirflowError).kind).toBe("connection");
+    expect((p as AirflowError).message).toMatch(/PRIVATE_ONLY.*inside the environment's VPC/);
 
     const runner = createCliRunner({ client: mwaaClientFor({ region: "us-east-1", endpoint: sim.processEnv.AWS_ENDPOINT_URL_MWAA }), environmentName: idOf("2.2.2", "healthy"), region: "us-east-1", endpointUrl: "x", limits: LIMITS });
     const out = await runner.run("dags no-such-command", AbortSignal.timeout(10_000));

@@ -208,17 +208,22 @@ export function createMwaaConnector(settings: MwaaConnectorSettings): Connector 
 
   if (settings.access === "cli") {
     // Same control plane (GetEnvironment) and credentials; Airflow is read through its CLI.
+    const runner = createCliRunner({
+      client,
+      environmentName: name,
+      region: settings.region,
+      endpointUrl: envPlaneUrl(target),
+      profile: settings.profile,
+      limits: settings.limits,
+      fetch: settings.fetch,
+      now: settings.now,
+    });
     return createCliConnector({
-      runner: createCliRunner({
-        client,
-        environmentName: name,
-        region: settings.region,
-        endpointUrl: envPlaneUrl(target),
-        profile: settings.profile,
-        limits: settings.limits,
-        fetch: settings.fetch,
-        now: settings.now,
-      }),
+      runner: {
+        // A private web server's CLI endpoint is out of reach like its REST API: say why.
+        run: (command, signal) => runner.run(command, signal).catch((e: unknown) => Promise.reject(info ? explain(asAirflowError(e), info) : e)),
+        counts: runner.counts,
+      },
       where: `MWAA environment ${name}`,
       getPlatform,
       airflowVersion: () => info?.airflowVersion ?? null,
