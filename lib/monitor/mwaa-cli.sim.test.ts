@@ -23,6 +23,9 @@ const SPECS: SimEnvironmentSpec[] = ["2.0.2", "2.2.2"].flatMap((v) =>
   })),
 );
 
+/** An IAM policy that grants only airflow:CreateCliToken (no GetEnvironment). */
+const CLI_ONLY: SimEnvironmentSpec = { id: "cli-token-only", kind: "mwaa", airflowVersion: "2.2.2", scenario: "cli-token-only", dagCount: 6, options: { access: "cli" } };
+
 let sim: Simulator;
 let monitor: FleetMonitor;
 let clock: FakeClock;
@@ -47,7 +50,7 @@ async function restView(id: string, now: number): Promise<{ total: number; pause
 
 beforeAll(async () => {
   clock = new FakeClock(Date.now());
-  ({ sim, monitor } = await startMonitoredSim(SPECS, {
+  ({ sim, monitor } = await startMonitoredSim([...SPECS, CLI_ONLY], {
     clock,
     refresh: { health: 30, runs: 60, dags: 300 },
     timeoutSeconds: 5,
@@ -94,5 +97,14 @@ describe("MWAA access: cli on the board (contract §3)", () => {
     if (spec.scenario === "failing-dags") expect(rest.failing).toBeGreaterThan(0);
     if (spec.scenario === "import-errors" && !v202) expect(s.reasons).toContain(`${rest.importErrors} import error${rest.importErrors === 1 ? "" : "s"}`);
     expect(s.schedulerHeartbeat).toBeNull();
+  });
+
+  it("reads an environment whose IAM policy grants only CreateCliToken: version from the CLI, control plane unknown", async () => {
+    const s = summary(CLI_ONLY.id);
+    expect(s).toMatchObject({ airflowVersion: "2.2.2", platform: null, apiVersion: null, components: { scheduler: "healthy" } });
+    expect(s.dags!.total).toBeGreaterThanOrEqual(6);
+    expect(s.runs).not.toBeNull();
+    expect(["healthy", "degraded"]).toContain(s.status);
+    expect(monitor.runtime(CLI_ONLY.id)!.connector.limitations?.()).toContain("AWS denies airflow:GetEnvironment: control-plane state unknown");
   });
 });

@@ -164,7 +164,7 @@ export function createControlPlane(state: MwaaState, ctx: PlaneContext): Control
     if (typeof method !== "string" || !["GET", "PUT", "POST", "PATCH", "DELETE"].includes(method)) {
       return awsError(res, 400, "ValidationException", "1 validation error detected: Value at 'method' failed to satisfy enum value set: [GET, PUT, POST, PATCH, DELETE]");
     }
-    if (env.scenario === "access-denied") return denied(res, env, caller, "InvokeRestApi");
+    if (env.scenario === "access-denied" || env.scenario === "cli-token-only") return denied(res, env, caller, "InvokeRestApi");
     if (env.scenario === "throttled" || overQuota(env)) return throttled(res, env);
     if (env.scenario === "private-only") {
       return awsError(res, 403, "AccessDeniedException", `InvokeRestApi for ${env.name} cannot be invoked from outside of the environment's VPC: its web server access mode is PRIVATE_ONLY.`);
@@ -232,9 +232,10 @@ export function createControlPlane(state: MwaaState, ctx: PlaneContext): Control
 
     switch (op) {
       case "environments":
+        if (env.scenario === "cli-token-only") return denied(res, env, caller, "GetEnvironment");
         return send(res, 200, { Environment: environmentBody(env, ctx.host, ctx.clock.now()) });
       case "webtoken": {
-        if (env.scenario === "access-denied") return denied(res, env, caller, "CreateWebLoginToken");
+        if (env.scenario === "access-denied" || env.scenario === "cli-token-only") return denied(res, env, caller, "CreateWebLoginToken");
         if (env.scenario === "throttled") return throttled(res, env);
         const now = ctx.clock.now();
         for (const [t, v] of state.webTokens) if (v.expiresAtMs < now) state.webTokens.delete(t);

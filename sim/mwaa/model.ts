@@ -11,8 +11,10 @@ import type { ScenarioName, SimEnvironmentSpec, VirtualAirflow } from "../types"
 /**
  * Scenarios the MWAA plane handles itself; every other name passes through to the virtual Airflow.
  * `deleted` makes the environment vanish from ListEnvironments and GetEnvironment (discovery tests).
+ * `cli-token-only`: an IAM policy that grants only `airflow:CreateCliToken` (GetEnvironment, web login
+ * and InvokeRestApi are denied).
  */
-export const MWAA_SCENARIOS = ["updating", "unavailable", "access-denied", "throttled", "private-only", "deleted"] as const;
+export const MWAA_SCENARIOS = ["updating", "unavailable", "access-denied", "throttled", "private-only", "deleted", "cli-token-only"] as const;
 export type MwaaScenario = (typeof MWAA_SCENARIOS)[number];
 
 export function isMwaaScenario(s: string): s is MwaaScenario {

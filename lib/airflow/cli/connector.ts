@@ -23,6 +23,8 @@ export interface CliConnectorOptions {
   /** The Airflow version the control plane reports (chooses commands), null until known. */
   airflowVersion(): string | null;
   uiUrl(): string | null;
+  /** Extra limitations the caller knows of (e.g. no control-plane access). */
+  limitations?(): string[];
   /** Per-DAG run calls are spread over this many ms (most of `refresh.runs`). */
   runsSpreadMs: number;
   /** CLI calls in flight at most for the run sweep (default 2). */
@@ -165,7 +167,7 @@ export function createCliConnector(opts: CliConnectorOptions): CliConnector {
       }),
     listRuns: (query, signal) => guard(() => cache.query(query, signal)),
     listDagRuns: (dagId, limit, signal) => guard(() => cache.dagRuns(dagId, limit, signal)),
-    limitations: () => ["read through the Airflow CLI (no REST API): no heartbeat ages", ...limits],
+    limitations: () => ["read through the Airflow CLI (no REST API): no heartbeat ages", ...limits, ...(opts.limitations?.() ?? [])],
     close: () => cache.close(),
     cliCost: () => ({ ...opts.runner.counts(), sweep: { ...cache.stats } }),
   };

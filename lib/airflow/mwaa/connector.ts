@@ -207,6 +207,21 @@ export function createMwaaConnector(settings: MwaaConnectorSettings): Connector 
   const uiUrl = () => settings.uiUrl?.replace(/\/+$/, "") ?? (info?.host ? `https://${info.host}` : null);
 
   if (settings.access === "cli") {
+    // Some IAM policies grant only airflow:CreateCliToken: without GetEnvironment the environment is
+    // still read through its CLI, with its control-plane state unknown (said among the reasons).
+    let platformDenied = false;
+    const cliPlatform = async (signal: AbortSignal): Promise<PlatformInfo | null> => {
+      try {
+        const p = await getPlatform(signal);
+        platformDenied = false;
+        return p;
+      } catch (e) {
+        const err = asAirflowError(e);
+        if (err.kind !== "auth" || !/airflow:GetEnvironment/.test(err.message)) throw err;
+        platformDenied = true;
+        return null;
+      }
+    };
     // Same control plane (GetEnvironment) and credentials; Airflow is read through its CLI.
     const runner = createCliRunner({
       client,
@@ -225,8 +240,9 @@ export function createMwaaConnector(settings: MwaaConnectorSettings): Connector 
         counts: runner.counts,
       },
       where: `MWAA environment ${name}`,
-      getPlatform,
+      getPlatform: cliPlatform,
       airflowVersion: () => info?.airflowVersion ?? null,
+      limitations: () => (platformDenied ? ["AWS denies airflow:GetEnvironment: control-plane state unknown"] : []),
       uiUrl,
       // Leave a fifth of the cycle so one sweep ends before the next cycle starts another.
       runsSpreadMs: 0.8 * (settings.runsRefreshMs ?? 60_000),
