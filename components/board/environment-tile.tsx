@@ -40,7 +40,7 @@ function RunsBar({ failed, succeeded }: { failed: number; succeeded: number }) {
 /**
  * One environment on the board: status (word, icon, colour), kind, version, heartbeat age, the
  * counts that say where to look, and how fresh the data is. The whole tile links to the
- * environment page. Memoized: TanStack Query keeps unchanged environments referentially equal
+ * environment page; its DAG count opens the DAG browser. Memoized: TanStack Query keeps unchanged environments referentially equal
  * across updates, so an update re-renders only the tiles that changed.
  */
 export const EnvironmentTile = memo(function EnvironmentTile({ env }: { env: EnvironmentSummary }) {
@@ -50,17 +50,21 @@ export const EnvironmentTile = memo(function EnvironmentTile({ env }: { env: Env
   const runsK = knowledgeOf(env, "runs");
   const failingK = knowledgeOf(env, "dags", "runs");
   return (
-    <Link
-      href={`/environments/${encodeURIComponent(env.id)}`}
-      // 300 tiles must not mean 300 prefetches of dynamic pages on every board load.
-      prefetch={false}
+    <div
       className={`tile status-${env.status}${env.stale ? " is-stale" : ""}`}
       data-testid={TID.tile}
       data-env-id={env.id}
       data-status={env.status}
-      aria-label={`${env.name}: ${statusLabel(env.status)}`}
-      aria-describedby={descId}
     >
+      {/* The whole tile is this link (stretched over it by CSS); the DAG count is a second link on top. */}
+      <Link
+        href={`/environments/${encodeURIComponent(env.id)}`}
+        // 300 tiles must not mean 300 prefetches of dynamic pages on every board load.
+        prefetch={false}
+        className="tile-link"
+        aria-label={`${env.name}: ${statusLabel(env.status)}`}
+        aria-describedby={descId}
+      />
       <div className="tile-head">
         <span className="tile-name">{env.name}</span>
         <StatusBadge status={env.status} />
@@ -98,9 +102,13 @@ export const EnvironmentTile = memo(function EnvironmentTile({ env }: { env: Env
           <span>
             updated <Age iso={env.checkedAt} suffix=" ago" step={5} />
           </span>
-          {env.dags && <span>{plural(env.dags.active, "active DAG")}</span>}
+          {env.dags && dagsK !== "unknown" && (
+            <Link href={`/environments/${encodeURIComponent(env.id)}/dags`} prefetch={false} className="tile-dags-link" data-testid={TID.dagsLink}>
+              {plural(env.dags.active, "active DAG")}
+            </Link>
+          )}
         </div>
       </div>
-    </Link>
+    </div>
   );
 });

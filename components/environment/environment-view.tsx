@@ -40,6 +40,9 @@ export function EnvironmentView({ id }: { id: string }) {
         <span className="badge">{KIND_LABEL[env.kind]}</span>
         <span>Airflow {env.airflowVersion ?? "—"}</span>
         <code>{env.id}</code>
+        <Link href={`/environments/${encodeURIComponent(env.id)}/dags`} data-testid={TID.dagsLink}>
+          All DAGs{env.dags ? ` (${env.dags.total})` : ""}
+        </Link>
         <span>
           updated <Age iso={env.checkedAt} suffix=" ago" />
         </span>

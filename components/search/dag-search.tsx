@@ -1,6 +1,7 @@
 "use client";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
+import { useRouter } from "next/navigation";
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
 import type { FleetResponse } from "@/lib/monitor/dto";
 import { queryKeys, searchQuery } from "@/lib/queries";
@@ -29,6 +30,7 @@ export function DagSearch() {
   const q = useDebounced(text.trim(), DEBOUNCE_MS);
   const { data, error, isFetching } = useQuery(searchQuery(q));
   const client = useQueryClient();
+  const router = useRouter();
   const inputRef = useRef<HTMLInputElement>(null);
   const listRef = useRef<HTMLUListElement>(null);
   const inputId = useId();
@@ -40,6 +42,13 @@ export function DagSearch() {
 
   const links = () => Array.from(listRef.current?.querySelectorAll<HTMLAnchorElement>("a[data-primary]") ?? []);
   const onKeyDown = (e: KeyboardEvent) => {
+    // Enter in the box opens the full results page; the dropdown stays for quick jumps.
+    if (e.key === "Enter" && e.target === inputRef.current && text.trim()) {
+      e.preventDefault();
+      setOpen(false);
+      router.push(`/search?q=${encodeURIComponent(text.trim())}`);
+      return;
+    }
     if (e.key === "Escape") {
       setOpen(false);
       inputRef.current?.focus();
@@ -97,7 +106,7 @@ export function DagSearch() {
                 ? "Searching…"
                 : results.length === 0
                   ? `No DAG matches “${q}”.`
-                  : `${results.length}${results.length >= 200 ? "+" : ""} DAG${results.length === 1 ? "" : "s"} in ${new Set(results.map((r) => r.environmentId)).size} environment(s)`}
+                  : `${results.length}${results.length >= 200 ? "+" : ""} DAG${results.length === 1 ? "" : "s"} in ${new Set(results.map((r) => r.environmentId)).size} environment(s) · Enter shows all`}
           </p>
           {results.length > 0 && (
             <ul ref={listRef} className="dag-search-list">
