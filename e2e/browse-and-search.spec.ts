@@ -21,7 +21,7 @@ test.describe("DAG browser", () => {
     const rows = page.getByTestId(TID.dagRow);
     await expect(rows).toHaveCount(50);
     await expect(rows.first()).toHaveAttribute("data-dag-id", all.dags[0].dagId);
-    await expect(rows.first().getByRole("link", { name: all.dags[0].dagId })).toHaveAttribute("href", `/environments/${env.id}/dags/${encodeURIComponent(all.dags[0].dagId)}`);
+    await expect(rows.first().getByRole("link", { name: all.dags[0].dagId, exact: true })).toHaveAttribute("href", `/environments/${env.id}/dags/${encodeURIComponent(all.dags[0].dagId)}`);
     if (all.dags[0].url) await expect(rows.first().getByRole("link", { name: /Open .* in Airflow/ })).toHaveAttribute("href", all.dags[0].url);
 
     // Paging.

@@ -29,6 +29,18 @@ test.afterAll(async () => {
   await sim?.stop();
 });
 
+/** Screenshots for people to look at (test-results/screenshots/), desktop and phone, light and dark. */
+async function shots(page: Page, name: string) {
+  for (const scheme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    for (const size of [{ n: "1920", width: 1920, height: 1080 }, { n: "phone", width: 390, height: 844 }]) {
+      await page.setViewportSize(size);
+      await page.screenshot({ path: `test-results/screenshots/${name}-${scheme}-${size.n}.png`, fullPage: true });
+    }
+  }
+  await page.setViewportSize({ width: 1920, height: 1080 });
+}
+
 async function summary(page: Page, id: string): Promise<EnvironmentSummary> {
   const fleet = (await (await page.request.get(`${server.baseURL}/api/v1/fleet`)).json()) as FleetResponse;
   return fleet.environments.find((e) => e.id === id)!;
@@ -52,6 +64,7 @@ test("never reached, then reached and lost, then stale: each page says what it k
   await expect(components).toContainText("Not known");
   await expect(page.locator("#why-h")).toContainText("unreachable");
   await expect(page.getByText(/refused/).first()).toBeVisible();
+  await shots(page, "never-reached");
   await page.goto(`${server.baseURL}/`);
   const tile = page.locator(`[data-env-id="never-reached"]`);
   await expect(tile.locator('[data-knowledge="unknown"]').first()).toBeVisible();
@@ -71,6 +84,7 @@ test("never reached, then reached and lost, then stale: each page says what it k
   await expect(page.getByTestId(TID.envComponents)).toContainText("(last known)");
   await expect(page.getByTestId(TID.failingDags)).toHaveAttribute("data-knowledge", "last-known");
   await expect(page.getByTestId(TID.failingDags)).toContainText(/Last known \d+ (s|min) ago/);
+  await shots(page, "last-known");
 
   // Stale (3 × refresh.health without success): still last known, and the tile says stale.
   await expect.poll(async () => (await summary(page, simId)).stale, { timeout: 40_000 }).toBe(true);

@@ -62,6 +62,14 @@ test.describe("screenshots", () => {
       await page.setViewportSize({ width: 390, height: 844 });
       await page.screenshot({ path: `test-results/screenshots/search-${scheme}-phone.png` });
 
+      await page.goto(`/environments/${failing.id}/dags`);
+      await expect(page.getByTestId(TID.dagRow).first()).toBeVisible();
+      await shoot(page, `dag-browser-${scheme}`);
+
+      await page.goto("/search?q=load");
+      await expect(page.getByTestId(TID.searchGroup).first()).toBeVisible();
+      await shoot(page, `search-page-${scheme}`);
+
       await page.goto("/environments/no-such-environment");
       await expect(page.getByTestId(TID.notFound)).toBeVisible();
       await shoot(page, `not-found-${scheme}`);
