@@ -1,5 +1,6 @@
 import { rmSync } from "node:fs";
 import type { DagRunDto, HistoryHealth, HistoryResponse, IncidentDto, RunsHour, Uptime } from "@/lib/monitor/dto";
+import { SqlAlertStore } from "./alert-store";
 import { openDatabase, type OpenDatabase, type StorageTarget } from "./db";
 import { computeUptime, countRunHours, prune, rollupHours } from "./maintenance";
 import { environmentHistory, listIncidents, runsPerHour, storedFailures, type IncidentQuery } from "./queries";
@@ -70,6 +71,14 @@ export class HistoryStore {
       throw e;
     }
     return store;
+  }
+
+  private alertStoreInstance: SqlAlertStore | null = null;
+
+  /** Alerting's records (migration 002), written in the writer's exclusive lane. */
+  alertStore(): SqlAlertStore {
+    this.alertStoreInstance ??= new SqlAlertStore((fn) => this.writer.exclusive(fn));
+    return this.alertStoreInstance;
   }
 
   get kind(): "sqlite" | "postgres" {

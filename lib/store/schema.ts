@@ -74,6 +74,61 @@ export interface RunHourTable {
   other: number;
 }
 
+/** One alert (contract §8); times in ms. */
+export interface AlertTable {
+  id: string;
+  rule: string;
+  environment_id: string;
+  dag_id: string | null;
+  status: string;
+  reasons_json: string;
+  channels_json: string;
+  repeat_minutes: number;
+  state: string;
+  started_at: number;
+  ended_at: number | null;
+  notified_at: number | null;
+  resolved_notified_at: number | null;
+  last_reminder_at: number | null;
+}
+
+/** One notification to one channel, with what to send, until it is sent or given up. */
+export interface AlertDeliveryTable {
+  id: string;
+  alert_id: string | null;
+  channel: string;
+  type: string;
+  notification_json: string;
+  created_at: number;
+  state: string;
+  attempts: number;
+  next_attempt_at: number;
+  last_error: string | null;
+}
+
+/** Every attempt of every delivery; `ok` is 0 or 1 (one type in both backends). */
+export interface AlertAttemptTable {
+  delivery_id: string;
+  attempt: number;
+  alert_id: string | null;
+  channel: string;
+  type: string;
+  at: number;
+  ok: number;
+  http_status: number | null;
+  error: string | null;
+}
+
+export interface SilenceTable {
+  id: string;
+  environments_json: string | null;
+  dags_json: string | null;
+  until: number;
+  comment: string;
+  created_by: string | null;
+  created_at: number;
+}
+
 export interface StoreTables {
   env_state: EnvStateTable;
   incidents: IncidentTable;
@@ -82,4 +137,8 @@ export interface StoreTables {
   rollup_daily: RollupTable;
   finished_runs: FinishedRunTable;
   run_hours: RunHourTable;
+  alerts: AlertTable;
+  alert_deliveries: AlertDeliveryTable;
+  alert_attempts: AlertAttemptTable;
+  silences: SilenceTable;
 }

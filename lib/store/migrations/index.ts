@@ -1,5 +1,6 @@
 import { Migrator, type Kysely, type Migration } from "kysely";
 import { migration001History } from "./001-history";
+import { migration002Alerts } from "./002-alerts";
 
 /**
  * Every migration, in order. To extend the schema add `NNN-what.ts` next to this file and one entry
@@ -7,6 +8,7 @@ import { migration001History } from "./001-history";
  */
 export const MIGRATIONS: Record<string, Migration> = {
   "001-history": migration001History,
+  "002-alerts": migration002Alerts,
 };
 
 /** A database that cannot be used: opening, the schema version, or a migration failed. */
