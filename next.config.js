@@ -7,8 +7,6 @@ export default function nextConfig(phase) {
   return {
     reactStrictMode: true,
     poweredByHeader: false,
-    // What the container image runs (Dockerfile): the server with only the files it needs.
-    output: "standalone",
     allowedDevOrigins: ["127.0.0.1"],
     // The monitor, the simulator and the cloud SDKs run only on the server; keep them out of the bundler.
     serverExternalPackages: ["@aws-sdk/client-mwaa", "google-auth-library", "yaml"],

@@ -111,3 +111,28 @@ test.describe("production entry point", () => {
     expect(Date.now() - t0).toBeLessThan(10_000);
   });
 });
+
+test.describe("LOG_FORMAT=json", () => {
+  test.describe.configure({ timeout: 180_000 });
+  test("every line is one JSON object with level, time and msg; request lines carry no token or cookie", async () => {
+    const server = await startFlightboard({ env: { LOG_FORMAT: "json", LOG_LEVEL: "debug" } });
+    try {
+      await get(server.baseURL, "/wall?token=display-secret-value");
+      await get(server.baseURL, "/api/v1/fleet?token=display-secret-value", { cookie: "flightboard.session=cookie-secret-value", authorization: "Bearer bearer-secret-value" });
+      await new Promise((r) => setTimeout(r, 500));
+    } finally {
+      await server.stop();
+    }
+    // The launcher's own lines (build checks) come before the server starts.
+    const lines = server.output().split("\n").filter((l) => l.startsWith("{"));
+    expect(lines.length).toBeGreaterThan(3);
+    for (const l of lines) {
+      const o = JSON.parse(l) as Record<string, unknown>;
+      expect(typeof o.level, l).toBe("string");
+      expect(typeof o.time, l).toBe("string");
+      expect(typeof o.msg, l).toBe("string");
+    }
+    expect(lines.some((l) => l.includes('"path":"/api/v1/fleet?token=…"'))).toBe(true);
+    expect(server.output()).not.toMatch(/display-secret-value|cookie-secret-value|bearer-secret-value/);
+  });
+});

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import next from "next";
+import { installLogging, logRequest } from "@/lib/log";
 import { getFleet, type FleetRuntime } from "@/lib/server/fleet";
 import { installSignalHandlers, onShutdown } from "@/lib/server/shutdown";
 import { hotPath } from "./hot-paths";
@@ -76,6 +77,7 @@ function applyBuiltConfig(): void {
 }
 
 async function main(): Promise<void> {
+  installLogging();
   applyBuiltConfig();
   let fleet: FleetRuntime | null = null;
   installSignalHandlers(log);
@@ -89,6 +91,8 @@ async function main(): Promise<void> {
 
   const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     guardHead(res);
+    const t0 = performance.now();
+    res.once("finish", () => logRequest(req.method ?? "GET", req.url ?? "/", res.statusCode, performance.now() - t0));
     const url = req.url ?? "/";
     const q = url.indexOf("?");
     const pathname = q < 0 ? url : url.slice(0, q);

@@ -82,6 +82,8 @@ export interface FlightboardServer {
   restart(): Promise<void>;
   /** The process group of the running server (the launcher's pid), for signal tests. */
   pgid(): number;
+  /** The last 20 kB the server wrote (stdout and stderr). */
+  output(): string;
 }
 
 /**
@@ -110,6 +112,7 @@ export async function startFlightboard(opts: { port?: number; configFile?: strin
       await start();
     },
     pgid: () => (proc as Proc | null)!.child.pid!,
+    output: () => (proc as Proc | null)?.output() ?? "",
   };
 }
 
