@@ -20,7 +20,7 @@ const CONNECTORS = { group: ["@/lib/airflow/*", "**/lib/airflow/*"], message: "t
 const config = [
   ...nextVitals,
   ...nextTs,
-  { ignores: [".next/**", "node_modules/**", "test-results/**", "playwright-report/**", "next-env.d.ts"] },
+  { ignores: [".next/**", "dist/**", "node_modules/**", "test-results/**", "playwright-report/**", "next-env.d.ts"] },
   {
     files: ["lib/airflow/**/*.ts"],
     ignores: ["**/*.test.ts"],
