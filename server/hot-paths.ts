@@ -10,6 +10,7 @@ import { METRICS_CONTENT_TYPE, metricsAccess, metricsText } from "@/lib/server/m
 import { readiness } from "@/lib/server/readiness";
 import { shuttingDown } from "@/lib/server/shutdown";
 import { fleetBytes } from "@/lib/server/snapshot";
+import { acquireStreamSlot } from "@/lib/server/stream-caps";
 
 /**
  * The paths every board, wall and scraper hits, answered by the raw Node server without Next.js's
@@ -97,6 +98,9 @@ async function events(req: IncomingMessage, res: ServerResponse, params: URLSear
   if (shuttingDown()) return sendResponse(req, res, apiError(503, "unavailable", "the server is shutting down; reconnect"));
   const filter = parseFleetFilter(params);
   const changes = ["1", "true"].includes(params.get("changes") ?? "");
+  // Counted per credential (per client address with authentication off); beyond the cap a 429.
+  const slot = acquireStreamSlot(access.viewer, req.socket.remoteAddress ?? null);
+  if (slot instanceof Response) return sendResponse(req, res, slot);
   res.statusCode = 200;
   res.setHeader("content-type", "text/event-stream; charset=utf-8");
   res.setHeader("cache-control", "no-cache, no-transform");
@@ -112,6 +116,7 @@ async function events(req: IncomingMessage, res: ServerResponse, params: URLSear
   }
   let ended = false;
   const stop = openFleetStream({
+    slot,
     monitor: rt.monitor,
     access,
     recheck: () => apiAccess({ headers }),

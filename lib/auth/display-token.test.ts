@@ -43,6 +43,23 @@ describe("display tokens", () => {
     expect(verifyDisplayCookie(auth, c, NOW + 366 * 86_400_000)).toBeNull();
     expect(verifyDisplayCookie(auth, issueDisplayCookie(auth, auth.displayTokens[0], NOW + 3600_000).value, NOW)).toBeNull();
     expect(verifyDisplayCookie(auth, "v1.lobby", NOW)).toBeNull();
+  });
+
+  it("accepts only the canonical spelling of a cookie: no other base64url ending, no leading zero", () => {
+    const c = issueDisplayCookie(auth, auth.displayTokens[0], NOW).value;
+    const [v, name, iat, mac] = c.split(".");
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    // The last character carries 4 payload bits and 2 spare ones: its 3 siblings decode to the same bytes.
+    const last = alphabet.indexOf(mac.at(-1)!);
+    const siblings = [0, 1, 2, 3].map((spare) => alphabet[(last & ~3) | spare]).filter((ch) => ch !== mac.at(-1));
+    expect(siblings).toHaveLength(3);
+    for (const ch of siblings) {
+      const variant = `${v}.${name}.${iat}.${mac.slice(0, -1)}${ch}`;
+      expect(Buffer.from(variant.split(".")[3], "base64url").equals(Buffer.from(mac, "base64url"))).toBe(true);
+      expect(verifyDisplayCookie(auth, variant, NOW)).toBeNull();
+    }
+    expect(verifyDisplayCookie(auth, `${v}.${name}.0${iat}.${mac}`, NOW)).toBeNull();
+    expect(verifyDisplayCookie(auth, c, NOW)?.name).toBe("lobby");
     expect(verifyDisplayCookie(auth, undefined, NOW)).toBeNull();
   });
 

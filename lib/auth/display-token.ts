@@ -62,9 +62,12 @@ export function verifyDisplayCookie(auth: AuthConfig, value: string | undefined,
   const token = auth.displayTokens.find((t) => t.name === name);
   if (!token?.token.value) return null;
   const issuedAt = Number(iatText);
+  // One spelling per cookie: no leading zeros in the time, and the MAC compared as the exact text
+  // we would issue (base64url's last character has spare bits, so 4 spellings decode alike).
+  if (String(issuedAt) !== iatText) return null;
   const age = now - issuedAt * 1000;
   if (age < -SKEW_MS || age > auth.displayCookieDays * 86_400_000) return null;
-  const expected = mac(auth, name, issuedAt, token.token.value);
-  const given = Buffer.from(sent, "base64url");
+  const expected = Buffer.from(mac(auth, name, issuedAt, token.token.value).toString("base64url"));
+  const given = Buffer.from(sent);
   return given.length === expected.length && timingSafeEqual(given, expected) ? token : null;
 }

@@ -5,6 +5,7 @@ import { visibilityFilter, type Access } from "./access";
 import { FleetChangeTracker } from "./fleet-changes";
 import { onShutdown } from "./shutdown";
 import { fleetJson } from "./snapshot";
+import type { StreamSlot } from "./stream-caps";
 
 const KEEP_ALIVE_MS = 15_000;
 /** An open stream re-checks its credentials this often: a revoked token or ended session stops it. */
@@ -24,6 +25,8 @@ export interface FleetStreamOptions {
   write: (text: string) => void;
   /** Ends the response (the stream stopped on its own, was denied, or the server is going away). */
   end: () => void;
+  /** The credential's place for this stream (stream-caps.ts), given back when the stream stops. */
+  slot: StreamSlot;
 }
 
 /**
@@ -64,8 +67,14 @@ export function openFleetStream(o: FleetStreamOptions): () => void {
       }
     : pushAll;
   send(`retry: ${RETRY_MS}\n\n`);
-  pushAll();
-  tracker?.prime(visibleRuntimes(), monitor.now());
+  try {
+    pushAll();
+    tracker?.prime(visibleRuntimes(), monitor.now());
+  } catch (e) {
+    stopped = true;
+    o.slot.release();
+    throw e;
+  }
   const unsubscribe = monitor.subscribe(push);
   const keepAlive = setInterval(() => send(": keep-alive\n\n"), KEEP_ALIVE_MS);
   const recheck = setInterval(() => {
@@ -89,6 +98,7 @@ export function openFleetStream(o: FleetStreamOptions): () => void {
   function stop(): void {
     if (stopped) return;
     stopped = true;
+    o.slot.release();
     unsubscribe();
     unregister();
     clearInterval(keepAlive);

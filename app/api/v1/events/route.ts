@@ -2,6 +2,7 @@ import { handle, parseFleetFilter } from "@/lib/server/api";
 import { apiAccess } from "@/lib/server/access";
 import { openFleetStream } from "@/lib/server/event-stream";
 import { getFleet } from "@/lib/server/fleet";
+import { acquireStreamSlot } from "@/lib/server/stream-caps";
 
 /**
  * `GET /api/v1/events` under `next dev` and plain `next start` (the production entry point answers it
@@ -15,6 +16,10 @@ export async function GET(req: Request): Promise<Response> {
     const filter = parseFleetFilter(params);
     const changes = ["1", "true"].includes(params.get("changes") ?? "");
     const { monitor } = await getFleet();
+    // A route handler sees no client address: with authentication off, all such streams share one
+    // count here (the production entry point, server/hot-paths.ts, counts per address).
+    const slot = acquireStreamSlot(access.viewer, null);
+    if (slot instanceof Response) return slot;
     const encoder = new TextEncoder();
     let stop = () => {};
     const stream = new ReadableStream<Uint8Array>({
@@ -28,6 +33,7 @@ export async function GET(req: Request): Promise<Response> {
           }
         };
         stop = openFleetStream({
+          slot,
           monitor,
           access,
           recheck: () => apiAccess(req),
