@@ -3,7 +3,8 @@
  * environments, a raw Node server answering /api/v1/events as server/main.ts does, and N clients in a
  * child process (so their memory is not counted), spread over loopback addresses to stay under the
  * per-address cap. Prints the server's RSS and heap growth per stream for each kind of stream.
- *   node --expose-gc --import tsx --import ./server/register.mjs bench/stream-memory.ts [streams=200] [environments=22]
+ *   node --expose-gc --conditions=react-server --import tsx bench/stream-memory.ts [streams=200] [environments=22]
+ * (`react-server`: so `server-only` resolves to its empty module, as under Next and in the bundle).
  */
 import { spawn } from "node:child_process";
 import { createServer } from "node:http";
@@ -40,7 +41,7 @@ function gcAndMeasure(): { rss: number; heap: number; external: number } {
   return { rss: m.rss, heap: m.heapUsed, external: m.external + m.arrayBuffers };
 }
 
-async function run(base: string, path: string, gzip: boolean): Promise<void> {
+async function run(base: string, path: string, gzip: boolean, quiet = false): Promise<void> {
   await new Promise((r) => setTimeout(r, 500));
   const before = gcAndMeasure();
   const child = spawn(process.execPath, ["-e", CLIENT, base, String(N), path, gzip ? "1" : "0", String(STREAM_CAPS.address)], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
@@ -51,7 +52,7 @@ async function run(base: string, path: string, gzip: boolean): Promise<void> {
   await new Promise((r) => setTimeout(r, 1000));
   const after = gcAndMeasure();
   const kb = (b: number) => (b / N / 1024).toFixed(1);
-  console.log(`${path}${gzip ? " (gzip)" : ""}: ${N} streams: rss +${kb(after.rss - before.rss)} kB, heap +${kb(after.heap - before.heap)} kB, external +${kb(after.external - before.external)} kB per stream`);
+  if (!quiet) console.log(`${path}${gzip ? " (gzip)" : ""}: ${N} streams: rss +${kb(after.rss - before.rss)} kB, heap +${kb(after.heap - before.heap)} kB, external +${kb(after.external - before.external)} kB per stream`);
   child.send("close");
   await new Promise((r) => child.on("exit", r));
 }
@@ -68,6 +69,8 @@ const server = createServer((req, res) => {
 server.maxConnections = 10_000;
 await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
 const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+// A first round unmeasured: the server's first streams also pay for code warming up and heap growth.
+await run(base, "/api/v1/events?changes=1", true, true);
 for (const [path, gzip] of [["/api/v1/events?changes=1", false], ["/api/v1/events", false], ["/api/v1/events?changes=1", true], ["/api/v1/events", true]] as const) {
   await run(base, path, gzip);
 }
