@@ -4,7 +4,7 @@ import { Age } from "./age";
 import { knowledgeOf, knownAt, unknownWords, type Part } from "./knowledge";
 
 /**
- * The muted line under a panel whose data is not current: "Not known: …" or "Last known 6 min ago"
+ * The muted line under a panel whose data is not current: "Unknown: …" or "Last known 6 min ago"
  * (with why, when the environment is failing). Renders nothing when the data is current.
  */
 export function KnowledgeNote({ env, parts }: { env: EnvironmentSummary; parts: Part[] }) {
@@ -13,7 +13,7 @@ export function KnowledgeNote({ env, parts }: { env: EnvironmentSummary; parts: 
   if (k === "unknown") {
     return (
       <p className="knowledge-note is-unknown" data-knowledge="unknown">
-        Unknown — {unknownWords(env, parts[parts.length - 1])}.
+        Unknown: {unknownWords(env, parts[parts.length - 1])}.
       </p>
     );
   }

@@ -30,18 +30,21 @@ function fallback(env: EnvironmentSummary, part: Part): Knowledge {
 export function knownAt(env: EnvironmentSummary, ...parts: Part[]): string | null {
   let oldest: string | null = null;
   for (const p of parts) {
-    const at = p === "health" ? env.lastSuccessAt : p === "dags" ? (env.freshness?.dagsAt ?? env.lastSuccessAt) : (env.freshness?.runsAt ?? env.lastSuccessAt);
+    // Without freshness (hand-built summaries) the last successful health poll is the best guess.
+    const f = env.freshness;
+    const at = p === "health" || !f ? env.lastSuccessAt : p === "dags" ? f.dagsAt : f.runsAt;
     if (at === null) return null;
     if (oldest === null || at < oldest) oldest = at;
   }
   return oldest;
 }
 
-/** Words for data that is not known: why, in a few words (no age; the view adds a ticking one). */
+/** Why data is not known, in a few words (no age; the view adds a ticking one). */
 export function unknownWords(env: EnvironmentSummary, part: Part): string {
-  if (env.checkedAt === null) return "not known yet: the first check has not finished";
-  if (env.lastSuccessAt === null) return "not known: the environment has not been reached since monitoring began";
-  return part === "health" ? "not known yet" : `not known yet: the ${part === "dags" ? "DAG list" : "runs"} have not been received`;
+  if (env.checkedAt === null) return "the first check has not finished yet";
+  if (env.lastSuccessAt === null) return "the environment has not been reached since monitoring began";
+  if (part === "health") return "no health answer received yet";
+  return part === "dags" ? "the DAG list has not been received yet" : "the runs have not been received yet";
 }
 
 /** Class that mutes last-known values. */

@@ -92,8 +92,10 @@ export function EnvironmentCharts({ env }: { env: DetailWithRunsPerHour }) {
               <LatencyChart samples={latency} />
             </div>
             <figcaption className="panel-note">
-              Last {latency.length} checks · median {med ?? "—"} ms · max {answered.length ? Math.max(...answered) : "—"} ms
-              {missed > 0 ? ` · ${missed} without an answer (gaps)` : ""}
+              {answered.length === 0
+                ? `Last ${latency.length} checks: none answered`
+                : `Last ${latency.length} checks · median ${med} ms · max ${Math.max(...answered)} ms`}
+              {answered.length > 0 && missed > 0 ? ` · ${missed} without an answer (gaps)` : ""}
             </figcaption>
           </figure>
         )}

@@ -19,8 +19,9 @@ function ComponentCard({ name, state, detail, knowledge }: { name: string; state
       <div className="component-name">{name}</div>
       <div className="status">
         <StatusIcon status={status} />
-        {knowledge === "last-known" ? `${word} (last known)` : word}
+        {word}
       </div>
+      {knowledge === "last-known" && <div className="component-detail">(last known)</div>}
       {detail && <div className="component-detail">{detail}</div>}
     </div>
   );
