@@ -39,6 +39,8 @@ function synthetic(update: number): FleetResponse {
       dags: { total: 40, active: 38, paused: 2, failing, importErrors: 0 },
       runs: { running: update % 7, queued: 0, failed24h: update % 13, succeeded24h: 1000 + update },
       error: null,
+      statusSince: null,
+      uptime: { "24h": null, "7d": null, "30d": null },
     });
   }
   const order = ["unhealthy", "unreachable", "unauthorized", "degraded", "unknown", "healthy"];

@@ -76,6 +76,10 @@ export interface EnvironmentSummary {
   dags: DagCounts | null;
   runs: RunCounts | null;
   error: EnvironmentError | null;
+  /** Contract §7: when the current status began; null when unknown. */
+  statusSince: string | null;
+  /** Contract §7: uptime percent per window (history); all null without history. */
+  uptime: Uptime;
   /** What of the above is current, last known or unknown (health's time is `lastSuccessAt`). The server always
    * sends it; optional so hand-built summaries (tests, fixtures) need not. */
   freshness?: Freshness;
@@ -85,6 +89,8 @@ export type StatusCounts = Record<EnvironmentStatus, number>;
 
 export interface FleetResponse {
   generatedAt: string;
+  /** Extension (contract §7): whether history is being recorded; the server always sends it. */
+  history?: HistoryHealth;
   counts: StatusCounts;
   environments: EnvironmentSummary[];
 }
@@ -97,6 +103,8 @@ export interface FleetResponse {
  */
 export interface FleetChanges {
   generatedAt: string;
+  /** As in FleetResponse (extension, contract §7). */
+  history?: HistoryHealth;
   counts: StatusCounts;
   order?: string[];
   changed: EnvironmentSummary[];
@@ -206,6 +214,8 @@ export interface HistoryResponse {
   to: string;
   stepS: number;
   points: HistoryPoint[];
+  /** Extension: finished runs counted per UTC hour over the window (windows up to 7 days). */
+  runsPerHour?: RunsHour[];
 }
 
 /** Finished runs of one UTC hour, counted from the runs Flightboard saw (the runs-per-hour chart). */

@@ -3,7 +3,7 @@ import type { Connector, DagRun } from "@/lib/airflow/types";
 import type { EnvironmentConfig, FlightboardConfig, RefreshConfig } from "@/lib/config/types";
 import { systemClock, type Clock } from "./clock";
 import { DagRunReads } from "./dag-run-reads";
-import type { EnvironmentStatus } from "./dto";
+import type { EnvironmentStatus, EnvironmentSummary, Uptime } from "./dto";
 import { Limiter } from "./limiter";
 import { EnvironmentRuntime } from "./runtime";
 
@@ -33,6 +33,13 @@ export interface MonitorOptions {
   onStatusChange?: (change: StatusChange) => void;
   /** Called after every poll (metrics): how long it took, queueing included, and how it ended. */
   onPollDone?: (poll: PollDone) => void;
+  /** Last stored summaries (history), shown stale until each environment's first poll (contract §7). */
+  restored?: Map<string, EnvironmentSummary>;
+  /**
+   * Called after every poll with the environment and the finished runs seen since the last call
+   * (history records them). Must not block: it only queues writes.
+   */
+  onPoll?: (poll: PollOutcome) => void;
 }
 
 export interface PollDone {
@@ -41,6 +48,15 @@ export interface PollDone {
   seconds: number;
   /** `ok`, or the error code of what the poll recorded (`unreachable`, `timeout`, …). */
   outcome: string;
+}
+
+/** One finished poll, for history. */
+export interface PollOutcome {
+  rt: EnvironmentRuntime;
+  /** `stale`: no poll finished, the clock made the summary stale. */
+  cadence: Cadence | "stale";
+  at: number;
+  finishedRuns: DagRun[];
 }
 
 /** One environment moving from one status to another; `reason` is the error or first reason, if any. */
@@ -63,7 +79,7 @@ export function statusChangeLine(c: StatusChange): string {
   return `env ${c.id}: ${c.from} → ${c.to}${c.reason ? ` (${c.reason})` : ""}`;
 }
 
-type Cadence = "health" | "runs" | "dags";
+export type Cadence = "health" | "runs" | "dags";
 
 interface Entry {
   rt: EnvironmentRuntime;
@@ -149,7 +165,7 @@ export class FleetMonitor {
    */
   private current(e: Entry, now: number): Entry {
     const due = e.rt.staleAt;
-    if (due !== null && now >= due && !e.rt.summary.stale) this.afterPoll(e);
+    if (due !== null && now >= due && !e.rt.summary.stale) this.afterPoll(e, "stale");
     return e;
   }
 
@@ -195,6 +211,8 @@ export class FleetMonitor {
           this.globalReads.run(() => connector.listDagRuns(dagId, limit, AbortSignal.any([abort.signal, signal]))),
       }),
     };
+    const restored = this.opts.restored?.get(env.id);
+    if (restored) entry.rt.restore(restored);
     this.entries.set(env.id, entry);
     return entry;
   }
@@ -241,7 +259,7 @@ export class FleetMonitor {
         }
         // A poll cut short by stop() (shutdown) says nothing about the environment: keep the last summary.
         if (this.stopped) return;
-        this.afterPoll(e);
+        this.afterPoll(e, c);
         const error = c === "health" ? e.rt.pollError : c === "dags" ? e.rt.dagsError : e.rt.runsError;
         this.opts.onPollDone?.({ environment: e.rt.config.id, cadence: c, seconds: (performance.now() - t0) / 1000, outcome: error?.code ?? "ok" });
       })();
@@ -275,10 +293,30 @@ export class FleetMonitor {
     return lane.run(() => this.global.run(() => fn(e.abort.signal)));
   }
 
-  private afterPoll(e: Entry): void {
+  /** Sets each environment's uptime (history computes it in the background). */
+  setUptime(uptimes: Map<string, Uptime>): void {
+    const none: Uptime = { "24h": null, "7d": null, "30d": null };
+    let changed = false;
+    for (const e of this.entries.values()) {
+      if (e.rt.setUptime(uptimes.get(e.rt.config.id) ?? none)) changed = true;
+    }
+    if (changed) this.changed();
+  }
+
+  /** After a poll, or when the clock made the summary stale (`stale`: no poll, no new data). */
+  private afterPoll(e: Entry, c: Cadence | "stale"): void {
     const from = e.rt.summary.status;
     const changed = e.rt.refreshSummary(this.clock.now(), this.intervalMs("health"));
     this.scheduleStale(e);
+    if (this.opts.onPoll) {
+      try {
+        this.opts.onPoll({ rt: e.rt, cadence: c, at: this.clock.now(), finishedRuns: e.rt.runs.drainFinished() });
+      } catch (err) {
+        this.opts.onInternalError?.(err);
+      }
+    } else {
+      e.rt.runs.drainFinished();
+    }
     if (!changed) return;
     const s = e.rt.summary;
     if (s.status !== from && this.opts.onStatusChange) {
@@ -299,7 +337,7 @@ export class FleetMonitor {
     if (due === null || e.rt.summary.stale || this.stopped || e.abort.signal.aborted) return;
     e.timers.stale = this.clock.setTimeout(() => {
       e.timers.stale = undefined;
-      this.afterPoll(e);
+      this.afterPoll(e, "stale");
     }, Math.max(0, due - this.clock.now()));
   }
 

@@ -10,6 +10,8 @@ function isFinished(r: DagRun): boolean {
   return r.state === "success" || r.state === "failed";
 }
 
+const MAX_FINISHED_SEEN = 50_000;
+
 const order = (r: DagRun) => ms(r.startDate) ?? ms(r.logicalDate) ?? 0;
 
 /**
@@ -25,8 +27,26 @@ export class RunStore {
   private readonly success = new Map<string, DagRun>();
   /** The `updated_at_gte` cursor for the next incremental poll (ISO), null before seeding. */
   cursor: string | null = null;
+  /** Finished runs seen since the last drain (history counts them; the store dedupes by run id). */
+  private finishedSeen: DagRun[] = [];
+
+  /** Notes a finished run for history without touching the per-DAG state (e.g. the recent-failures list). */
+  noteFinished(run: DagRun): void {
+    if (!isFinished(run)) return;
+    // Bounded: with nobody draining (no history) the oldest go first.
+    if (this.finishedSeen.length >= MAX_FINISHED_SEEN) this.finishedSeen.splice(0, this.finishedSeen.length - MAX_FINISHED_SEEN + 1);
+    this.finishedSeen.push(run);
+  }
+
+  /** The finished runs noted since the last call. */
+  drainFinished(): DagRun[] {
+    const out = this.finishedSeen;
+    this.finishedSeen = [];
+    return out;
+  }
 
   ingest(run: DagRun): void {
+    this.noteFinished(run);
     const newest = this.newest.get(run.dagId);
     if (!newest || newest.runId === run.runId || order(run) >= order(newest)) this.newest.set(run.dagId, run);
     if (run.state === "success") {

@@ -2,7 +2,7 @@ import { isAirflowError } from "@/lib/airflow/errors";
 import type { Connector, Dag, DagRun, Health, ImportError, PlatformInfo } from "@/lib/airflow/types";
 import type { EnvironmentConfig } from "@/lib/config/types";
 import { iso } from "./clock";
-import type { DagRunDto, EnvironmentError, EnvironmentSummary, ErrorCode, RunCounts } from "./dto";
+import type { DagRunDto, EnvironmentError, EnvironmentSummary, ErrorCode, Knowledge, RunCounts, Uptime } from "./dto";
 import { RunStore } from "./run-store";
 import { freshnessOf } from "./freshness";
 import { classifyPlatform, computeStatus, staleAt } from "./status";
@@ -65,6 +65,12 @@ export class EnvironmentRuntime {
   staleAt: number | null = null;
   /** Serialized summary, for change detection. */
   summaryJson = "";
+  /** When the current status began (ms); null while unknown. Survives restarts through `restore`. */
+  statusSince: number | null = null;
+  /** Uptime per window, computed by history in the background (contract §7). */
+  uptime: Uptime = { "24h": null, "7d": null, "30d": null };
+  /** The summary history kept from before a restart, shown (stale) until the first health poll. */
+  private restored: EnvironmentSummary | null = null;
 
   constructor(
     readonly config: EnvironmentConfig,
@@ -72,6 +78,30 @@ export class EnvironmentRuntime {
     readonly monitoredSince: number,
   ) {
     this.summary = this.buildSummary(monitoredSince, 1);
+  }
+
+  /** Shows the last stored summary, `stale: true`, until this process's first health poll (contract §7). */
+  restore(s: EnvironmentSummary): void {
+    if (this.checkedAt !== null || s.status === "unknown") return;
+    this.restored = s;
+    this.statusSince = s.statusSince ? Date.parse(s.statusSince) : null;
+    this.summary = this.buildSummary(this.monitoredSince, 1);
+    this.summaryJson = JSON.stringify(this.summary);
+  }
+
+  /** True while the summary shown is the one history kept from before a restart. */
+  get showingRestored(): boolean {
+    return this.checkedAt === null && this.restored !== null;
+  }
+
+  /** Puts new uptime figures into the summary without re-deciding the status; true when they changed. */
+  setUptime(u: Uptime): boolean {
+    const same = this.uptime["24h"] === u["24h"] && this.uptime["7d"] === u["7d"] && this.uptime["30d"] === u["30d"];
+    this.uptime = u;
+    if (same) return false;
+    this.summary = { ...this.summary, uptime: u };
+    this.summaryJson = JSON.stringify(this.summary);
+    return true;
   }
 
   /** Control plane, then health (and the version when unknown). */
@@ -164,6 +194,7 @@ export class EnvironmentRuntime {
       else await this.followRuns(now, signal);
       this.runCounts = { running, queued, failed24h: failed.total, succeeded24h };
       this.recentFailed = failed.items;
+      for (const r of failed.items) this.runs.noteFinished(r);
       this.runsLoaded = true;
       this.runsError = null;
       this.runsAt = now;
@@ -261,7 +292,13 @@ export class EnvironmentRuntime {
 
   /** Recomputes the summary; returns true when it changed. */
   refreshSummary(now: number, healthIntervalMs: number): boolean {
-    this.summary = this.buildSummary(now, healthIntervalMs);
+    const before = this.summary.status;
+    const next = this.buildSummary(now, healthIntervalMs);
+    if (next.status !== before || (this.statusSince === null && next.status !== "unknown")) {
+      this.statusSince = next.status === "unknown" ? null : now;
+      next.statusSince = this.statusSince === null ? null : iso(this.statusSince);
+    }
+    this.summary = next;
     const json = JSON.stringify(this.summary);
     const changed = json !== this.summaryJson;
     this.summaryJson = json;
@@ -270,6 +307,23 @@ export class EnvironmentRuntime {
 
   private buildSummary(now: number, healthIntervalMs: number): EnvironmentSummary {
     this.staleAt = staleAt({ checkedAt: this.checkedAt, lastSuccessAt: this.lastSuccessAt, monitoredSince: this.monitoredSince, healthIntervalMs });
+    if (this.checkedAt === null && this.restored) {
+      // Names and tags come from today's configuration; the rest is last known.
+      const r = this.restored;
+      const known = (k: Knowledge): Knowledge => (k === "unknown" ? "unknown" : "last-known");
+      return {
+        ...r,
+        id: this.config.id,
+        name: this.config.name,
+        tags: this.config.tags,
+        stale: true,
+        statusSince: this.statusSince === null ? null : iso(this.statusSince),
+        uptime: this.uptime,
+        freshness: r.freshness
+          ? { ...r.freshness, health: known(r.freshness.health), dags: known(r.freshness.dags), runs: known(r.freshness.runs) }
+          : undefined,
+      };
+    }
     const failing = this.dags && this.runsLoaded ? this.failingDags().length : null;
     const dataErrors = [this.dagsError, this.runsError].filter((e): e is EnvironmentError => e !== null);
     const { status, reasons, stale } = computeStatus({
@@ -314,6 +368,8 @@ export class EnvironmentRuntime {
       dags: dagCounts,
       runs: this.runCounts,
       error: this.pollError ?? this.dagsError ?? this.runsError,
+      statusSince: this.statusSince === null || status === "unknown" ? null : iso(this.statusSince),
+      uptime: this.uptime,
       freshness: freshnessOf({
         healthAt: this.lastSuccessAt,
         healthFailed: this.pollError !== null,

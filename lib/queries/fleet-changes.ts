@@ -18,5 +18,6 @@ export function applyFleetChanges(prev: FleetResponse, changes: FleetChanges): F
   }
   // Every changed environment must be one the order shows.
   if (changes.changed.some((e) => !order.includes(e.id))) return null;
-  return { generatedAt: changes.generatedAt, counts: changes.counts, environments };
+  const history = changes.history ?? prev.history;
+  return { generatedAt: changes.generatedAt, ...(history ? { history } : {}), counts: changes.counts, environments };
 }

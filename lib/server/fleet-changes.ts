@@ -1,6 +1,7 @@
 import "server-only";
 import type { EnvironmentRuntime } from "@/lib/monitor/runtime";
 import { buildFleet, type FleetFilter } from "@/lib/monitor/views";
+import { historyHealth } from "./history";
 
 /**
  * One `/events?changes=1` stream's memory of what it sent: per environment the serialized summary
@@ -37,7 +38,7 @@ export class FleetChangeTracker {
     this.order = order;
     if (changed.length === 0 && !reordered) return null;
     const orderPart = reordered ? `,"order":${JSON.stringify(shown.map((e) => e.id))}` : "";
-    return `{"generatedAt":${JSON.stringify(fleet.generatedAt)},"counts":${JSON.stringify(fleet.counts)}${orderPart},"changed":[${changed.join(",")}]}`;
+    return `{"generatedAt":${JSON.stringify(fleet.generatedAt)},"history":${JSON.stringify(historyHealth())},"counts":${JSON.stringify(fleet.counts)}${orderPart},"changed":[${changed.join(",")}]}`;
   }
 }
 

@@ -7,6 +7,7 @@ import { FleetMonitor, statusChangeLine } from "@/lib/monitor/monitor";
 import type { AlertEngine } from "@/lib/alerts/engine";
 import { startAlerting } from "./alerting";
 import { recordPoll, setAlertsFiringSource } from "./metrics";
+import { attachHistory, historyRecorder, openHistory } from "./history";
 
 /**
  * The one server-only accessor to the fleet monitor. The monitor lives in `globalThis` because
@@ -54,8 +55,13 @@ async function boot(): Promise<FleetRuntime> {
     config = validateConfig(sim.config, "demo", process.env);
     closeSim = () => sim.close();
   }
+  // History opens first: restored summaries are on the board from the first request (contract §7).
+  const store = await openHistory(config, !file);
+  const restored = new Map([...(store?.restored ?? [])].map(([id, r]) => [id, r.summary]));
   const monitor = new FleetMonitor({
     config,
+    restored,
+    onPoll: store ? historyRecorder(store, config.refresh.health * 1000) : undefined,
     createConnector: createConnectorForEnvironment,
     discoverers: createDiscoverers(config),
     onInternalError: (e) => console.error("flightboard: internal error:", e instanceof Error ? e.message : e),
@@ -63,6 +69,7 @@ async function boot(): Promise<FleetRuntime> {
     onPollDone: recordPoll,
   });
   monitor.start();
+  if (store) attachHistory(store, monitor);
   console.log(
     `flightboard: monitoring ${config.environments.length} environment(s) from ${file ?? "the built-in demo fleet"}` +
       ` (refresh ${config.refresh.health}/${config.refresh.runs}/${config.refresh.dags} s)`,
@@ -84,6 +91,7 @@ async function boot(): Promise<FleetRuntime> {
         // Let a send in flight finish (bounded): its attempt is then recorded, not lost.
         await Promise.race([alerting.engine.settle(), new Promise((r) => setTimeout(r, 3000))]);
       }
+      await store?.close();
       await closeSim();
     },
   };

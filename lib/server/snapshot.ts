@@ -3,6 +3,7 @@ import { iso } from "@/lib/monitor/clock";
 import type { FleetMonitor } from "@/lib/monitor/monitor";
 import type { EnvironmentRuntime } from "@/lib/monitor/runtime";
 import { buildFleet, type FleetFilter } from "@/lib/monitor/views";
+import { historyHealth } from "./history";
 
 /**
  * Serializing the whole fleet is the hot path (every board and wall polls it, every SSE push sends
@@ -47,7 +48,12 @@ function fleetBody(monitor: FleetMonitor, filter: FleetFilter, visible?: (rt: En
   // A viewer who may not see every environment never gets the shared, whole-fleet body.
   const runtimes = visible ? monitor.runtimes().filter(visible) : monitor.runtimes();
   const summaries = runtimes.map((rt) => rt.summary);
-  if (filter.tags.length > 0 || filter.statuses.length > 0) return JSON.stringify(buildFleet(summaries, filter, now));
+  // Extension: whether history is recorded (the board says when it is degraded). From memory.
+  const history = JSON.stringify(historyHealth());
+  if (filter.tags.length > 0 || filter.statuses.length > 0) {
+    const { generatedAt, counts, environments } = buildFleet(summaries, filter, now);
+    return JSON.stringify({ generatedAt, history: JSON.parse(history), counts, environments });
+  }
   let entry = cache;
   if (visible) {
     const key = runtimes.map((rt) => rt.config.id).join("\n");
@@ -63,5 +69,5 @@ function fleetBody(monitor: FleetMonitor, filter: FleetFilter, visible?: (rt: En
     const { counts, environments } = buildFleet(summaries, filter, now);
     cache = entry = { monitor, version: monitor.changeVersion, countsAndEnvs: JSON.stringify({ counts, environments }).slice(1) };
   }
-  return [`{"generatedAt":${JSON.stringify(iso(now))},`, entry];
+  return [`{"generatedAt":${JSON.stringify(iso(now))},"history":${history},`, entry];
 }

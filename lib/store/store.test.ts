@@ -28,6 +28,8 @@ function summary(id: string, status: EnvironmentStatus, reasons: string[] = [], 
     dags: null,
     runs: null,
     error: null,
+    statusSince: null,
+    uptime: { "24h": null, "7d": null, "30d": null },
   };
 }
 

@@ -1,6 +1,8 @@
 import { apiError, handle, json } from "@/lib/server/api";
 import { apiAccess, visibleRuntime } from "@/lib/server/access";
 import { getFleet } from "@/lib/server/fleet";
+import { history } from "@/lib/server/history";
+import { parseIntParam } from "@/lib/server/history-api";
 import { buildDetail } from "@/lib/monitor/views";
 
 export async function GET(req: Request, ctx: { params: Promise<{ id: string }> }): Promise<Response> {
@@ -11,6 +13,14 @@ export async function GET(req: Request, ctx: { params: Promise<{ id: string }> }
     const { monitor } = await getFleet();
     const rt = visibleRuntime(access, monitor.runtime(id));
     if (!rt) return apiError(404, "not_found", `no environment with id "${id.slice(0, 80)}"`);
-    return json(buildDetail(rt));
+    const detail = buildDetail(rt);
+    // Contract §7: `?days=` (1–30) reads stored failed runs; without it the list is the cached 24 h.
+    const params = new URL(req.url).searchParams;
+    if (params.has("days")) {
+      const days = parseIntParam(params, "days", 1, 30, 1);
+      const store = history();
+      if (store) detail.recentFailures = await store.failures(rt.config.id, days);
+    }
+    return json(detail);
   });
 }
