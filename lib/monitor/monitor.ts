@@ -305,6 +305,9 @@ export class FleetMonitor {
 
   /** After a poll, or when the clock made the summary stale (`stale`: no poll, no new data). */
   private afterPoll(e: Entry, c: Cadence | "stale"): void {
+    // A poll cut short by stop() (shutdown, or an environment discovery dropped) says nothing
+    // about the environment: it must not become its status, nor an incident in history.
+    if (this.stopped || e.abort.signal.aborted) return;
     const from = e.rt.summary.status;
     const changed = e.rt.refreshSummary(this.clock.now(), this.intervalMs("health"));
     this.scheduleStale(e);
