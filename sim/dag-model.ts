@@ -24,6 +24,8 @@ export interface DagDef {
   /** Path relative to the DAGs folder. */
   fileRel: string;
   paused: boolean;
+  /** Set when an API call paused the DAG: its runs stop at that instant instead of vanishing. */
+  pausedAt?: number;
   /** Not seen by the DAG processor any more (v1 `is_active: false`, v2 `is_stale: true`). */
   stale: boolean;
   schedule: Schedule;

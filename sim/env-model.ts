@@ -112,6 +112,16 @@ export class EnvModel {
     }
   }
 
+  /**
+   * Clearing a finished run's failed task instances (API write): the re-run succeeds, visible from
+   * `now` like a scenario re-mark, so pollers see the run's updated_at move.
+   */
+  clearRun(d: DagDef, k: number, now: number): void {
+    const list = this.bumps.get(d.index) ?? [];
+    list.push({ k, at: now, fate: "success" });
+    this.bumps.set(d.index, list);
+  }
+
   // ---- run timing (all monotone in k) ----
 
   slot(d: DagDef, k: number): number {
@@ -135,7 +145,8 @@ export class EnvModel {
 
   /** Last run that exists (is queued) at `now`; below kFirst when the DAG has none. */
   kLast(d: DagDef, now: number): number {
-    if (d.paused || d.stale) return this.kFirst(d) - 1;
+    if (d.stale || (d.paused && d.pausedAt === undefined)) return this.kFirst(d) - 1;
+    if (d.paused && d.pausedAt !== undefined) now = Math.min(now, d.pausedAt);
     let k = Math.floor((now - d.schedule.phaseMs) / d.schedule.periodMs);
     if (this.queuedAt(d, k) > now) k--;
     return Math.max(k, this.kFirst(d) - 1);

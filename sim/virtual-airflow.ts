@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { type RouteCtx } from "./api-common";
+import { routeWrite } from "./api-actions";
 import { problem, routeV1 } from "./api-v1";
 import { routeV2 } from "./api-v2";
 import { EnvModel } from "./env-model";
@@ -129,7 +130,9 @@ export function createVirtualAirflowImpl(spec: SimEnvironmentSpec, deps: Virtual
 
   // ---- routing ----
 
-  const KNOWN = /^\/(dags|dags\/[^/]+|dags\/[^/]+\/dagRuns|importErrors|dagStats)$/;
+  const KNOWN = /^\/(dags|dags\/[^/]+|dags\/[^/]+\/dagRuns|dags\/[^/]+\/clearTaskInstances|importErrors|dagStats)$/;
+  const write = async (method: string, sub: string, query: Query, bodyText: () => Promise<string>): Promise<SimResponse | null> =>
+    method === "GET" ? null : routeWrite(ctx(), major, method, sub, query, await bodyText());
 
   async function serve(method: string, path: string, query: Query, req: IncomingMessage | null, bodyText: () => Promise<string>,
     auth: ((r: IncomingMessage) => AuthRejection | null) | "skip" | undefined): Promise<SimResponse> {
@@ -148,7 +151,7 @@ export function createVirtualAirflowImpl(spec: SimEnvironmentSpec, deps: Virtual
       if (path.startsWith("/api/v1/") || path === "/api/v1") {
         const sub = path.slice(api.length);
         if (!KNOWN.test(sub)) return problem(version, 404, "Not Found", "The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.");
-        return checkAuth() ?? routeV1(ctx(), method, sub, query)!;
+        return checkAuth() ?? (await write(method, sub, query, bodyText)) ?? routeV1(ctx(), method, sub, query)!;
       }
       return htmlResponse(404, HTML_404);
     }
@@ -163,7 +166,7 @@ export function createVirtualAirflowImpl(spec: SimEnvironmentSpec, deps: Virtual
       return jsonResponse(404, { error: "/api/v1 has been removed in Airflow 3, please use its upgraded version /api/v2 instead." });
     }
     if (path.startsWith("/api/v2/") && KNOWN.test(path.slice(api.length))) {
-      return checkAuth() ?? routeV2(ctx(), method, path.slice(api.length), query)!;
+      return checkAuth() ?? (await write(method, path.slice(api.length), query, bodyText)) ?? routeV2(ctx(), method, path.slice(api.length), query)!;
     }
     if (path.startsWith("/api/")) return jsonResponse(404, { error: "API route not found" });
     return jsonResponse(404, { detail: "Not Found" });

@@ -4,6 +4,7 @@ import { hostPath } from "./http";
 import type { CallLimits, Transport } from "./transport";
 import { raceSignal, type AirflowAuth } from "./transports/auth";
 import { createHttpTransport, trimBaseUrl } from "./transports/http-transport";
+import { createAirflowWriteClient } from "./writes";
 import type { ApiVersion, Connector, PlatformInfo, VersionInfo } from "./types";
 
 /** Settings of a connector to an Airflow web server reachable over HTTP(S) (kind `airflow`). */
@@ -40,6 +41,7 @@ export interface RestConnectorOptions {
  */
 export function createRestConnector(opts: RestConnectorOptions): Connector {
   const client: AirflowRestClient = createAirflowRestClient(opts.transport);
+  const writes = createAirflowWriteClient(opts.transport);
   let detected: ApiVersion | null = opts.apiVersion === "auto" ? null : opts.apiVersion;
   let detecting: Promise<{ version: ApiVersion; info: VersionInfo }> | null = null;
 
@@ -128,6 +130,9 @@ export function createRestConnector(opts: RestConnectorOptions): Connector {
     listRuns: (query, signal) => run(signal, (v) => client.listRuns(v, query, signal)),
     listImportErrors: (page, signal) => run(signal, (v) => client.listImportErrors(v, page, signal)),
     listDagRuns: (dagId, limit, signal) => run(signal, (v) => client.listDagRuns(v, dagId, limit, signal)),
+    triggerRun: (dagId, input, signal) => run(signal, (v) => writes.triggerRun(v, dagId, input, signal)),
+    clearFailed: (dagId, runId, signal) => run(signal, (v) => writes.clearFailed(v, dagId, runId, signal)),
+    setPaused: (dagId, paused, signal) => run(signal, (v) => writes.setPaused(v, dagId, paused, signal)),
     close: opts.close,
   };
 }

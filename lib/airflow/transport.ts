@@ -7,13 +7,13 @@ import type { ApiVersion } from "./types";
  * session or InvokeRestApi, or with a Google token for Composer.
  */
 export interface ApiRequest {
-  method: "GET" | "POST";
+  method: "GET" | "POST" | "PATCH";
   version: ApiVersion;
   /** Path relative to the API root, starting with `/`, already percent-encoded: `/dags`, `/monitor/health`. */
   path: string;
   /** Query parameters; arrays repeat the key. Undefined values are dropped. */
   query?: Record<string, string | number | boolean | string[] | undefined>;
-  /** JSON body for POST. */
+  /** JSON body for POST and PATCH. */
   body?: unknown;
   /**
    * The endpoint needs no Airflow login (health, version). A transport may then skip credentials it

@@ -116,6 +116,14 @@ export interface Connector {
   listImportErrors(page: { offset: number; limit: number }, signal: AbortSignal): Promise<Page<ImportError>>;
   /** One DAG's runs, newest first. Rejects with kind `not_found` for an unknown DAG. */
   listDagRuns(dagId: string, limit: number, signal: AbortSignal): Promise<DagRun[]>;
+  /**
+   * Actions (contract §12), sent once through the same transport as the reads; absent when this
+   * access cannot write. Reject with an `AirflowError` (`not_found` for an unknown DAG or run).
+   */
+  triggerRun?(dagId: string, input: { conf: Record<string, unknown>; note?: string | null }, signal: AbortSignal): Promise<DagRun>;
+  /** Clears the run's failed task instances; resolves with how many Airflow cleared. */
+  clearFailed?(dagId: string, runId: string, signal: AbortSignal): Promise<number>;
+  setPaused?(dagId: string, paused: boolean, signal: AbortSignal): Promise<Dag>;
   /** What this access cannot know, in plain words (e.g. the Airflow CLI gives no heartbeat ages); shown among reasons. */
   limitations?(): string[];
   /** Release timers and sockets. */

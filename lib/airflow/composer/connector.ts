@@ -1,4 +1,5 @@
 import { createAirflowRestClient } from "../client";
+import { createAirflowWriteClient } from "../writes";
 import type { CallLimits } from "../transport";
 import type { ApiVersion, Connector, PlatformInfo } from "../types";
 import { DEFAULT_COMPOSER_ENDPOINT, getComposerEnvironment, type ComposerApiContext, type ComposerEnvironment } from "./api";
@@ -89,6 +90,7 @@ export function createComposerConnector(settings: ComposerConnectorSettings): Co
     fetch: settings.fetch,
   });
   const client = createAirflowRestClient(transport);
+  const writes = createAirflowWriteClient(transport);
 
   /** The version for the next call: from the image, learned on the way if not known yet. */
   const version = async (signal: AbortSignal): Promise<ApiVersion> => apiVersionFor(env ?? (await refresh(signal)));
@@ -137,6 +139,15 @@ export function createComposerConnector(settings: ComposerConnectorSettings): Co
     },
     async listDagRuns(dagId, limit, signal) {
       return track(client.listDagRuns(await version(signal), dagId, limit, signal));
+    },
+    async triggerRun(dagId, input, signal) {
+      return writes.triggerRun(await version(signal), dagId, input, signal);
+    },
+    async clearFailed(dagId, runId, signal) {
+      return writes.clearFailed(await version(signal), dagId, runId, signal);
+    },
+    async setPaused(dagId, paused, signal) {
+      return writes.setPaused(await version(signal), dagId, paused, signal);
     },
   };
 }

@@ -168,7 +168,7 @@ export function createComposerTransport(opts: ComposerTransportOptions): Transpo
       const url = buildApiUrl(access.airflowUri, req);
       const headers: Record<string, string> = { accept: "application/json", authorization: `Bearer ${token}` };
       let body: string | undefined;
-      if (req.method === "POST") {
+      if (req.method !== "GET") {
         headers["content-type"] = "application/json";
         body = JSON.stringify(req.body ?? {});
       }

@@ -1,5 +1,6 @@
 import { GetEnvironmentCommand, type Environment } from "@aws-sdk/client-mwaa";
 import { asAirflowError, createAirflowRestClient, type AirflowRestClient } from "../client";
+import { createAirflowWriteClient, type AirflowWriteClient } from "../writes";
 import { AirflowError } from "../errors";
 import type { CallLimits, Transport } from "../transport";
 import { raceSignal } from "../transports/auth";
@@ -97,7 +98,7 @@ export function createMwaaConnector(settings: MwaaConnectorSettings): Connector 
   const planeUrl = settings.endpoint ?? `https://api.airflow.${settings.region}.amazonaws.com`;
   let info: EnvInfo | null = null;
   let describing: Promise<EnvInfo> | null = null;
-  let api: { key: string; client: AirflowRestClient } | null = null;
+  let api: { key: string; client: AirflowRestClient; writes: AirflowWriteClient } | null = null;
 
   const describe = (signal: AbortSignal): Promise<EnvInfo> => {
     describing ??= (async () => {
@@ -165,8 +166,15 @@ export function createMwaaConnector(settings: MwaaConnectorSettings): Connector 
   /** The REST client for the current web server and Airflow major; rebuilt (new session) when either changes. */
   const apiFor = (i: EnvInfo): AirflowRestClient => {
     const key = `${i.major}|${settings.access === "rest-api" ? "" : i.host}`;
-    if (api?.key !== key) api = { key, client: createAirflowRestClient(transportFor(i)) };
+    if (api?.key !== key) {
+      const transport = transportFor(i);
+      api = { key, client: createAirflowRestClient(transport), writes: createAirflowWriteClient(transport) };
+    }
     return api.client;
+  };
+  const writesFor = (i: EnvInfo): AirflowWriteClient => {
+    apiFor(i);
+    return api!.writes;
   };
 
   /** Explains a failure that comes from a private web server being out of reach. */
@@ -184,11 +192,11 @@ export function createMwaaConnector(settings: MwaaConnectorSettings): Connector 
     });
   };
 
-  const run = async <T>(signal: AbortSignal, fn: (c: AirflowRestClient, v: ApiVersion) => Promise<T>): Promise<T> => {
+  const run = async <T>(signal: AbortSignal, fn: (c: AirflowRestClient, v: ApiVersion, w: AirflowWriteClient) => Promise<T>): Promise<T> => {
     let i: EnvInfo | null = null;
     try {
       i = info ?? (await describe(signal));
-      return await fn(apiFor(i), i.major === 3 ? "v2" : "v1");
+      return await fn(apiFor(i), i.major === 3 ? "v2" : "v1", writesFor(i));
     } catch (e) {
       const err = asAirflowError(e);
       throw i ? explain(err, i) : err;
@@ -262,5 +270,9 @@ export function createMwaaConnector(settings: MwaaConnectorSettings): Connector 
     listRuns: (query, signal) => run(signal, (c, v) => c.listRuns(v, query, signal)),
     listImportErrors: (page, signal) => run(signal, (c, v) => c.listImportErrors(v, page, signal)),
     listDagRuns: (dagId, limit, signal) => run(signal, (c, v) => c.listDagRuns(v, dagId, limit, signal)),
+    // Writes go through the same session or InvokeRestApi (and its shared rate limiter) as reads.
+    triggerRun: (dagId, input, signal) => run(signal, (_c, v, w) => w.triggerRun(v, dagId, input, signal)),
+    clearFailed: (dagId, runId, signal) => run(signal, (_c, v, w) => w.clearFailed(v, dagId, runId, signal)),
+    setPaused: (dagId, paused, signal) => run(signal, (_c, v, w) => w.setPaused(v, dagId, paused, signal)),
   };
 }

@@ -116,7 +116,7 @@ export function createRestApiTransport(opts: RestApiTransportOptions): Transport
         Path: req.path,
         Method: req.method,
         QueryParameters: queryDocument(req.query),
-        Body: req.method === "POST" ? (req.body ?? {}) : undefined,
+        Body: req.method !== "GET" ? (req.body ?? {}) : undefined,
       });
       const limiter = opts.limiter ?? sharedRateLimiter(opts.limiterKey());
       for (let n = 0; ; n++) {

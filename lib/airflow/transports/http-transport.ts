@@ -61,7 +61,7 @@ export function createHttpTransport(opts: HttpTransportOptions): Transport {
     const authHeaders = req.public && loginBased ? {} : await auth.headers(signal);
     const headers: Record<string, string> = { accept: "application/json", ...authHeaders };
     let body: string | undefined;
-    if (req.method === "POST") {
+    if (req.method !== "GET") {
       headers["content-type"] = "application/json";
       body = JSON.stringify(req.body ?? {});
     }
