@@ -44,6 +44,9 @@ test("a viewer signs in through the identity provider and sees only the environm
   const csp = watchCsp(page);
   await page.goto("/");
   await expect(page.getByTestId("signin-oidc")).toHaveText("Continue with Test SSO");
+  // Nothing a stranger cannot use: no DAG search, no Wall link.
+  await expect(page.getByRole("searchbox")).toHaveCount(0);
+  await expect(page.getByRole("link", { name: "Wall" })).toHaveCount(0);
   await page.screenshot({ path: "test-results/screenshots/signin.png" });
   await signIn(page, "ann", "/");
   await expect(page).toHaveURL(`${f.baseUrl}/`);
@@ -59,8 +62,10 @@ test("a viewer signs in through the identity provider and sees only the environm
 
   // A restricted environment looks exactly like a missing one.
   expect((await page.request.get("/api/v1/environments/fin-prod")).status()).toBe(404);
-  await page.goto("/environments/fin-prod");
+  const hidden = await page.goto("/environments/fin-prod");
+  expect(hidden?.status()).toBe(404);
   await expect(page.getByText("Finance (prod)")).toHaveCount(0);
+  expect((await page.goto("/environments/fin-prod/dags"))?.status()).toBe(404);
   expect(csp).toEqual([]);
 
   // A deep link survives the sign-in round trip.

@@ -78,6 +78,13 @@ test.describe("DAG browser", () => {
   });
 });
 
+test("the favicon is served", async ({ request }) => {
+  const res = await request.get("/favicon.ico");
+  expect(res.status()).toBe(200);
+  expect(res.headers()["content-type"]).toMatch(/image\//);
+  expect((await res.body()).subarray(0, 4)).toEqual(Buffer.from([0, 0, 1, 0]));
+});
+
 test.describe("search page", () => {
   test("Enter in the search box opens every match grouped by environment, with totals; arrows move", async ({ page, request }) => {
     await polledFleet(request);
