@@ -189,6 +189,7 @@ async function main(): Promise<void> {
     writeFileSync(sampleFile, sample);
     const bare = spawn(process.execPath, [path.resolve(import.meta.dirname, "bare-server.mjs"), sampleFile], { stdio: ["ignore", "pipe", "inherit"] });
     const barePort = await new Promise<number>((resolve) => bare.stdout!.once("data", (b: Buffer) => resolve((JSON.parse(b.toString()) as { port: number }).port)));
+    let bareRss = NaN;
     const ours: LoadResult[] = [];
     const theirs: LoadResult[] = [];
     try {
@@ -196,6 +197,7 @@ async function main(): Promise<void> {
         ours.push(await load(`${base}/api/v1/fleet`, clients, roundS));
         theirs.push(await load(`http://127.0.0.1:${barePort}/api/v1/fleet`, clients, roundS));
       }
+      bareRss = treeRssMb(bare.pid!);
     } finally {
       bare.kill();
     }
@@ -212,7 +214,7 @@ async function main(): Promise<void> {
         `p99 ${(percentile(a.latencies, 99) / percentile(b.latencies, 99)).toFixed(2)} × bare (bar ≤ 2); upstream requests meanwhile: ${(await sim.stats()).total} (polling only)`,
     );
     await sleep(2_000);
-    console.log(`server RSS after load: ${treeRssMb(server.pid!)} MB (launcher + server; the server alone ${serverRssMb(server.pid!)} MB)`);
+    console.log(`server RSS after load: ${treeRssMb(server.pid!)} MB (launcher + server; the server alone ${serverRssMb(server.pid!)} MB); the bare server after the same load: ${bareRss} MB`);
   } finally {
     stop();
     await sim.close();
