@@ -176,7 +176,7 @@ export async function hotPath(req: IncomingMessage, res: ServerResponse, pathnam
       case "/api/v1/fleet":
       case "/api/v1/events": {
         const fleetRt = rt();
-        if (!fleetRt) return false;
+        if (!fleetRt || (pathname === "/api/v1/events" && req.method !== "GET")) return false;
         const params = new URLSearchParams(search);
         if (pathname === "/api/v1/fleet") await fleet(req, res, params, fleetRt);
         else await events(req, res, params, fleetRt);
