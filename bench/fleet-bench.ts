@@ -120,6 +120,8 @@ async function main(): Promise<void> {
     }
   };
   process.on("exit", stop);
+  // Stopped from outside (Ctrl-C, a timeout): the server's process group goes too.
+  for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => process.exit(1));
   try {
     for (let i = 0; ; i++) {
       try {
