@@ -51,7 +51,12 @@ const publicUrl = z.string().refine((v) => {
 }, "must be the board's origin, e.g. https://flightboard.example.com (no path)");
 
 /** `access:` on an environment (or a discovery block): who may see it besides admins. */
-export const accessSchema = z.strictObject({ groups, emails });
+export const accessSchema = z.strictObject({
+  groups,
+  emails,
+  /** Who may act on this environment (contract §12), besides `auth.operators` and admins. */
+  operators: z.strictObject({ emails, groups }).optional(),
+});
 
 const providers = z.strictObject({
   oidc: z
@@ -84,6 +89,8 @@ export const authSchema = z.strictObject({
     .strictObject({ anyone: z.boolean().default(false), emails, emailDomains: z.array(domain).default([]), groups })
     .default({ anyone: false, emails: [], emailDomains: [], groups: [] }),
   admins: z.strictObject({ emails, groups }).default({ emails: [], groups: [] }),
+  /** Who may act on every environment they see (contract §12); admins always may. */
+  operators: z.strictObject({ emails, groups }).default({ emails: [], groups: [] }),
   displayTokens: z
     .array(
       z.strictObject({
@@ -115,6 +122,7 @@ export function disabledAuth(explicit: boolean): AuthConfig {
     providers: [],
     viewers: { anyone: false, emails: [], emailDomains: [], groups: [] },
     admins: { emails: [], groups: [] },
+    operators: { emails: [], groups: [] },
     displayTokens: [],
     displayCookieDays: 365,
   };
@@ -193,6 +201,7 @@ export function resolveAuth(file: AuthFile | undefined, defaultMode: "enabled" |
       providers: list,
       viewers: v,
       admins: a,
+      operators: file.operators,
       displayTokens: tokens,
       displayCookieDays: file.displayCookieDays,
     },
@@ -208,7 +217,8 @@ function secretProblems(path: string, ref: SecretRef, what: string): string[] {
 
 /** `access:` resolved; undefined stays undefined (everyone signed in may see the environment). */
 export function resolveAccess(access: z.infer<typeof accessSchema> | undefined): AccessRule | undefined {
-  return access ? { groups: access.groups, emails: access.emails } : undefined;
+  if (!access) return undefined;
+  return access.operators ? { groups: access.groups, emails: access.emails, operators: access.operators } : { groups: access.groups, emails: access.emails };
 }
 
 /**

@@ -217,5 +217,6 @@ function resolve(file: ConfigFile, source: string, env: Env, auth: AuthConfig): 
     storage: resolveStorage(file.storage, env),
     retention: file.retention,
     metrics: file.metrics ? { token: secret(file.metrics.tokenEnv, env) } : undefined,
+    actions: { enabled: file.actions.enabled },
   };
 }

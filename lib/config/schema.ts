@@ -119,6 +119,8 @@ export const configFileSchema = z.strictObject({
   retention: retentionSchema.default({ rawHours: 48, hourlyDays: 90, dailyDays: 400 }),
   /** `GET /metrics` (contract §9): with authentication on, scrapers send `Bearer <$tokenEnv>`. */
   metrics: z.strictObject({ tokenEnv: envVarName }).optional(),
+  /** Acting from the board (contract §12): trigger, clear, pause; operators only. */
+  actions: z.strictObject({ enabled: z.boolean().default(false) }).default({ enabled: false }),
 });
 
 export type ConfigFile = z.infer<typeof configFileSchema>;

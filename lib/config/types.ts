@@ -109,6 +109,8 @@ export interface FlightboardConfig {
   retention?: RetentionConfig;
   /** The scrapers' token for `GET /metrics` (contract §9); absent = display tokens only. */
   metrics?: { token: SecretRef };
+  /** Actions (contract §12): off unless `actions.enabled`. */
+  actions?: { enabled: boolean };
 }
 
 export const REFRESH_FLOORS: RefreshConfig = { health: 5, runs: 10, dags: 30 };
@@ -121,6 +123,8 @@ export interface AccessRule {
   groups: string[];
   /** Verified email addresses (lower case) that get access. */
   emails: string[];
+  /** Who may act on it (contract §12) besides `auth.operators` and admins. */
+  operators?: { emails: string[]; groups: string[] };
 }
 
 export type AuthProviderConfig =
@@ -152,6 +156,8 @@ export interface AuthConfig {
   providers: AuthProviderConfig[];
   viewers: { anyone: boolean; emails: string[]; emailDomains: string[]; groups: string[] };
   admins: { emails: string[]; groups: string[] };
+  /** Operators of every environment they see (contract §12); optional for hand-built configs. */
+  operators?: { emails: string[]; groups: string[] };
   displayTokens: DisplayTokenConfig[];
   displayCookieDays: number;
 }

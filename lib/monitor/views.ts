@@ -82,7 +82,7 @@ export interface DagQuery {
 export const DAG_SORTS = ["dagId", "lastRun", "state", "owner"] as const;
 export type DagSort = (typeof DAG_SORTS)[number];
 
-function dagDto(rt: EnvironmentRuntime, dagId: string): DagDto {
+export function dagDto(rt: EnvironmentRuntime, dagId: string): DagDto {
   const d = rt.dags!.get(dagId)!;
   const last = rt.runs.newestRun(dagId);
   return {

@@ -1,5 +1,6 @@
 import { rmSync } from "node:fs";
 import type { DagRunDto, HistoryHealth, HistoryResponse, IncidentDto, RunsHour, Uptime } from "@/lib/monitor/dto";
+import { SqlActionStore } from "./action-store";
 import { SqlAlertStore } from "./alert-store";
 import { openDatabase, type OpenDatabase, type StorageTarget } from "./db";
 import { computeUptime, countRunHours, prune, rollupHours } from "./maintenance";
@@ -79,6 +80,14 @@ export class HistoryStore {
   alertStore(): SqlAlertStore {
     this.alertStoreInstance ??= new SqlAlertStore((fn) => this.writer.exclusive(fn));
     return this.alertStoreInstance;
+  }
+
+  private actionStoreInstance: SqlActionStore | null = null;
+
+  /** The audit log and freezes (migration 003); writes in the exclusive lane, awaited by the caller. */
+  actionStore(): SqlActionStore {
+    this.actionStoreInstance ??= new SqlActionStore((fn) => this.writer.exclusive(fn), this.open.db);
+    return this.actionStoreInstance;
   }
 
   get kind(): "sqlite" | "postgres" {

@@ -129,6 +129,28 @@ export interface SilenceTable {
   created_at: number;
 }
 
+export interface AuditTable {
+  id: string;
+  at: number;
+  actor: string;
+  action: string;
+  environment_id: string;
+  dag_id: string | null;
+  run_id: string | null;
+  detail_json: string | null;
+  ok: number | null;
+  http_status: number | null;
+  message: string | null;
+  finished_at: number | null;
+}
+
+export interface FreezeTable {
+  environment_id: string;
+  dag_ids_json: string;
+  frozen_at: number;
+  frozen_by: string;
+}
+
 export interface StoreTables {
   env_state: EnvStateTable;
   incidents: IncidentTable;
@@ -141,4 +163,6 @@ export interface StoreTables {
   alert_deliveries: AlertDeliveryTable;
   alert_attempts: AlertAttemptTable;
   silences: SilenceTable;
+  audit_log: AuditTable;
+  freezes: FreezeTable;
 }

@@ -1,6 +1,7 @@
 import { Migrator, type Kysely, type Migration } from "kysely";
 import { migration001History } from "./001-history";
 import { migration002Alerts } from "./002-alerts";
+import { migration003Actions } from "./003-actions";
 
 /**
  * Every migration, in order. To extend the schema add `NNN-what.ts` next to this file and one entry
@@ -9,6 +10,7 @@ import { migration002Alerts } from "./002-alerts";
 export const MIGRATIONS: Record<string, Migration> = {
   "001-history": migration001History,
   "002-alerts": migration002Alerts,
+  "003-actions": migration003Actions,
 };
 
 /** A database that cannot be used: opening, the schema version, or a migration failed. */

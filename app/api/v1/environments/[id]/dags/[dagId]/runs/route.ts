@@ -1,6 +1,7 @@
 import { ReadsBusy } from "@/lib/monitor/dag-run-reads";
 import { apiError, BadRequest, handle, isValidDagId, json, upstreamErrorResponse } from "@/lib/server/api";
 import { apiAccess, visibleRuntime } from "@/lib/server/access";
+import { actionContext, perform, writer } from "@/lib/server/actions";
 import { getFleet } from "@/lib/server/fleet";
 
 function parseLimit(raw: string | null): number {
@@ -36,5 +37,26 @@ export async function GET(req: Request, ctx: { params: Promise<{ id: string; dag
       if (req.signal.aborted) return apiError(499, "cancelled", "the request was cancelled");
       return upstreamErrorResponse(e, `no DAG "${dagId}" in environment "${id}"`);
     }
+  });
+}
+
+/** Contract §12: triggers a run; answers the new DagRun (201). Operators only, audited, sent once. */
+export async function POST(req: Request, ctx: { params: Promise<{ id: string; dagId: string }> }): Promise<Response> {
+  return handle(async () => {
+    const { id, dagId } = await ctx.params;
+    const c = await actionContext(req, id, dagId);
+    if (c instanceof Response) return c;
+    const conf = c.body.conf ?? {};
+    if (conf === null || typeof conf !== "object" || Array.isArray(conf)) throw new BadRequest("conf must be a JSON object");
+    const note = c.body.note;
+    if (note !== undefined && note !== null && (typeof note !== "string" || note.length > 1000)) throw new BadRequest("note must be a string of at most 1000 characters");
+    const trigger = writer(c, "triggerRun");
+    if (trigger instanceof Response) return trigger;
+    return perform(
+      c,
+      { action: "trigger", dagId, runId: null, detail: { conf } },
+      (signal) => trigger(dagId, { conf: conf as Record<string, unknown>, note: (note as string | null | undefined) ?? null }, signal),
+      { status: 201, body: (run) => c.rt.runDto(run), describe: (run) => `Airflow created run ${run.runId} (${run.state})`, runIdOf: (run) => run.runId },
+    );
   });
 }

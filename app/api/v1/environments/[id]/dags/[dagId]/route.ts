@@ -1,0 +1,32 @@
+import { BadRequest, handle } from "@/lib/server/api";
+import { actionContext, perform, writer } from "@/lib/server/actions";
+import { dagDto } from "@/lib/monitor/views";
+
+/** Contract §12: pauses or resumes a DAG; answers the DAG as it is after. */
+export async function PATCH(req: Request, ctx: { params: Promise<{ id: string; dagId: string }> }): Promise<Response> {
+  return handle(async () => {
+    const { id, dagId } = await ctx.params;
+    const c = await actionContext(req, id, dagId);
+    if (c instanceof Response) return c;
+    const paused = c.body.paused;
+    if (typeof paused !== "boolean") throw new BadRequest("paused must be true or false");
+    const setPaused = writer(c, "setPaused");
+    if (setPaused instanceof Response) return setPaused;
+    return perform(
+      c,
+      { action: paused ? "pause" : "resume", dagId, runId: null },
+      (signal) => setPaused(dagId, paused, signal),
+      {
+        body: (dag) => {
+          // Airflow's answer is the DAG as it is now: the cached list shows it at once.
+          if (c.rt.dags) {
+            c.rt.dags.set(dag.dagId, dag);
+            return dagDto(c.rt, dag.dagId);
+          }
+          return { dagId: dag.dagId, paused: dag.paused, tags: dag.tags, owners: dag.owners, schedule: dag.schedule, nextRunAt: dag.nextRunAt, lastRun: null, url: null };
+        },
+        describe: (dag) => `Airflow says ${dag.dagId} is ${dag.paused ? "paused" : "active"}`,
+      },
+    );
+  });
+}

@@ -1,0 +1,205 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { encode } from "next-auth/jwt";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { GET as auditGET } from "@/app/api/v1/audit/route";
+import { PATCH as dagPATCH } from "@/app/api/v1/environments/[id]/dags/[dagId]/route";
+import { POST as clearPOST } from "@/app/api/v1/environments/[id]/dags/[dagId]/runs/[runId]/clear/route";
+import { GET as runsGET, POST as runsPOST } from "@/app/api/v1/environments/[id]/dags/[dagId]/runs/route";
+import { loadConfigFile } from "@/lib/config/load";
+import { FakeClock } from "@/lib/monitor/clock";
+import { createConnectorForEnvironment } from "@/lib/monitor/connectors";
+import { FleetMonitor } from "@/lib/monitor/monitor";
+import { HistoryStore } from "@/lib/store/index";
+import { startSimulator, type Simulator } from "@/sim/index";
+import type { FleetRuntime } from "./fleet";
+
+/**
+ * Actions through the real route handlers, monitor, connectors, simulator and a real SQLite
+ * history file, with auth enabled from a configuration file. Upstream writes are counted in the
+ * simulator: refused callers must reach none.
+ */
+
+const SECRET = "actions-test-signing-secret-0123456789-abcdefghijk";
+const LOBBY = "lobby-display-token-0123456789-abcdefghijklmnopqrstuv";
+const ORIGIN = "http://localhost:3999";
+const ENV = { FLIGHTBOARD_AUTH_SECRET: SECRET, FLIGHTBOARD_OIDC_CLIENT_SECRET: "actions-oidc-client-secret-000000000", LOBBY_TOKEN: LOBBY };
+
+let sim: Simulator;
+let monitor: FleetMonitor;
+let store: HistoryStore;
+let dir: string;
+const saved = new Map<string, string | undefined>();
+const slot = globalThis as { __flightboard?: Promise<FleetRuntime>; __flightboardHistory?: HistoryStore | null };
+const params = <T,>(p: T) => ({ params: Promise.resolve(p) });
+
+async function session(over: Record<string, unknown>): Promise<string> {
+  const fb = { sub: "u", provider: "oidc", name: "N", email: null, emailVerified: true, groups: [], ...over };
+  return `next-auth.session-token=${await encode({ token: { sub: "u", fb }, secret: SECRET, maxAge: 3600 })}`;
+}
+
+function req(p: string, method: string, headers: Record<string, string>, body?: unknown): Request {
+  return new Request(`http://localhost${p}`, { method, headers: { "content-type": "application/json", origin: ORIGIN, ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
+}
+
+async function call(res: Promise<Response>): Promise<{ status: number; json: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const r = await res;
+  return { status: r.status, json: JSON.parse(await r.text()) };
+}
+
+/** Write calls the simulator received (trigger, clear, pause), JWT logins left out. */
+function upstreamWrites(): number {
+  return Object.entries(sim.stats().byRoute).filter(([k]) => /^(POST|PATCH) \/api\//.test(k)).reduce((a, [, n]) => a + n, 0);
+}
+
+const trigger = (env: string, dag: string, headers: Record<string, string>, body: unknown = { conf: { a: 1 }, note: "from a test" }) =>
+  call(runsPOST(req(`/api/v1/environments/${env}/dags/${dag}/runs`, "POST", headers, body), params({ id: env, dagId: dag })));
+const pause = (env: string, dag: string, headers: Record<string, string>, paused: boolean) =>
+  call(dagPATCH(req(`/api/v1/environments/${env}/dags/${dag}`, "PATCH", headers, { paused }), params({ id: env, dagId: dag })));
+
+let operator: Record<string, string>;
+let admin: Record<string, string>;
+let viewer: Record<string, string>;
+
+function activeDag(env: string): string {
+  return [...monitor.runtime(env)!.dags!.values()].find((d) => !d.paused)!.dagId;
+}
+
+beforeAll(async () => {
+  const clock = new FakeClock(Date.now());
+  sim = await startSimulator({
+    clock,
+    environments: [
+      { id: "ops-a2", tags: { team: "ops" }, airflowVersion: "2.10.5", scenario: "failing-dags", dagCount: 12 },
+      { id: "ops-a3", tags: { team: "ops" }, airflowVersion: "3.1.0", scenario: "failing-dags", dagCount: 12 },
+      { id: "ro-a2", tags: { team: "ro" }, airflowVersion: "2.10.5", scenario: "healthy", dagCount: 5, options: { role: "Viewer" } },
+    ],
+  });
+  for (const [k, v] of Object.entries({ ...ENV, ...sim.processEnv, FLIGHTBOARD_CONFIG: "" })) {
+    saved.set(k, process.env[k]);
+    process.env[k] = v;
+  }
+  dir = mkdtempSync(path.join(tmpdir(), "fb-actions-"));
+  const file = path.join(dir, "flightboard.yaml");
+  const raw = structuredClone(sim.config) as unknown as Record<string, unknown>;
+  raw.actions = { enabled: true };
+  raw.auth = {
+    url: ORIGIN,
+    providers: { oidc: { issuer: "http://127.0.0.1:9", clientId: "flightboard" } },
+    viewers: { emailDomains: ["example.com"] },
+    admins: { groups: ["fb-admins"] },
+    operators: { groups: ["oncall"] },
+    displayTokens: [{ name: "lobby", tokenEnv: "LOBBY_TOKEN" }],
+  };
+  writeFileSync(file, JSON.stringify(raw, null, 2));
+  process.env.FLIGHTBOARD_CONFIG = file;
+  const config = loadConfigFile(file);
+  store = await HistoryStore.open({ target: { kind: "sqlite", path: path.join(dir, "history.db") } });
+  slot.__flightboardHistory = store;
+  monitor = new FleetMonitor({ config, clock, createConnector: createConnectorForEnvironment });
+  monitor.start();
+  await clock.advance(0);
+  await monitor.settle();
+  slot.__flightboard = Promise.resolve({ monitor, config, demo: false, close: async () => monitor.stop() });
+  operator = { cookie: await session({ email: "op@example.com", groups: ["oncall"] }) };
+  admin = { cookie: await session({ email: "root@corp.test", groups: ["fb-admins"] }) };
+  viewer = { cookie: await session({ email: "ann@example.com" }) };
+}, 60_000);
+
+afterAll(async () => {
+  monitor?.stop();
+  await store?.close();
+  await sim?.close();
+  delete slot.__flightboard;
+  delete slot.__flightboardHistory;
+  for (const [k, v] of saved) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe("actions (contract §12)", () => {
+  it("a viewer, a display token, a cross-origin request, a form post and an anonymous request are refused and reach no upstream", async () => {
+    const dag = activeDag("ops-a2");
+    const before = upstreamWrites();
+    const refusals = [
+      await trigger("ops-a2", dag, viewer),
+      await trigger("ops-a2", dag, { authorization: `Bearer ${LOBBY}` }),
+      await trigger("ops-a2", dag, { ...operator, origin: "https://evil.example" }),
+      await trigger("ops-a2", dag, { ...operator, "content-type": "application/x-www-form-urlencoded" }),
+      await trigger("ops-a2", dag, {}),
+      await pause("ops-a2", dag, viewer, true),
+    ];
+    expect(refusals.map((r) => r.status)).toEqual([403, 403, 403, 403, 401, 403]);
+    expect(refusals.map((r) => r.json.error.message)).toEqual([
+      expect.stringMatching(/may view this environment but not act/),
+      expect.stringMatching(/display tokens are read-only/),
+      expect.stringMatching(/cross-origin/),
+      expect.stringMatching(/JSON body/),
+      expect.stringMatching(/sign in/),
+      expect.stringMatching(/may view this environment but not act/),
+    ]);
+    expect(upstreamWrites()).toBe(before);
+  });
+
+  it("an operator triggers on Airflow 2 and 3: the new DagRun (201), one upstream call each, audited before and after", async () => {
+    for (const env of ["ops-a2", "ops-a3"]) {
+      const dag = activeDag(env);
+      const before = upstreamWrites();
+      const r = await trigger(env, dag, operator);
+      expect(r.status).toBe(201);
+      expect(r.json).toMatchObject({ dagId: dag, runType: "manual", state: "queued" });
+      expect(upstreamWrites()).toBe(before + 1);
+      const audit = await call(auditGET(req(`/api/v1/audit?environment=${env}`, "GET", admin)));
+      expect(audit.json.entries[0]).toMatchObject({ actor: "op@example.com", action: "trigger", environmentId: env, dagId: dag, runId: r.json.runId, ok: true, httpStatus: 200 });
+    }
+  });
+
+  it("clears a failed run's failed tasks and pauses/resumes a DAG", async () => {
+    const rt = monitor.runtime("ops-a3")!;
+    let target: { dagId: string; runId: string } | null = null;
+    for (const d of rt.dags!.keys()) {
+      const runs = await call(runsGET(new Request(`http://localhost/api/v1/environments/ops-a3/dags/${d}/runs`, { headers: operator }), params({ id: "ops-a3", dagId: d })));
+      const f = (runs.json.runs as { runId: string; state: string }[]).find((x) => x.state === "failed");
+      if (f) { target = { dagId: d, runId: f.runId }; break; }
+    }
+    expect(target).not.toBeNull();
+    const { dagId, runId } = target!;
+    const cleared = await call(clearPOST(req(`/x`, "POST", operator, { onlyFailed: true }), params({ id: "ops-a3", dagId, runId })));
+    expect(cleared).toEqual({ status: 200, json: { cleared: 1 } });
+    const dag = activeDag("ops-a2");
+    expect((await pause("ops-a2", dag, admin, true)).json).toMatchObject({ dagId: dag, paused: true });
+    expect(monitor.runtime("ops-a2")!.dags!.get(dag)!.paused).toBe(true);
+    expect((await pause("ops-a2", dag, operator, false)).json).toMatchObject({ dagId: dag, paused: false });
+  });
+
+  it("bad input: invalid conf is 400, unknown DAG and environment 404, all before any upstream call", async () => {
+    const before = upstreamWrites();
+    expect((await trigger("ops-a2", activeDag("ops-a2"), operator, { conf: [1, 2] })).status).toBe(400);
+    expect((await trigger("ops-a2", "no_such_dag", operator)).status).toBe(404);
+    expect((await trigger("nope", "x", operator)).status).toBe(404);
+    const bad = await call(runsPOST(new Request("http://localhost/x", { method: "POST", headers: { ...operator, origin: ORIGIN, "content-type": "application/json" }, body: "{not json" }), params({ id: "ops-a2", dagId: activeDag("ops-a2") })));
+    expect(bad.status).toBe(400);
+    expect(upstreamWrites()).toBe(before);
+  });
+
+  it("Airflow's Viewer-role refusal is upstream_forbidden naming the role, and audited as failed", async () => {
+    const dag = activeDag("ro-a2");
+    const r = await trigger("ro-a2", dag, operator);
+    expect(r.status).toBe(403);
+    expect(r.json.error.code).toBe("upstream_forbidden");
+    expect(r.json.error.message).toMatch(/Viewer role/);
+    const audit = await call(auditGET(req("/api/v1/audit?environment=ro-a2&limit=5", "GET", admin)));
+    expect(audit.json.entries[0]).toMatchObject({ action: "trigger", ok: false, httpStatus: 403 });
+    for (const v of [SECRET, LOBBY, ...Object.values(sim.processEnv).filter((x) => x.length > 8)]) expect(JSON.stringify(r.json)).not.toContain(v);
+  });
+
+  it("the audit log: admins see all, operators their environments, viewers nothing", async () => {
+    const all = await call(auditGET(req("/api/v1/audit", "GET", admin)));
+    expect(new Set((all.json.entries as { environmentId: string }[]).map((e) => e.environmentId))).toEqual(new Set(["ops-a2", "ops-a3", "ro-a2"]));
+    expect((await call(auditGET(req("/api/v1/audit", "GET", operator)))).status).toBe(200);
+    expect((await call(auditGET(req("/api/v1/audit", "GET", viewer)))).status).toBe(403);
+  });
+});

@@ -1,0 +1,142 @@
+import "server-only";
+import { isAirflowError } from "@/lib/airflow/errors";
+import type { Connector } from "@/lib/airflow/types";
+import { mayAct } from "@/lib/auth/operators";
+import type { AuthConfig } from "@/lib/config/types";
+import type { EnvironmentRuntime } from "@/lib/monitor/runtime";
+import type { SqlActionStore } from "@/lib/store/action-store";
+import { apiError, isValidDagId, json } from "./api";
+import { apiAccess, visibleRuntime, type Access } from "./access";
+import { getFleet } from "./fleet";
+import { history } from "./history";
+
+/**
+ * The path every action takes (contract §12): the caller is checked on the server (session, same
+ * origin, JSON, visibility, operator), the intent is written to the audit log, Airflow is called
+ * once through the environment's connector, and its answer is written next to the intent. An
+ * action is never retried: after a timeout it may have happened, so the answer says to look.
+ */
+
+export type ActionName = "trigger" | "clear" | "pause" | "resume" | "freeze" | "thaw";
+
+export interface ActionContext {
+  access: Access;
+  actor: string;
+  rt: EnvironmentRuntime;
+  connector: Connector;
+  store: SqlActionStore;
+  body: Record<string, unknown>;
+  timeoutMs: number;
+}
+
+/** Same-origin JSON only: a form post or a cross-site page can never act with someone's cookie. */
+function browserCheck(req: Request, auth: AuthConfig | undefined): Response | null {
+  const type = (req.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
+  if (type !== "application/json") return apiError(403, "forbidden", "actions need a JSON body (Content-Type: application/json)");
+  const origin = req.headers.get("origin");
+  const bearer = /^Bearer\s+\S+/i.test(req.headers.get("authorization") ?? "");
+  if (origin === null) {
+    if (bearer) return null;
+    return apiError(403, "forbidden", "actions from a browser need a same-origin Origin header");
+  }
+  let own: string | null = null;
+  try {
+    own = auth?.url ? new URL(auth.url).origin : null;
+  } catch {
+    own = null;
+  }
+  if (own === null || origin !== own) return apiError(403, "forbidden", "cross-origin actions are refused");
+  return null;
+}
+
+/** Checks the caller for an action on environment `id` (and DAG `dagId`); the context or the refusal. */
+export async function actionContext(req: Request, id: string, dagId: string | null): Promise<ActionContext | Response> {
+  const access = await apiAccess(req);
+  if (access instanceof Response) return access;
+  const refused = browserCheck(req, access.policy.auth);
+  if (refused) return refused;
+  const { monitor, config } = await getFleet();
+  const rt = visibleRuntime(access, monitor.runtime(id));
+  if (!rt) return apiError(404, "not_found", `no environment with id "${id.slice(0, 80)}"`);
+  if (dagId !== null && (!isValidDagId(dagId) || (rt.dags && !rt.dags.has(dagId)))) {
+    return apiError(404, "not_found", `no DAG "${dagId.slice(0, 250)}" in environment "${id}"`);
+  }
+  const rule = access.policy.environmentAccess.has(id) ? access.policy.environmentAccess.get(id) : rt.config.access;
+  const decision = mayAct(config.actions?.enabled === true, access.policy.auth, access.viewer, rule);
+  if (!decision.ok) return apiError(403, "forbidden", decision.reason);
+  const store = history()?.actionStore();
+  if (!store) return apiError(503, "unavailable", "actions need the audit log, and history is off; see the server's log");
+  let body: unknown;
+  try {
+    const text = await req.text();
+    body = text.trim() ? JSON.parse(text) : {};
+  } catch {
+    return apiError(400, "bad_request", "the body is not valid JSON");
+  }
+  if (body === null || typeof body !== "object" || Array.isArray(body)) return apiError(400, "bad_request", "the body must be a JSON object");
+  return { access, actor: decision.actor, rt, connector: rt.connector, store, body: body as Record<string, unknown>, timeoutMs: config.timeoutSeconds * 1000 };
+}
+
+/** What an Airflow refusal means for the caller, in contract §12's terms. */
+export function actionError(e: unknown, env: string): { status: number; code: string; message: string; httpStatus: number | null } {
+  if (!isAirflowError(e)) return { status: 500, code: "internal", message: "internal error", httpStatus: null };
+  const hs = e.httpStatus;
+  if (e.kind === "not_found") return { status: 404, code: "not_found", message: e.message, httpStatus: hs };
+  if (e.kind === "auth" && hs === 403) {
+    return {
+      status: 403,
+      code: "upstream_forbidden",
+      message: `Airflow in ${env} refused: the credentials Flightboard uses lack an Airflow role that may change DAGs (User, Op or Admin; the Viewer role only reads) (${e.message})`,
+      httpStatus: hs,
+    };
+  }
+  if (e.kind === "timeout") {
+    return { status: 504, code: "timeout", message: `${e.message}; the action may still have happened in Airflow and was not retried: check there before trying again`, httpStatus: null };
+  }
+  if (hs === 409) return { status: 409, code: "conflict", message: e.message, httpStatus: hs };
+  if (hs === 400 || hs === 422) return { status: 400, code: "upstream_rejected", message: e.message, httpStatus: hs };
+  if (e.kind === "throttled") return { status: 429, code: "throttled", message: e.message, httpStatus: hs };
+  return { status: 502, code: e.kind, message: `the environment did not answer: ${e.message}`, httpStatus: hs };
+}
+
+export interface Performed<T> {
+  /** Airflow's answer turned into the response body. */
+  body: (value: T) => unknown;
+  status?: number;
+  /** The outcome text for the audit log. */
+  describe: (value: T) => string;
+  runIdOf?: (value: T) => string | null;
+}
+
+/** Audits, calls once with the configured timeout, audits the answer, and answers the caller. */
+export async function perform<T>(
+  ctx: ActionContext,
+  what: { action: ActionName; dagId: string | null; runId: string | null; detail?: Record<string, unknown> },
+  call: (signal: AbortSignal) => Promise<T>,
+  done: Performed<T>,
+): Promise<Response> {
+  const env = ctx.rt.config.id;
+  let entry: string;
+  try {
+    entry = await ctx.store.intent({ at: Date.now(), actor: ctx.actor, action: what.action, environmentId: env, dagId: what.dagId, runId: what.runId, detail: what.detail });
+  } catch {
+    // No audit record, no action.
+    return apiError(503, "unavailable", "the audit log could not be written; nothing was sent to Airflow");
+  }
+  try {
+    const value = await call(AbortSignal.timeout(ctx.timeoutMs));
+    await ctx.store.outcome(entry, { at: Date.now(), ok: true, httpStatus: 200, message: done.describe(value), runId: done.runIdOf?.(value) ?? null }).catch(() => undefined);
+    return json(done.body(value), done.status ?? 200);
+  } catch (e) {
+    const err = actionError(e, env);
+    await ctx.store.outcome(entry, { at: Date.now(), ok: false, httpStatus: err.httpStatus, message: `${err.code}: ${err.message}` }).catch(() => undefined);
+    return apiError(err.status, err.code, err.message);
+  }
+}
+
+/** The connector's write, or the refusal when this access cannot write (the MWAA CLI). */
+export function writer<K extends "triggerRun" | "clearFailed" | "setPaused">(ctx: ActionContext, key: K): NonNullable<Connector[K]> | Response {
+  const fn = ctx.connector[key];
+  if (!fn) return apiError(501, "not_supported", `environment ${ctx.rt.config.id} is read through a channel that cannot act (access: cli); use web-login or rest-api`);
+  return fn.bind(ctx.connector) as NonNullable<Connector[K]>;
+}
