@@ -1,5 +1,16 @@
 /** Test ids shared by components and the Playwright tests. */
 export const TID = {
+  alertsNav: "alerts-nav",
+  alertsCount: "alerts-count",
+  alertsPage: "alerts-page",
+  alertRow: "alert-row",
+  alertDelivery: "alert-delivery",
+  alertSilence: "alert-silence",
+  silenceForm: "silence-form",
+  silenceRow: "silence-row",
+  channelRow: "channel-row",
+  channelTest: "channel-test",
+  tileAlerts: "tile-alerts",
   board: "fleet-board",
   grid: "board-grid",
   boardEmpty: "board-empty",

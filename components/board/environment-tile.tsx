@@ -2,6 +2,7 @@ import Link from "next/link";
 import { memo } from "react";
 import type { EnvironmentSummary } from "@/lib/monitor/dto";
 import { TID } from "@/lib/test-ids";
+import { Bell } from "../alerts/bell";
 import { Age } from "../age";
 import { KIND_LABEL, plural } from "../format";
 import type { Knowledge } from "@/lib/monitor/dto";
@@ -43,7 +44,7 @@ function RunsBar({ failed, succeeded }: { failed: number; succeeded: number }) {
  * environment page; its DAG count opens the DAG browser. Memoized: TanStack Query keeps unchanged environments referentially equal
  * across updates, so an update re-renders only the tiles that changed.
  */
-export const EnvironmentTile = memo(function EnvironmentTile({ env }: { env: EnvironmentSummary }) {
+export const EnvironmentTile = memo(function EnvironmentTile({ env, firingAlerts = 0 }: { env: EnvironmentSummary; firingAlerts?: number }) {
   const descId = `tile-desc-${env.id}`;
   const showReason = env.reasons.length > 0 && env.status !== "unknown";
   const dagsK = knowledgeOf(env, "dags");
@@ -67,6 +68,12 @@ export const EnvironmentTile = memo(function EnvironmentTile({ env }: { env: Env
       />
       <div className="tile-head">
         <span className="tile-name">{env.name}</span>
+        {firingAlerts > 0 && (
+          <span className="tile-alerts" data-testid={TID.tileAlerts} title={`${firingAlerts} firing ${firingAlerts === 1 ? "alert" : "alerts"}`}>
+            <Bell /> {firingAlerts}
+            <span className="sr-only"> firing {firingAlerts === 1 ? "alert" : "alerts"}</span>
+          </span>
+        )}
         <StatusBadge status={env.status} />
       </div>
       <div id={descId} className="tile-body">

@@ -5,6 +5,7 @@ import { startTransition, useCallback, useDeferredValue, useEffect, useMemo, use
 import { preload } from "react-dom";
 import type { EnvironmentStatus } from "@/lib/monitor/dto";
 import { FLEET_PATH, FLEET_POLL_MS, fleetQuery, startFleetEarly } from "@/lib/queries";
+import { alertsQuery, firingByEnvironment } from "@/lib/queries/alerts";
 import { ApiRequestError } from "@/lib/queries/fetch-json";
 import { useFleetEvents } from "@/lib/queries/use-fleet-events";
 import { TID } from "@/lib/test-ids";
@@ -50,6 +51,9 @@ export function FleetBoard() {
   const urlFilter = useMemo(() => parseFleetFilter(new URLSearchParams(params.toString())), [params]);
   const { data, error, isPending, dataUpdatedAt } = useQuery(fleetQuery());
   const stream = useFleetEvents();
+  // Firing alerts mark their tiles; a separate, slower poll that never holds up the fleet.
+  const alerts = useQuery(alertsQuery("firing"));
+  const firing = useMemo(() => firingByEnvironment(alerts.data), [alerts.data]);
   // Not live: no fresh fleet for two poll intervals, or the stream dropped and the poll failed too.
   const expired = useExpired(dataUpdatedAt, 2 * FLEET_POLL_MS);
   const notLive = expired || (Boolean(error) && stream !== "live");
@@ -162,7 +166,7 @@ export function FleetBoard() {
       ) : (
         <div className="grid" data-testid={TID.grid}>
           {tiles.map((env) => (
-            <EnvironmentTile key={env.id} env={env} />
+            <EnvironmentTile key={env.id} env={env} firingAlerts={firing.get(env.id)} />
           ))}
         </div>
       )}

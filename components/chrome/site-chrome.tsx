@@ -2,6 +2,7 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import type { ReactNode } from "react";
+import { AlertsNav } from "../alerts/alerts-nav";
 import { DagSearch } from "../search/dag-search";
 import { ThemeToggle } from "./theme-toggle";
 
@@ -35,6 +36,7 @@ export function SiteChrome({ children }: { children: ReactNode }) {
         </Link>
         {!signedOutPage && <DagSearch />}
         <nav className="topnav" aria-label="Views">
+          {!signedOutPage && <AlertsNav />}
           {!signedOutPage && (
             <Link href="/wall" prefetch={false}>
               Wall

@@ -1,5 +1,6 @@
 import "server-only";
 import { z } from "zod";
+import type { AlertDto, SilenceDto } from "@/lib/alerts/dto";
 import type { AlertEngine } from "@/lib/alerts/engine";
 import type { AlertRecord, AttemptRecord, SilenceRecord } from "@/lib/alerts/records";
 import type { Viewer } from "@/lib/auth/policy";
@@ -9,32 +10,6 @@ import { maySee, type Access } from "./access";
 import { apiError, BadRequest } from "./api";
 
 /** Shapes and checks of /api/v1/alerts and /api/v1/silences (contract §8). */
-
-export interface AlertDto {
-  id: string;
-  rule: string;
-  environmentId: string;
-  dagId: string | null;
-  status: string;
-  state: "firing" | "resolved";
-  startedAt: string;
-  endedAt: string | null;
-  /** Extension: why, in plain words. */
-  reasons: string[];
-  /** Extension: notifications are held by a maintenance window or silence right now. */
-  muted: boolean;
-  notifications: { channel: string; type: string; at: string; ok: boolean; error: string | null }[];
-}
-
-export interface SilenceDto {
-  id: string;
-  environments: SilenceRecord["environments"] | null;
-  dags: SilenceRecord["dags"] | null;
-  until: string;
-  comment: string;
-  createdBy: string | null;
-  createdAt: string;
-}
 
 /** Admins manage silences and send tests; with authentication disabled everyone is one (as for visibility). */
 export function isAdmin(viewer: Viewer): boolean {
@@ -75,7 +50,7 @@ export function visibleAlerts(engine: AlertEngine, monitor: FleetMonitor, access
 }
 
 export function silenceDto(s: SilenceRecord): SilenceDto {
-  return { id: s.id, environments: s.environments ?? null, dags: s.dags ?? null, until: iso(s.until), comment: s.comment, createdBy: s.createdBy, createdAt: iso(s.createdAt) };
+  return { id: s.id, environments: (s.environments as SilenceDto["environments"]) ?? null, dags: s.dags ?? null, until: iso(s.until), comment: s.comment, createdBy: s.createdBy, createdAt: iso(s.createdAt) };
 }
 
 const MAX_SILENCE_MS = 90 * 24 * 3600_000;

@@ -13,11 +13,13 @@ export async function GET(req: Request): Promise<Response> {
     if (state !== undefined && state !== "firing" && state !== "resolved") return apiError(400, "bad_request", "state must be firing or resolved");
     const environmentId = p.get("environment") ?? undefined;
     const { monitor, alerts } = await getFleet();
-    if (!alerts) return json({ alerts: [], channels: [] });
+    const admin = isAdmin(access.viewer);
+    if (!alerts) return json({ alerts: [], channels: [], admin });
     return json({
+      admin,
       alerts: visibleAlerts(alerts, monitor, access, { state, environmentId }),
       // Extension: the channels and whether each can send (names and types only, never a secret).
-      channels: isAdmin(access.viewer) ? alerts.config.channels.map((c) => ({ name: c.name, type: c.type, disabled: c.disabled })) : [],
+      channels: admin ? alerts.config.channels.map((c) => ({ name: c.name, type: c.type, disabled: c.disabled })) : [],
     });
   });
 }
