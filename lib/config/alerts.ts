@@ -249,9 +249,13 @@ export function resolveAlerts(section: AlertsSection | undefined, env: Env, auth
   const warnings: string[] = [];
   const channels = section.channels.map((c, i): ChannelConfig => {
     const missing: string[] = [];
+    const unset: string[] = [];
     const need = (field: string, envName: string) => {
       const s = secret(envName, env);
-      if (s.value === undefined) missing.push(`alerts.channels[${i}].${field}: ${envName} is not set; channel "${c.name}" is disabled`);
+      if (s.value === undefined) {
+        missing.push(`alerts.channels[${i}].${field}: ${envName} is not set; channel "${c.name}" is disabled`);
+        unset.push(`${envName} is not set`);
+      }
       return s;
     };
     let out: ChannelConfig;
@@ -280,7 +284,7 @@ export function resolveAlerts(section: AlertsSection | undefined, env: Env, auth
     }
     if (missing.length > 0) {
       warnings.push(...missing);
-      out.disabled = missing.map((m) => m.replace(/^[^:]+: /, "")).join("; ");
+      out.disabled = unset.join("; ");
     }
     return out;
   });
