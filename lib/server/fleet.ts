@@ -77,7 +77,8 @@ async function boot(): Promise<FleetRuntime> {
   announceAuth(config.auth, file);
   // Unset channel secrets do not stop the server (contract §8); say which channels are off, by path.
   for (const w of config.alerts?.warnings ?? []) console.warn(`flightboard: ${w}`);
-  const alerting = await startAlerting(monitor, config);
+  // Alert state lives with history (one database); without history (demo mode when it could not open) in memory.
+  const alerting = await startAlerting(monitor, config, store?.alertStore());
   if (alerting) setAlertsFiringSource(() => [...alerting.engine.firingByEnvironment().values()].reduce((a, n) => a + n, 0));
   return {
     monitor,
