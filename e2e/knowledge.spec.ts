@@ -65,6 +65,12 @@ test("never reached, then reached and lost, then stale: each page says what it k
   await expect(page.locator("#why-h")).toContainText("unreachable");
   await expect(page.getByText(/refused/).first()).toBeVisible();
   await shots(page, "never-reached");
+  // Its DAG browser does not claim "no DAGs", and the search page says it could not search it.
+  await page.goto(`${server.baseURL}/environments/never-reached/dags`);
+  await expect(page.getByTestId(TID.dagBrowserCount)).toHaveText("DAGs: unknown — the DAG list has not been received");
+  await page.goto(`${server.baseURL}/search?q=a`);
+  await expect(page.getByTestId(TID.searchUnsearched)).toContainText("Never reached");
+  await expect(page.getByTestId(TID.searchUnsearched)).toContainText("connection refused");
   await page.goto(`${server.baseURL}/`);
   const tile = page.locator(`[data-env-id="never-reached"]`);
   await expect(tile.locator('[data-knowledge="unknown"]').first()).toBeVisible();

@@ -7,6 +7,7 @@ import type { DagDto } from "@/lib/monitor/dto";
 import { dagsQuery, environmentQuery } from "@/lib/queries";
 import { TID } from "@/lib/test-ids";
 import { Age } from "../age";
+import { knowledgeOf } from "../knowledge";
 import { KnowledgeNote } from "../knowledge-note";
 import { RunStateBadge } from "../status-badge";
 import { browseApiSearch, browseSearch, DAG_PAGE_SIZE, ORDERS, readBrowseState, type BrowseState } from "./dag-browse-state";
@@ -83,6 +84,8 @@ export function DagBrowser({ id }: { id: string }) {
   const last = data ? Math.min(data.total, view.page * DAG_PAGE_SIZE) : 0;
   const textId = useId();
   const name = env.data?.name ?? id;
+  // An empty list from an environment whose DAG list never arrived is not "no DAGs".
+  const dagsKnown = env.data ? knowledgeOf(env.data, "dags") : "unknown";
   const facet = (values: string[] | undefined, current: string) => {
     const all = values ?? [];
     return [{ value: "", label: "any" }, ...(current && !all.includes(current) ? [current] : []).concat(all).map((v) => ({ value: v, label: v }))];
@@ -115,11 +118,13 @@ export function DagBrowser({ id }: { id: string }) {
         <h2 id="dag-list-h" aria-live="polite" data-testid={TID.dagBrowserCount}>
           {list.error
             ? `Cannot load the DAG list: ${list.error.message}`
-            : !data
+            : !data || !env.data
               ? "Loading DAGs…"
+              : dagsKnown === "unknown"
+                ? "DAGs: unknown — the DAG list has not been received"
               : data.total === 0
                 ? "No DAG matches these filters."
-                : `DAGs ${first.toLocaleString("en-US")}–${last.toLocaleString("en-US")} of ${data.total.toLocaleString("en-US")}`}
+                : `DAGs ${first}–${last} of ${data.total}`}
         </h2>
         {data && data.dags.length > 0 && (
           <div className="table-wrap">

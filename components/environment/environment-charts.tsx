@@ -25,11 +25,11 @@ function RunsPanel({ env }: { env: DetailWithRunsPerHour }) {
           <dl className="figures runs-totals" aria-label={`Runs started in the last 24 hours: ${series.succeeded24h} succeeded, ${series.failed24h} failed`}>
             <div>
               <dt>succeeded</dt>
-              <dd className="run-success">{series.succeeded24h.toLocaleString("en-US")}</dd>
+              <dd className="run-success">{series.succeeded24h}</dd>
             </div>
             <div>
               <dt>failed</dt>
-              <dd className={series.failed24h ? "text-failed" : undefined}>{series.failed24h.toLocaleString("en-US")}</dd>
+              <dd className={series.failed24h ? "text-failed" : undefined}>{series.failed24h}</dd>
             </div>
           </dl>
           <RunsShareBar succeeded={series.succeeded24h} failed={series.failed24h} />
