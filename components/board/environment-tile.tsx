@@ -85,6 +85,11 @@ export const EnvironmentTile = memo(function EnvironmentTile({ env, firingAlerts
           </span>
           {env.platform && <span title={`control plane state ${env.platform.state}`}>{platformStateLabel(env.platform.state)}</span>}
           {env.stale && <strong className="stale-tag">stale data</strong>}
+          {env.frozen && (
+            <strong className="frozen-tag" data-testid="tile-frozen" title={`frozen by ${env.frozen.by}: ${env.frozen.dags} DAGs paused until thawed`}>
+              frozen
+            </strong>
+          )}
         </div>
         {showReason && (
           <p className="tile-reason">

@@ -83,6 +83,8 @@ export interface EnvironmentSummary {
   /** What of the above is current, last known or unknown (health's time is `lastSuccessAt`). The server always
    * sends it; optional so hand-built summaries (tests, fixtures) need not. */
   freshness?: Freshness;
+  /** Extension (contract §12): set while a freeze holds the environment's DAGs paused. */
+  frozen?: { since: string; by: string; dags: number } | null;
 }
 
 export type StatusCounts = Record<EnvironmentStatus, number>;

@@ -6,6 +6,7 @@ import type { DagRunDto, EnvironmentError, EnvironmentSummary, ErrorCode, Knowle
 import { RunStore } from "./run-store";
 import { freshnessOf } from "./freshness";
 import { classifyPlatform, computeStatus, staleAt } from "./status";
+import { frozenOf } from "./freezes";
 import { dagRunUrl } from "./urls";
 
 const PAGE = 100;
@@ -319,6 +320,7 @@ export class EnvironmentRuntime {
         stale: true,
         statusSince: this.statusSince === null ? null : iso(this.statusSince),
         uptime: this.uptime,
+        frozen: frozenOf(this.config.id),
         freshness: r.freshness
           ? { ...r.freshness, health: known(r.freshness.health), dags: known(r.freshness.dags), runs: known(r.freshness.runs) }
           : undefined,
@@ -370,6 +372,7 @@ export class EnvironmentRuntime {
       error: this.pollError ?? this.dagsError ?? this.runsError,
       statusSince: this.statusSince === null || status === "unknown" ? null : iso(this.statusSince),
       uptime: this.uptime,
+      frozen: frozenOf(this.config.id),
       freshness: freshnessOf({
         healthAt: this.lastSuccessAt,
         healthFailed: this.pollError !== null,

@@ -11,7 +11,11 @@ import { loadConfigFile } from "@/lib/config/load";
 import { FakeClock } from "@/lib/monitor/clock";
 import { createConnectorForEnvironment } from "@/lib/monitor/connectors";
 import { FleetMonitor } from "@/lib/monitor/monitor";
+import { frozenOf, setFrozen } from "@/lib/monitor/freezes";
 import { HistoryStore } from "@/lib/store/index";
+import { POST as freezePOST } from "@/app/api/v1/environments/[id]/freeze/route";
+import { POST as thawPOST } from "@/app/api/v1/environments/[id]/thaw/route";
+import { restoreFreezes } from "./freeze";
 import { startSimulator, type Simulator } from "@/sim/index";
 import type { FleetRuntime } from "./fleet";
 
@@ -201,5 +205,48 @@ describe("actions (contract §12)", () => {
     expect(new Set((all.json.entries as { environmentId: string }[]).map((e) => e.environmentId))).toEqual(new Set(["ops-a2", "ops-a3", "ro-a2"]));
     expect((await call(auditGET(req("/api/v1/audit", "GET", operator)))).status).toBe(200);
     expect((await call(auditGET(req("/api/v1/audit", "GET", viewer)))).status).toBe(403);
+  });
+
+  it("freeze pauses exactly the unpaused DAGs, survives a restart of the store, and thaw resumes exactly those", async () => {
+    const env = "ops-a3";
+    const c = monitor.runtime(env)!.connector;
+    const listed = async () => new Map((await c.listDags({ offset: 0, limit: 100 }, AbortSignal.timeout(5000))).items.map((d) => [d.dagId, d.paused]));
+    // One DAG paused beforehand by someone: a thaw must leave it paused.
+    const prePaused = activeDag(env);
+    expect((await pause(env, prePaused, operator, true)).status).toBe(200);
+    const before = await listed();
+    const unpaused = [...before].filter(([, p]) => !p).map(([id]) => id).sort();
+    expect(unpaused.length).toBeGreaterThan(3);
+
+    const post = (h: typeof freezePOST, p: string) => call(h(req(`/api/v1/environments/${env}/${p}`, "POST", operator, {}), params({ id: env })));
+    const frozen = await post(freezePOST, "freeze");
+    expect(frozen.status).toBe(200);
+    expect(frozen.json).toMatchObject({ frozen: true, paused: unpaused, failed: [] });
+    expect([...(await listed()).values()].every((p) => p)).toBe(true);
+    expect((await post(freezePOST, "freeze")).status).toBe(409);
+    const rt = monitor.runtime(env)!;
+    rt.refreshSummary(Date.now(), 30_000);
+    expect(rt.summary.frozen).toMatchObject({ by: "op@example.com", dags: unpaused.length });
+
+    // A restart: a new store on the same file, the registry refilled from it.
+    await store.close();
+    setFrozen(env, null);
+    store = await HistoryStore.open({ target: { kind: "sqlite", path: path.join(dir, "history.db") } });
+    slot.__flightboardHistory = store;
+    await restoreFreezes(store);
+    expect(frozenOf(env)?.dags).toBe(unpaused.length);
+
+    const thawed = await post(thawPOST, "thaw");
+    expect(thawed.json).toMatchObject({ frozen: false, resumed: unpaused, failed: [] });
+    const after = await listed();
+    expect([...after].filter(([, p]) => !p).map(([id]) => id).sort()).toEqual(unpaused);
+    expect(after.get(prePaused)).toBe(true);
+    expect(frozenOf(env)).toBeNull();
+    expect((await post(thawPOST, "thaw")).status).toBe(409);
+    const audit = await call(auditGET(req(`/api/v1/audit?environment=${env}&limit=10`, "GET", admin)));
+    expect((audit.json.entries as { action: string; ok: boolean }[]).slice(0, 2)).toEqual([
+      expect.objectContaining({ action: "thaw", ok: true }),
+      expect.objectContaining({ action: "freeze", ok: true }),
+    ]);
   });
 });

@@ -7,6 +7,7 @@ import { FleetMonitor, statusChangeLine } from "@/lib/monitor/monitor";
 import type { AlertEngine } from "@/lib/alerts/engine";
 import { startAlerting } from "./alerting";
 import { recordPoll, setAlertsFiringSource } from "./metrics";
+import { restoreFreezes } from "./freeze";
 import { attachHistory, historyRecorder, openHistory } from "./history";
 
 /**
@@ -57,6 +58,8 @@ async function boot(): Promise<FleetRuntime> {
   }
   // History opens first: restored summaries are on the board from the first request (contract §7).
   const store = await openHistory(config, !file);
+  // Frozen environments (issue 15) show as frozen from the first summary.
+  if (store) await restoreFreezes(store).catch((e: unknown) => console.error("flightboard: could not read freezes:", e instanceof Error ? e.message : e));
   const restored = new Map([...(store?.restored ?? [])].map(([id, r]) => [id, r.summary]));
   const monitor = new FleetMonitor({
     config,
