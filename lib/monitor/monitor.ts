@@ -1,83 +1,14 @@
 import type { CallLimits } from "@/lib/airflow/transport";
-import type { Connector, DagRun } from "@/lib/airflow/types";
-import type { EnvironmentConfig, FlightboardConfig, RefreshConfig } from "@/lib/config/types";
+import type { DagRun } from "@/lib/airflow/types";
+import type { EnvironmentConfig, FlightboardConfig } from "@/lib/config/types";
 import { systemClock, type Clock } from "./clock";
 import { DagRunReads } from "./dag-run-reads";
-import type { EnvironmentStatus, EnvironmentSummary, Uptime } from "./dto";
+import type { EnvironmentSummary, Uptime } from "./dto";
 import { Limiter } from "./limiter";
+import { phaseOf, statusReason, targetKey, type MonitorOptions } from "./monitor-types";
 import { EnvironmentRuntime } from "./runtime";
 
-export type ConnectorFactory = (env: EnvironmentConfig, limits: CallLimits, refresh: RefreshConfig) => Connector;
-/** Finds environments through a cloud control plane; called every `refresh.dags`. */
-export type Discoverer = (signal: AbortSignal) => Promise<EnvironmentConfig[]>;
-
-export interface MonitorOptions {
-  config: FlightboardConfig;
-  createConnector: ConnectorFactory;
-  discoverers?: Discoverer[];
-  clock?: Clock;
-  /** Upstream calls in flight across the fleet. */
-  globalConcurrency?: number;
-  /** Upstream calls in flight per environment for the DAG-list and runs polls (health has its own lane). */
-  perEnvironmentConcurrency?: number;
-  /** On-demand DAG-run reads across the fleet (a pool of their own: they never take polling's slots). */
-  globalReadConcurrency?: number;
-  /** On-demand DAG-run reads per environment: in flight, and waiting before further ones get a 429. */
-  readsPerEnvironment?: { running: number; waiting: number };
-  maxResponseBytes?: number;
-  /** Spread environments' polls over each interval (default true; tests that count windows turn it off). */
-  stagger?: boolean;
-  /** Called with every error that is a bug rather than an upstream failure. */
-  onInternalError?: (e: unknown) => void;
-  /** Called once each time an environment's status changes (the server logs it). */
-  onStatusChange?: (change: StatusChange) => void;
-  /** Called after every poll (metrics): how long it took, queueing included, and how it ended. */
-  onPollDone?: (poll: PollDone) => void;
-  /** Last stored summaries (history), shown stale until each environment's first poll (contract §7). */
-  restored?: Map<string, EnvironmentSummary>;
-  /**
-   * Called after every poll with the environment and the finished runs seen since the last call
-   * (history records them). Must not block: it only queues writes.
-   */
-  onPoll?: (poll: PollOutcome) => void;
-}
-
-export interface PollDone {
-  environment: string;
-  cadence: "health" | "runs" | "dags";
-  seconds: number;
-  /** `ok`, or the error code of what the poll recorded (`unreachable`, `timeout`, …). */
-  outcome: string;
-}
-
-/** One finished poll, for history. */
-export interface PollOutcome {
-  rt: EnvironmentRuntime;
-  /** `stale`: no poll finished, the clock made the summary stale. */
-  cadence: Cadence | "stale";
-  at: number;
-  finishedRuns: DagRun[];
-}
-
-/** One environment moving from one status to another; `reason` is the error or first reason, if any. */
-export interface StatusChange {
-  id: string;
-  from: EnvironmentStatus;
-  to: EnvironmentStatus;
-  reason: string | null;
-}
-
-/** Why, in a few words: the failing call for unreachable/unauthorized, else the first reason. */
-function statusReason(s: { status: EnvironmentStatus; reasons: string[]; error: { message: string } | null }): string | null {
-  if (s.status === "healthy") return null;
-  if (s.status === "unreachable" || s.status === "unauthorized") return s.error?.message ?? s.reasons[0] ?? null;
-  return s.reasons[0] ?? s.error?.message ?? null;
-}
-
-/** `env sales-prod: healthy → unreachable (connection refused by 10.0.0.5:8080)`. */
-export function statusChangeLine(c: StatusChange): string {
-  return `env ${c.id}: ${c.from} → ${c.to}${c.reason ? ` (${c.reason})` : ""}`;
-}
+export * from "./monitor-types";
 
 export type Cadence = "health" | "runs" | "dags";
 
@@ -92,6 +23,7 @@ interface Entry {
   running: Set<Cadence>;
   /** Cadences whose phase shift was applied. */
   phased: Set<Cadence>;
+  /** Replaced when polling resumes after `pause`. */
   abort: AbortController;
   reads: DagRunReads;
 }
@@ -114,6 +46,8 @@ export class FleetMonitor {
   private discoveryTimer: unknown = null;
   private started = false;
   private stopped = false;
+  /** A follower replica (contract §11): no polling, summaries come from the leader through `mirror`. */
+  private paused = false;
   private version = 0;
   private readonly limits: CallLimits;
   private readonly inFlight = new Set<Promise<void>>();
@@ -129,10 +63,42 @@ export class FleetMonitor {
 
   /** Starts polling. Idempotent. */
   start(): void {
-    if (this.started) return;
+    if ((this.started && !this.paused) || this.stopped) return;
     this.started = true;
-    for (const e of this.entries.values()) this.startEntry(e);
+    this.paused = false;
+    for (const e of this.entries.values()) {
+      if (e.abort.signal.aborted) e.abort = new AbortController();
+      this.startEntry(e);
+    }
     if (this.opts.discoverers?.length) this.runDiscovery();
+  }
+
+  /**
+   * Stops polling but keeps serving (a replica that lost the lead): polls in flight are aborted and
+   * their results dropped, so nothing is written after this returns. `start` resumes.
+   */
+  pause(): void {
+    if (this.stopped) return;
+    this.paused = true;
+    for (const e of this.entries.values()) {
+      e.abort.abort();
+      for (const t of Object.values(e.timers)) if (t !== undefined) this.clock.clearTimeout(t);
+      e.timers = {};
+    }
+    if (this.discoveryTimer !== null) this.clock.clearTimeout(this.discoveryTimer);
+    this.discoveryTimer = null;
+  }
+
+  get polling(): boolean {
+    return this.started && !this.paused && !this.stopped;
+  }
+
+  /** A follower takes the leader's summaries as they are (ignored while this monitor polls). */
+  mirror(summaries: EnvironmentSummary[]): void {
+    if (this.polling) return;
+    let changed = false;
+    for (const s of summaries) if (this.entries.get(s.id)?.rt.mirror(s)) changed = true;
+    if (changed) this.changed();
   }
 
   stop(): void {
@@ -165,7 +131,7 @@ export class FleetMonitor {
    */
   private current(e: Entry, now: number): Entry {
     const due = e.rt.staleAt;
-    if (due !== null && now >= due && !e.rt.summary.stale) this.afterPoll(e, "stale");
+    if (due !== null && now >= due && !e.rt.summary.stale && !this.paused) this.afterPoll(e, "stale");
     return e;
   }
 
@@ -208,7 +174,7 @@ export class FleetMonitor {
         maxRunning: reads.running,
         maxWaiting: reads.waiting,
         read: (dagId, limit, signal) =>
-          this.globalReads.run(() => connector.listDagRuns(dagId, limit, AbortSignal.any([abort.signal, signal]))),
+          this.globalReads.run(() => connector.listDagRuns(dagId, limit, AbortSignal.any([entry.abort.signal, signal]))),
       }),
     };
     const restored = this.opts.restored?.get(env.id);
@@ -246,6 +212,7 @@ export class FleetMonitor {
 
   private async tick(e: Entry, c: Cadence): Promise<void> {
     const startedAt = this.clock.now();
+    const signal = e.abort.signal;
     if (!e.running.has(c)) {
       e.running.add(c);
       const work = (async () => {
@@ -267,6 +234,8 @@ export class FleetMonitor {
       await work;
       this.inFlight.delete(work);
     }
+    // Paused (or dropped) meanwhile: polling resumes with fresh timers, not this one's.
+    if (signal.aborted) return;
     // Fixed rate: the next poll is due one interval after this one started. After the first poll
     // each environment shifts by its own phase, so hundreds of environments do not all poll (and
     // parse) in the same instant every interval.
@@ -307,7 +276,7 @@ export class FleetMonitor {
   private afterPoll(e: Entry, c: Cadence | "stale"): void {
     // A poll cut short by stop() (shutdown, or an environment discovery dropped) says nothing
     // about the environment: it must not become its status, nor an incident in history.
-    if (this.stopped || e.abort.signal.aborted) return;
+    if (this.stopped || this.paused || e.abort.signal.aborted) return;
     const from = e.rt.summary.status;
     const changed = e.rt.refreshSummary(this.clock.now(), this.intervalMs("health"));
     this.scheduleStale(e);
@@ -375,7 +344,7 @@ export class FleetMonitor {
       this.reconcile(found);
     };
     void run().finally(() => {
-      if (!this.stopped) this.discoveryTimer = this.clock.setTimeout(() => this.runDiscovery(), this.intervalMs("dags"));
+      if (!this.stopped && !this.paused) this.discoveryTimer = this.clock.setTimeout(() => this.runDiscovery(), this.intervalMs("dags"));
     });
   }
 
@@ -396,25 +365,5 @@ export class FleetMonitor {
       }
     }
     if (changed) this.changed();
-  }
-}
-
-/** A stable offset in [0, interval / 2) per environment and cadence. */
-export function phaseOf(id: string, cadence: string, intervalMs: number): number {
-  let h = 0x811c9dc5;
-  for (const ch of `${id}/${cadence}`) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193);
-  return ((h >>> 0) % 1000) * (intervalMs / 2000);
-}
-
-/** Identifies what an environment points at, so discovery never duplicates an explicit entry. */
-export function targetKey(env: EnvironmentConfig): string {
-  const t = env.target;
-  switch (t.kind) {
-    case "airflow":
-      return `airflow:${t.baseUrl}`;
-    case "mwaa":
-      return `mwaa:${t.region}:${t.environmentName}`;
-    case "composer":
-      return `composer:${t.project}:${t.location}:${t.environment}`;
   }
 }

@@ -90,6 +90,21 @@ export class EnvironmentRuntime {
     this.summaryJson = JSON.stringify(this.summary);
   }
 
+  /**
+   * A follower replica shows the leader's summary as it is (contract §11); should this replica take
+   * over, the summary stays as last known (stale) until its own first poll. True when it changed.
+   */
+  mirror(s: EnvironmentSummary): boolean {
+    const json = JSON.stringify(s);
+    if (json === this.summaryJson) return false;
+    this.restored = s;
+    this.summary = s;
+    this.summaryJson = json;
+    this.statusSince = s.statusSince ? Date.parse(s.statusSince) : null;
+    if (s.uptime) this.uptime = s.uptime;
+    return true;
+  }
+
   /** True while the summary shown is the one history kept from before a restart. */
   get showingRestored(): boolean {
     return this.checkedAt === null && this.restored !== null;

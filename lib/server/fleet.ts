@@ -9,6 +9,7 @@ import { startAlerting } from "./alerting";
 import { recordPoll, setAlertsFiringSource } from "./metrics";
 import { restoreFreezes } from "./freeze";
 import { attachHistory, historyRecorder, openHistory } from "./history";
+import { startReplica } from "./replica-wiring";
 
 /**
  * The one server-only accessor to the fleet monitor. The monitor lives in `globalThis` because
@@ -71,8 +72,10 @@ async function boot(): Promise<FleetRuntime> {
     onStatusChange: (c) => console.log(`flightboard: ${statusChangeLine(c)}`),
     onPollDone: recordPoll,
   });
-  monitor.start();
-  if (store) attachHistory(store, monitor);
+  // With PostgreSQL, replicas elect who polls (contract §11); otherwise this process is the only one.
+  const url = store?.postgresUrl ?? null;
+  if (!url || !store) monitor.start();
+  if (store) attachHistory(store, monitor, !url);
   console.log(
     `flightboard: monitoring ${config.environments.length} environment(s) from ${file ?? "the built-in demo fleet"}` +
       ` (refresh ${config.refresh.health}/${config.refresh.runs}/${config.refresh.dags} s)`,
@@ -80,15 +83,21 @@ async function boot(): Promise<FleetRuntime> {
   announceAuth(config.auth, file);
   // Unset channel secrets do not stop the server (contract §8); say which channels are off, by path.
   for (const w of config.alerts?.warnings ?? []) console.warn(`flightboard: ${w}`);
+  let alerting: Awaited<ReturnType<typeof startAlerting>> = null;
+  // Several replicas: alerting runs on the leader only (lib/server/replica-wiring.ts).
+  const replica = url && store ? startReplica({ monitor, store, url, config }, (a) => (alerting = a)) : null;
   // Alert state lives with history (one database); without history (demo mode when it could not open) in memory.
-  const alerting = await startAlerting(monitor, config, store?.alertStore());
-  if (alerting) setAlertsFiringSource(() => [...alerting.engine.firingByEnvironment().values()].reduce((a, n) => a + n, 0));
+  if (!replica) alerting = await startAlerting(monitor, config, store?.alertStore());
+  setAlertsFiringSource(() => [...(alerting?.engine.firingByEnvironment().values() ?? [])].reduce((a, n) => a + n, 0));
   return {
     monitor,
     config,
     demo: !file,
-    alerts: alerting?.engine ?? null,
+    get alerts() {
+      return alerting?.engine ?? null;
+    },
     close: async () => {
+      await replica?.stop();
       monitor.stop();
       if (alerting) {
         alerting.engine.stop();

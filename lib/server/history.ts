@@ -58,9 +58,10 @@ export async function openHistory(config: FlightboardConfig, demo: boolean): Pro
 }
 
 /** Connects a started store to the monitor: uptime into summaries, shutdown flush, readiness. */
-export function attachHistory(store: HistoryStore, monitor: FleetMonitor): void {
+export function attachHistory(store: HistoryStore, monitor: FleetMonitor, maintain = true): void {
   store.onUptime((u) => monitor.setUptime(u));
-  store.start();
+  // Several replicas: only the leader maintains (lib/server/replicas.ts starts it on promotion).
+  if (maintain) store.start();
   onShutdown("history", () => store.close(), "storage");
   addReadinessCheck(
     "storage",

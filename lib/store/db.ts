@@ -63,6 +63,8 @@ function openPostgres(url: string): OpenDatabase {
   });
   // An idle client's error (the server restarted) must not crash the process; the next query retries.
   pool.on("error", () => {});
+  // Nor a connection lost while checked out between two queries (a transaction's): the query fails instead.
+  pool.on("connect", (client) => client.on("error", () => {}));
   const db = new Kysely<StoreTables>({ dialect: new PostgresDialect({ pool }) });
   return { db, kind: "postgres", describe: `PostgreSQL ${redactUrl(url)}`, close: () => db.destroy() };
 }

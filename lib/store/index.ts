@@ -6,6 +6,7 @@ import { openDatabase, type OpenDatabase, type StorageTarget } from "./db";
 import { computeUptime, countRunHours, prune, rollupHours } from "./maintenance";
 import { environmentHistory, listIncidents, runsPerHour, storedFailures, type IncidentQuery } from "./queries";
 import { Recorder, type RestoredState } from "./recorder";
+import { announceStates } from "./replication";
 import { floorTo, HOUR_MS, RETENTION_DEFAULTS, type RetentionConfig } from "./types";
 import { StoreWriter, type WriterOptions } from "./writer";
 
@@ -50,7 +51,9 @@ export class HistoryStore {
   ) {
     this.now = opts.now ?? Date.now;
     this.retention = opts.retention ?? RETENTION_DEFAULTS;
-    this.writer = new StoreWriter(open.db, { onError: opts.onError, ...opts.writer });
+    // With PostgreSQL every flush of summaries is announced to the other replicas (contract §11).
+    const announce = open.kind === "postgres" ? announceStates : undefined;
+    this.writer = new StoreWriter(open.db, { onError: opts.onError, announce, ...opts.writer });
     this.recorder = new Recorder(open.db, this.writer);
   }
 
@@ -104,6 +107,17 @@ export class HistoryStore {
     this.timer = setInterval(() => void this.maintain().catch(() => {}), this.opts.maintenanceMs ?? 60_000);
     this.timer.unref();
     void this.maintain().catch(() => {});
+  }
+
+  /** Stops periodic maintenance (a replica that is no longer the leader leaves it to the leader). */
+  stopMaintenance(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** The PostgreSQL URL, for the replicas' lease and feed; null with SQLite. */
+  get postgresUrl(): string | null {
+    return this.opts.target.kind === "postgres" ? this.opts.target.url : null;
   }
 
   /** Flushes, rolls up dirty hours, counts runs, prunes (hourly) and recomputes uptime. */

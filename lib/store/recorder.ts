@@ -37,8 +37,10 @@ export class Recorder {
     private readonly writer: StoreWriter,
   ) {}
 
-  /** Loads open incidents and the last summaries. Called once, before the monitor starts. */
+  /** Loads open incidents and the last summaries. Called before the monitor starts. */
   async load(): Promise<Map<string, RestoredState>> {
+    // Loaded again when a replica becomes the leader: the incidents the previous leader left open.
+    this.open.clear();
     const open = await this.db.selectFrom("incidents").selectAll().where("ended_at", "is", null).execute();
     for (const r of open) {
       // Only one incident per environment can be open; if an old crash left two, the newest wins.

@@ -11,6 +11,8 @@ export interface WriterOptions {
   /** Longest wait between retries of a failing database (ms). */
   maxBackoffMs?: number;
   onError?: (message: string) => void;
+  /** Called inside the flush transaction with the environments whose state was written (replicas' NOTIFY). */
+  announce?: (tx: Transaction<StoreTables>, ids: string[]) => Promise<void>;
 }
 
 /** What the board shows about history: `degraded` while writes fail or were dropped recently. */
@@ -42,7 +44,7 @@ export class StoreWriter {
   private retryAt = 0;
   private closed = false;
   private readonly h: WriterHealth = { state: "ok", queued: 0, dropped: 0, lastError: null, lastFlushAt: null, failingSince: null };
-  private readonly opts: Required<Omit<WriterOptions, "onError">> & Pick<WriterOptions, "onError">;
+  private readonly opts: Required<Omit<WriterOptions, "onError" | "announce">> & Pick<WriterOptions, "onError" | "announce">;
   /** Serializes flushes with maintenance (roll-ups, pruning): SQLite has one writer at a time. */
   private chain: Promise<unknown> = Promise.resolve();
 
@@ -115,7 +117,7 @@ export class StoreWriter {
     this.incidents = new Map();
     this.samples = [];
     this.runs = new Map();
-    this.flushing = this.exclusive((db) => db.transaction().execute((tx) => write(tx, states, incidents, samples, runs)))
+    this.flushing = this.exclusive((db) => db.transaction().execute((tx) => write(tx, states, incidents, samples, runs, this.opts.announce)))
       .then(() => {
         this.h.lastFlushAt = Date.now();
         this.h.lastError = null;
@@ -171,7 +173,9 @@ async function write(
   incidents: Map<string, IncidentTable>,
   samples: SampleTable[],
   runs: Map<string, FinishedRunTable>,
+  announce?: (tx: Transaction<StoreTables>, ids: string[]) => Promise<void>,
 ): Promise<void> {
+  // Fencing (several replicas): a replica that lost the lead with rows still queued never overwrites a newer summary.
   for (const part of chunks([...states.values()])) {
     await tx
       .insertInto("env_state")
@@ -182,10 +186,11 @@ async function write(
           status_since: eb.ref("excluded.status_since"),
           summary_json: eb.ref("excluded.summary_json"),
           updated_at: eb.ref("excluded.updated_at"),
-        })),
+        })).where("env_state.updated_at", "<=", (eb) => eb.ref("excluded.updated_at")),
       )
       .execute();
   }
+  if (announce && states.size > 0) await announce(tx, [...states.keys()]);
   for (const part of chunks([...incidents.values()])) {
     await tx
       .insertInto("incidents")
