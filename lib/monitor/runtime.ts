@@ -90,10 +90,7 @@ export class EnvironmentRuntime {
     this.summaryJson = JSON.stringify(this.summary);
   }
 
-  /**
-   * A follower replica shows the leader's summary as it is (contract §11); should this replica take
-   * over, the summary stays as last known (stale) until its own first poll. True when it changed.
-   */
+  /** A follower replica shows the leader's summary as is (contract §11); true when it changed. */
   mirror(s: EnvironmentSummary): boolean {
     const json = JSON.stringify(s);
     if (json === this.summaryJson) return false;
