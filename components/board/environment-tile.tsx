@@ -90,6 +90,11 @@ export const EnvironmentTile = memo(function EnvironmentTile({ env, firingAlerts
               frozen
             </strong>
           )}
+          {env.statusSince && env.status !== "healthy" && env.status !== "unknown" && (
+            <span className="tile-since" title={`${statusLabel(env.status)} since ${env.statusSince}`}>
+              for <Age iso={env.statusSince} step={5} />
+            </span>
+          )}
         </div>
         {showReason && (
           <p className="tile-reason">
@@ -114,6 +119,11 @@ export const EnvironmentTile = memo(function EnvironmentTile({ env, firingAlerts
           <span>
             updated <Age iso={env.checkedAt} suffix=" ago" step={5} />
           </span>
+          {env.uptime && (env.uptime["24h"] !== null || env.uptime["30d"] !== null) && (
+            <span className="tile-uptime" data-testid={TID.tileUptime} title="Uptime over 24 hours / 30 days (history)">
+              up {env.uptime["24h"] === null ? "—" : `${env.uptime["24h"]}%`} · {env.uptime["30d"] === null ? "—" : `${env.uptime["30d"]}%`}
+            </span>
+          )}
           {env.dags && dagsK !== "unknown" && (
             <Link href={`/environments/${encodeURIComponent(env.id)}/dags`} prefetch={false} className="tile-dags-link" data-testid={TID.dagsLink}>
               {plural(env.dags.active, "active DAG")}

@@ -3,7 +3,7 @@ import type { EnvironmentDetail } from "@/lib/monitor/dto";
 /**
  * One hour of DAG runs by state, counted exactly by the server (the history store records them).
  * Accepted as an optional `runsPerHour` on the environment detail (24 buckets, oldest first, by
- * run start hour); `other` holds every state that is neither success nor failed.
+ * the hour a run finished; only hours history has recorded); `other` holds every state that is neither success nor failed.
  */
 export interface RunsPerHourBucket {
   /** Start of the hour, ISO-8601 UTC. */

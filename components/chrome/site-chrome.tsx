@@ -38,6 +38,11 @@ export function SiteChrome({ children }: { children: ReactNode }) {
         <nav className="topnav" aria-label="Views">
           {!signedOutPage && <AlertsNav />}
           {!signedOutPage && (
+            <Link href="/history" prefetch={false}>
+              History
+            </Link>
+          )}
+          {!signedOutPage && (
             <Link href="/wall" prefetch={false}>
               Wall
             </Link>

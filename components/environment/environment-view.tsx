@@ -7,6 +7,7 @@ import { TID } from "@/lib/test-ids";
 import { Age } from "../age";
 import { KIND_LABEL } from "../format";
 import { StatusBadge } from "../status-badge";
+import { EnvironmentHistory } from "../history/environment-history";
 import { EnvironmentCharts } from "./environment-charts";
 import { CountsPanel, HealthPanel } from "./health-panel";
 import { FailingDagsPanel, ImportErrorsPanel, RecentFailuresPanel } from "./run-tables";
@@ -82,6 +83,7 @@ export function EnvironmentView({ id }: { id: string }) {
           <EnvironmentCharts env={env} />
         </div>
       </div>
+      <EnvironmentHistory env={env} />
       <FailingDagsPanel env={env} />
       <RecentFailuresPanel env={env} />
       <ImportErrorsPanel env={env} />

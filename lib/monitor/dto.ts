@@ -134,6 +134,8 @@ export interface EnvironmentDetail extends EnvironmentSummary {
   failingDags: { dagId: string; lastRun: DagRunDto }[];
   recentFailures: DagRunDto[];
   importErrors: ImportErrorDto[];
+  /** Extension (history): finished runs counted per UTC hour (by end), last 24 h, hours recorded only. */
+  runsPerHour?: RunsHour[];
   /** Extension: health-check latency samples, oldest first (for the latency chart). */
   latencyHistory?: { at: string; ms: number | null }[];
 }

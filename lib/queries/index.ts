@@ -1,5 +1,5 @@
 import { queryOptions } from "@tanstack/react-query";
-import type { DagListResponse, DagRunsResponse, EnvironmentDetail, FleetResponse, SearchResponse } from "@/lib/monitor/dto";
+import type { DagListResponse, DagRunsResponse, EnvironmentDetail, FleetResponse, HistoryResponse, IncidentsResponse, SearchResponse } from "@/lib/monitor/dto";
 import { ApiRequestError, fetchJson } from "./fetch-json";
 
 /** Retry once on network trouble or a 5xx, never on a 4xx (a missing environment stays missing). */
@@ -13,6 +13,8 @@ export const queryKeys = {
   dags: (id: string, search: string) => ["dags", id, search] as const,
   dagRuns: (id: string, dagId: string, limit: number) => ["dag-runs", id, dagId, limit] as const,
   search: (q: string) => ["search", q] as const,
+  history: (id: string, days: number) => ["history", id, days] as const,
+  incidents: (search: string) => ["incidents", search] as const,
 };
 
 /** Board polling behind SSE: the events stream carries changes, the poll repairs a silent stream. */
@@ -105,4 +107,29 @@ export const searchQuery = (q: string) =>
     staleTime: 10_000,
     // Results of a half-typed query are worth little later; do not let them pile up.
     gcTime: 60_000,
+  });
+
+const DAY_MS = 86_400_000;
+
+/** One environment's availability over the last `days` days (daily cells beyond 20 days). */
+export const historyQuery = (id: string, days: number) =>
+  queryOptions({
+    queryKey: queryKeys.history(id, days),
+    queryFn: ({ signal }) => {
+      // Whole UTC days, so every cell is one calendar day.
+      const to = Math.ceil(Date.now() / DAY_MS) * DAY_MS;
+      const from = new Date(to - days * DAY_MS).toISOString();
+      return fetchJson<HistoryResponse>(`/api/v1/environments/${encodeURIComponent(id)}/history?from=${from}&to=${new Date(to).toISOString()}`, signal);
+    },
+    refetchInterval: 5 * 60_000,
+    retry: retryUnlessClientError,
+  });
+
+/** Incidents; `search` is the query string of /api/v1/incidents without `?`. */
+export const incidentsQuery = (search: string) =>
+  queryOptions({
+    queryKey: queryKeys.incidents(search),
+    queryFn: ({ signal }) => fetchJson<IncidentsResponse>(`/api/v1/incidents${search ? `?${search}` : ""}`, signal),
+    refetchInterval: 30_000,
+    retry: retryUnlessClientError,
   });

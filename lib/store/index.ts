@@ -4,7 +4,7 @@ import { SqlActionStore } from "./action-store";
 import { SqlAlertStore } from "./alert-store";
 import { openDatabase, type OpenDatabase, type StorageTarget } from "./db";
 import { computeUptime, countRunHours, prune, rollupHours } from "./maintenance";
-import { environmentHistory, listIncidents, runsPerHour, storedFailures, type IncidentQuery } from "./queries";
+import { environmentHistory, listIncidents, recentRunHours, runsPerHour, storedFailures, type IncidentQuery } from "./queries";
 import { Recorder, type RestoredState } from "./recorder";
 import { announceStates } from "./replication";
 import { floorTo, HOUR_MS, RETENTION_DEFAULTS, type RetentionConfig } from "./types";
@@ -37,6 +37,7 @@ export class HistoryStore {
   readonly retention: RetentionConfig;
   restored = new Map<string, RestoredState>();
   private readonly uptimes = new Map<string, Uptime>();
+  private recentRuns = new Map<string, RunsHour[]>();
   private readonly uptimeListeners = new Set<(u: Map<string, Uptime>) => void>();
   private timer: NodeJS.Timeout | null = null;
   private lastPrune = 0;
@@ -156,6 +157,7 @@ export class HistoryStore {
         this.lastPrune = now;
       }
       const uptimes = await computeUptime(this.open.db, now);
+      this.recentRuns = await recentRunHours(this.open.db, now - 23 * HOUR_MS, now);
       this.uptimes.clear();
       for (const [k, v] of uptimes) this.uptimes.set(k, v);
       this.maintenanceError = null;
@@ -170,6 +172,11 @@ export class HistoryStore {
   /** The last computed uptime of an environment (memory only). */
   uptime(environmentId: string): Uptime | undefined {
     return this.uptimes.get(environmentId);
+  }
+
+  /** Counted runs per hour over the last 24 h (recorded hours only), from memory; refreshed with uptime. */
+  recentRunsPerHour(environmentId: string): RunsHour[] | undefined {
+    return this.recentRuns.get(environmentId);
   }
 
   onUptime(fn: (u: Map<string, Uptime>) => void): () => void {

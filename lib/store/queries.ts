@@ -48,13 +48,20 @@ export async function listIncidents(db: Kysely<StoreTables>, q: IncidentQuery, n
   return rows.map((r) => incidentDto(r, now));
 }
 
-const STEPS_S = [60, 300, 900, 1800, 3600, 3 * 3600, 6 * 3600, 12 * 3600, 86_400, 7 * 86_400, 30 * 86_400];
+const RAW_STEPS_S = [60, 300, 900, 1800, 3600];
 export const MAX_POINTS = 500;
 
-/** The step for a window: the smallest of the usual steps that keeps it within 500 points. */
+/**
+ * The step for a window: raw polls in the smallest of the usual steps up to 2 days, hourly
+ * roll-ups up to 20 days (480 points), daily roll-ups beyond — at most 500 points.
+ */
 export function stepFor(windowMs: number): number {
-  const need = windowMs / MAX_POINTS / 1000;
-  return (STEPS_S.find((s) => s >= need) ?? Math.ceil(need / 86_400) * 86_400) * 1000;
+  if (windowMs <= 2 * DAY_MS) {
+    const need = windowMs / MAX_POINTS / 1000;
+    return (RAW_STEPS_S.find((s) => s >= need) ?? 3600) * 1000;
+  }
+  if (windowMs <= 20 * DAY_MS) return HOUR_MS;
+  return Math.max(1, Math.ceil(windowMs / DAY_MS / MAX_POINTS)) * DAY_MS;
 }
 
 interface Acc {
@@ -148,6 +155,31 @@ export async function storedFailures(db: Kysely<StoreTables>, env: string, days:
         url: r.url,
       };
     });
+}
+
+/**
+ * Counted finished runs of every environment for the hours since `from`, from the hours history
+ * has recorded for it (no zeros invented for hours before recording began). By the hour a run ended.
+ */
+export async function recentRunHours(db: Kysely<StoreTables>, from: number, now: number): Promise<Map<string, RunsHour[]>> {
+  const start = floorTo(from, HOUR_MS);
+  const since = await db.selectFrom("samples").select(["environment_id", (eb) => eb.fn.min<number>("t").as("first")]).groupBy("environment_id").execute();
+  const rows = await db.selectFrom("run_hours").selectAll().where("hour", ">=", start).execute();
+  const byEnv = new Map<string, Map<number, RunsHour>>();
+  for (const r of rows) {
+    let m = byEnv.get(r.environment_id);
+    if (!m) byEnv.set(r.environment_id, (m = new Map()));
+    m.set(Number(r.hour), { hour: iso(Number(r.hour)), success: Number(r.success), failed: Number(r.failed), other: Number(r.other) });
+  }
+  const out = new Map<string, RunsHour[]>();
+  for (const s of since) {
+    const first = Math.max(start, floorTo(Number(s.first), HOUR_MS));
+    const m = byEnv.get(s.environment_id);
+    const list: RunsHour[] = [];
+    for (let h = first; h <= now; h += HOUR_MS) list.push(m?.get(h) ?? { hour: iso(h), success: 0, failed: 0, other: 0 });
+    out.set(s.environment_id, list);
+  }
+  return out;
 }
 
 /** Counted finished runs per UTC hour over [from, to), one entry per hour (zeros where none). */
