@@ -1,7 +1,8 @@
 // `npm run bench`: the fleet at scale, measured end to end through the production server.
 // Starts the simulator with N environments × M DAGs, runs `npm start` against it in its own process
 // group, and prints: the first full poll cycle, upstream requests per cycle (by cadence), server RSS,
-// and /api/v1/fleet latency p50/p99 under 50 concurrent clients.
+// /api/v1/fleet latency p50/p99 under 50 concurrent clients, and what history writes (rows per second,
+// database growth per environment per day, extrapolated from the steady window).
 import { fork, spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, openSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -9,6 +10,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import type { SimConfig, SimStats } from "../sim/index";
 import { freePort } from "../e2e/helpers/servers";
+import Database from "libsql";
 import { load, merge, percentile, type LoadResult } from "./load";
 
 const { values: args } = parseArgs({
@@ -104,7 +106,19 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), "flightboard-bench-"));
   const configFile = path.join(dir, "flightboard.yaml");
   // The bench measures the monitor and the API, not sign-in: authentication is explicitly off.
-  writeFileSync(configFile, JSON.stringify({ ...sim.config, refresh: REFRESH, timeoutSeconds: 10, auth: { mode: "disabled" } }));
+  // History goes to the bench's own folder (the default ./data would land in the repository).
+  const historyFile = path.join(dir, "history.db");
+  writeFileSync(configFile, JSON.stringify({ ...sim.config, refresh: REFRESH, timeoutSeconds: 10, auth: { mode: "disabled" }, storage: { sqlite: { path: historyFile } } }));
+  /** Rows and bytes of the history database, read through a second (read-only) connection. */
+  const historySize = () => {
+    const db = new Database(historyFile, { readonly: true });
+    try {
+      const one = (q: string) => Number((db.prepare(q).get() as { n: number }).n);
+      return { rows: one("select (select count(*) from samples) + (select count(*) from finished_runs) + (select count(*) from incidents) as n"), bytes: one("select page_count * page_size as n from pragma_page_count, pragma_page_size") };
+    } finally {
+      db.close();
+    }
+  };
 
   const server = spawn(process.execPath, ["scripts/start.mjs"], {
     cwd: path.resolve(import.meta.dirname, ".."),
@@ -158,9 +172,11 @@ async function main(): Promise<void> {
     }
     await sim.resetStats();
     const tw = performance.now();
+    const h0 = historySize();
     await sleep(windowS * 1000);
     const steady = await sim.stats();
     const span = (performance.now() - tw) / 1000;
+    const h1 = historySize();
     const perRoute = Object.entries(steady.byRoute).sort((a, b) => b[1] - a[1]);
     console.log(`steady state over ${span.toFixed(0)} s (refresh health ${REFRESH.health} s, runs ${REFRESH.runs} s, dags ${REFRESH.dags} s): ${steady.total} upstream requests`);
     for (const [route, n] of perRoute) console.log(`  ${route.padEnd(40)} ${n}`);
@@ -179,6 +195,12 @@ async function main(): Promise<void> {
     );
     console.log(`  runs cycle per environment: ${(runCalls / Math.max(1, N * (span / REFRESH.runs))).toFixed(1)} requests (4 counts + the incremental page; no per-DAG calls)`);
     console.log(`server RSS: ${treeRssMb(server.pid!)} MB`);
+    // Raw rows are pruned after retention.rawHours (48 h); roll-ups add about 1/120 of that per hour.
+    const perEnvDayKb = ((h1.bytes - h0.bytes) / span) * 86_400 / N / 1024;
+    console.log(
+      `history (SQLite): ${((h1.rows - h0.rows) / span).toFixed(1)} rows/s written in batches; database ${(h1.bytes / 1048576).toFixed(1)} MB, ` +
+        `growing ${perEnvDayKb.toFixed(0)} kB per environment per day (raw polls and runs, kept 48 h)`,
+    );
 
     // /api/v1/fleet side by side with a bare Node server serving the same bytes: alternating rounds
     // in the same run, so both see the same machine load.

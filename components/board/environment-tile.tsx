@@ -84,6 +84,11 @@ export const EnvironmentTile = memo(function EnvironmentTile({ env, firingAlerts
             heartbeat <Age iso={env.schedulerHeartbeat} suffix=" ago" step={5} />
           </span>
           {env.platform && <span title={`control plane state ${env.platform.state}`}>{platformStateLabel(env.platform.state)}</span>}
+          {env.uptime && (env.uptime["24h"] !== null || env.uptime["30d"] !== null) && (
+            <span className="tile-uptime" data-testid={TID.tileUptime} title="Uptime over 24 hours / 30 days">
+              up {env.uptime["24h"] === null ? "—" : `${env.uptime["24h"]}%`} / {env.uptime["30d"] === null ? "—" : `${env.uptime["30d"]}%`}
+            </span>
+          )}
           {env.stale && <strong className="stale-tag">stale data</strong>}
           {env.frozen && (
             <strong className="frozen-tag" data-testid="tile-frozen" title={`frozen by ${env.frozen.by}: ${env.frozen.dags} DAGs paused until thawed`}>
@@ -119,11 +124,6 @@ export const EnvironmentTile = memo(function EnvironmentTile({ env, firingAlerts
           <span>
             updated <Age iso={env.checkedAt} suffix=" ago" step={5} />
           </span>
-          {env.uptime && (env.uptime["24h"] !== null || env.uptime["30d"] !== null) && (
-            <span className="tile-uptime" data-testid={TID.tileUptime} title="Uptime over 24 hours / 30 days (history)">
-              up {env.uptime["24h"] === null ? "—" : `${env.uptime["24h"]}%`} · {env.uptime["30d"] === null ? "—" : `${env.uptime["30d"]}%`}
-            </span>
-          )}
           {env.dags && dagsK !== "unknown" && (
             <Link href={`/environments/${encodeURIComponent(env.id)}/dags`} prefetch={false} className="tile-dags-link" data-testid={TID.dagsLink}>
               {plural(env.dags.active, "active DAG")}

@@ -17,7 +17,7 @@ export function IncidentList({ incidents, showEnvironment, names }: { incidents:
   if (incidents.length === 0) return <p className="muted">No incidents in this window.</p>;
   return (
     <div className="table-wrap">
-      <table className="table" data-testid={TID.incidentList}>
+      <table className="table incident-table" data-testid={TID.incidentList}>
         <thead>
           <tr>
             {showEnvironment && <th scope="col">Environment</th>}

@@ -98,16 +98,16 @@ export class Recorder {
       return;
     }
     if (!cur) {
-      const inc: OpenIncident = { id: randomUUID(), environmentId: s.id, status: s.status, reasons: [...new Set(s.reasons)], startedAt: at };
+      const inc: OpenIncident = { id: randomUUID(), environmentId: s.id, status: s.status, reasons: mergeReasons([], s.reasons), startedAt: at };
       this.open.set(s.id, inc);
       this.writer.putIncident(row(inc, null));
       return;
     }
     const status = worse(cur.status, s.status)!;
-    const fresh = s.reasons.filter((r) => !cur.reasons.includes(r));
-    if (status !== cur.status || fresh.length > 0) {
+    const reasons = mergeReasons(cur.reasons, s.reasons);
+    if (status !== cur.status || reasons.join("\n") !== cur.reasons.join("\n")) {
       cur.status = status;
-      cur.reasons.push(...fresh);
+      cur.reasons = reasons;
       this.writer.putIncident(row(cur, null));
     }
   }
@@ -133,6 +133,24 @@ export class Recorder {
       this.dirtyRunHours.add(Math.floor(endMs / 3600_000) * 3600_000);
     }
   }
+}
+
+/** Reasons kept per incident; a long incident must not grow its row without bound. */
+const MAX_REASONS = 20;
+
+/**
+ * Distinct reasons in the order first seen. Reasons that differ only in their figures ("scheduler
+ * heartbeat 95 s old" / "… 2 min old") are one reason: the latest wording replaces the earlier one.
+ */
+export function mergeReasons(known: string[], seen: string[]): string[] {
+  const shape = (r: string) => r.replace(/\d+(\.\d+)?\s*(ms|s|min|h|d)?\b/g, "#");
+  const out = [...known];
+  for (const r of seen) {
+    const i = out.findIndex((k) => shape(k) === shape(r));
+    if (i >= 0) out[i] = r;
+    else if (out.length < MAX_REASONS) out.push(r);
+  }
+  return out;
 }
 
 function row(i: OpenIncident, endedAt: number | null) {

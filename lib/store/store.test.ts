@@ -215,3 +215,15 @@ describe("opening a database that cannot be used", () => {
     expect((err as Error).message).not.toMatch(/\n/);
   });
 });
+
+describe("incident reasons", () => {
+  it("keeps distinct reasons, treating ones that differ only in figures as one (latest wording)", async () => {
+    const { mergeReasons } = await import("./recorder");
+    let r = mergeReasons([], ["scheduler heartbeat 95 s old", "1 import error"]);
+    r = mergeReasons(r, ["scheduler heartbeat 2 min old", "2 import errors"]);
+    r = mergeReasons(r, ["scheduler heartbeat 3 min old", "connection refused"]);
+    expect(r).toEqual(["scheduler heartbeat 3 min old", "1 import error", "2 import errors", "connection refused"]);
+    const many = Array.from({ length: 50 }, (_, i) => `reason ${String.fromCharCode(97 + (i % 26))}${i >= 26 ? "x" : ""}`);
+    expect(mergeReasons([], many)).toHaveLength(20);
+  });
+});
