@@ -36,7 +36,7 @@ if (!existsSync(path.join(root, ".next", "BUILD_ID"))) {
 }
 
 const secret = () => randomBytes(36).toString("base64url");
-const secrets = { auth: secret(), client: secret(), lobby: secret(), finwall: secret(), revocable: secret(), scripts: secret() };
+const secrets = { auth: secret(), client: secret(), lobby: secret(), finwall: secret(), revocable: secret(), scripts: secret(), metrics: secret() };
 
 function listen(server: Server): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -121,6 +121,7 @@ raw.auth = {
     { name: "scripts", tokenEnv: "E2E_SCRIPTS_TOKEN" },
   ],
 };
+raw.metrics = { tokenEnv: "E2E_METRICS_TOKEN" };
 const configFile = path.join(dir, "flightboard.yaml");
 writeFileSync(configFile, `${JSON.stringify(raw, null, 2)}\n`);
 const logFile = path.join(dir, "server.log");
@@ -139,6 +140,7 @@ const serverEnv: NodeJS.ProcessEnv = {
   E2E_FINWALL_TOKEN: secrets.finwall,
   E2E_REVOCABLE_TOKEN: secrets.revocable,
   E2E_SCRIPTS_TOKEN: secrets.scripts,
+  E2E_METRICS_TOKEN: secrets.metrics,
 };
 delete serverEnv.NEXTAUTH_URL;
 
@@ -232,6 +234,7 @@ const fixture: AuthFixture = {
     FINWALL_TOKEN: secrets.finwall,
     REVOCABLE_TOKEN: secrets.revocable,
     SCRIPTS_TOKEN: secrets.scripts,
+    METRICS_TOKEN: secrets.metrics,
     ...Object.fromEntries(Object.entries(sim.processEnv).filter(([, v]) => v.length >= 8 && !/^https?:\/\//.test(v))),
   },
 };

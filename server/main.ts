@@ -18,7 +18,8 @@ import { securityHeaders } from "./security-headers.mjs";
 
 const ROOT = process.env.FLIGHTBOARD_ROOT ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const port = Number(process.env.PORT || 3000);
-const hostname = process.env.HOSTNAME || "0.0.0.0";
+/** Unset: every address, IPv6 and IPv4 (as `next start` does), so `localhost` works either way. */
+const hostname = process.env.HOSTNAME || undefined;
 const log = (msg: string) => console.log(`flightboard: ${msg}`);
 
 const HEADERS = securityHeaders(false);
@@ -126,7 +127,7 @@ async function main(): Promise<void> {
       }),
     "last",
   );
-  server.listen(port, hostname, () => log(`listening on http://${hostname}:${port}`));
+  server.listen(port, hostname, () => log(`listening on http://${hostname ?? "localhost"}:${port}`));
 }
 
 main().catch((e: unknown) => {
