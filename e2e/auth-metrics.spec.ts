@@ -10,7 +10,7 @@ import { readFixture } from "./auth-fixture";
 
 const f = readFixture();
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
-const environmentsIn = (text: string) => [...new Set([...text.matchAll(/^flightboard_environment_up\{environment="([^"]+)"/gm)].map((m) => m[1]))].sort();
+const environmentsIn = (text: string) => [...new Set([...text.matchAll(/^flightboard_environment_status\{environment="([^"]+)"/gm)].map((m) => m[1]))].sort();
 
 test("/metrics needs the metrics token or a display token; a display token sees only its environments", async ({ request }) => {
   for (const headers of [{}, bearer("not-a-token"), { cookie: "next-auth.session-token=forged" }] as Record<string, string>[]) {
