@@ -2,7 +2,8 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import type { DagRunDto } from "@/lib/monitor/dto";
-import { dagRunsQuery, dagsQuery, environmentQuery } from "@/lib/queries";
+import { dagRunsQuery, dagsQuery, environmentQuery, queryKeys } from "@/lib/queries";
+import { DagActions } from "../actions/action-buttons";
 import { ApiRequestError } from "@/lib/queries/fetch-json";
 import { TID } from "@/lib/test-ids";
 import { DurationChart } from "../charts/lazy-charts";
@@ -69,6 +70,7 @@ export function DagView({ id, dagId }: { id: string; dagId: string }) {
           </a>
         )}
       </div>
+      <DagActions id={id} envName={env.data?.name ?? id} dagId={dagId} paused={dag?.paused} latest={list[0]} runsKey={queryKeys.dagRuns(id, dagId, RUN_LIMIT)} />
       {runs.isPending && <PageSkeleton />}
       {runs.error && (
         <div className="error-box" role="alert" data-testid={TID.loadError}>

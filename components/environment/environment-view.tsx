@@ -10,6 +10,7 @@ import { StatusBadge } from "../status-badge";
 import { EnvironmentHistory } from "../history/environment-history";
 import { EnvironmentCharts } from "./environment-charts";
 import { CountsPanel, HealthPanel } from "./health-panel";
+import { EnvironmentActions } from "../actions/action-buttons";
 import { FailingDagsPanel, ImportErrorsPanel, RecentFailuresPanel } from "./run-tables";
 import { NotFoundPanel, PageSkeleton } from "./page-states";
 
@@ -53,6 +54,7 @@ export function EnvironmentView({ id }: { id: string }) {
           </a>
         )}
       </div>
+      <EnvironmentActions id={env.id} envName={env.name} activeDags={env.dags?.active ?? null} />
       {error && (
         <div className="error-box is-warning" role="alert" data-testid={TID.loadError}>
           Lost contact with the server ({error.message}); showing the last data received.

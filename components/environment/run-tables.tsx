@@ -1,4 +1,5 @@
 "use client";
+import { ClearButton, usePermission } from "../actions/action-buttons";
 import Link from "next/link";
 import type { DagRunDto, EnvironmentDetail, Knowledge } from "@/lib/monitor/dto";
 import { TID } from "@/lib/test-ids";
@@ -29,17 +30,19 @@ function countLabel(k: Knowledge, n: number): string {
 
 export function FailingDagsPanel({ env }: { env: EnvironmentDetail }) {
   const k = knowledgeOf(env, "dags", "runs");
+  const permission = usePermission(env.id).data;
   return (
     <section className={`panel ${knowledgeClass(k)}`} aria-labelledby="failing-h" data-testid={TID.failingDags} data-knowledge={k}>
       <h2 id="failing-h">Failing DAGs ({countLabel(k, env.failingDags.length)})</h2>
       <KnowledgeNote env={env} parts={["dags", "runs"]} />
+      {permission && !permission.allowed && env.failingDags.length > 0 && <p className="muted action-why">Re-running is not available to you: {permission.reason}</p>}
       {k === "unknown" ? null : env.failingDags.length === 0 ? (
         <p className="muted">{k === "current" ? "None: every active DAG’s latest finished run succeeded." : "None, as last known."}</p>
       ) : (
         <div className="table-wrap">
           <table>
             <thead>
-              <tr><th>DAG</th><th>Failed run (Airflow)</th><th>Started</th><th className="num wide-only">Duration</th></tr>
+              <tr><th>DAG</th><th>Failed run (Airflow)</th><th>Started</th><th className="num wide-only">Duration</th><th>Action</th></tr>
             </thead>
             <tbody>
               {env.failingDags.map((f) => (
@@ -48,6 +51,7 @@ export function FailingDagsPanel({ env }: { env: EnvironmentDetail }) {
                   <td><RunLink run={f.lastRun} /></td>
                   <td>{formatTime(f.lastRun.startDate)}</td>
                   <td className="num wide-only">{formatDuration(f.lastRun.durationS)}</td>
+                  <td><ClearButton id={env.id} envName={env.name} dagId={f.dagId} runId={f.lastRun.runId} permission={permission} showWhy={false} /></td>
                 </tr>
               ))}
             </tbody>

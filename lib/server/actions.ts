@@ -1,8 +1,8 @@
 import "server-only";
 import { isAirflowError } from "@/lib/airflow/errors";
 import type { Connector } from "@/lib/airflow/types";
-import { mayAct } from "@/lib/auth/operators";
-import type { AuthConfig } from "@/lib/config/types";
+import { mayAct, type ActDecision } from "@/lib/auth/operators";
+import type { AuthConfig, FlightboardConfig } from "@/lib/config/types";
 import type { EnvironmentRuntime } from "@/lib/monitor/runtime";
 import type { SqlActionStore } from "@/lib/store/action-store";
 import { apiError, isValidDagId, json } from "./api";
@@ -49,6 +49,13 @@ function browserCheck(req: Request, auth: AuthConfig | undefined): Response | nu
   return null;
 }
 
+/** Whether this caller may act on this (visible) environment, and why not. */
+export function actPermission(access: Access, rt: EnvironmentRuntime, config: FlightboardConfig): ActDecision {
+  const id = rt.config.id;
+  const rule = access.policy.environmentAccess.has(id) ? access.policy.environmentAccess.get(id) : rt.config.access;
+  return mayAct(config.actions?.enabled === true, access.policy.auth, access.viewer, rule);
+}
+
 /** Checks the caller for an action on environment `id` (and DAG `dagId`); the context or the refusal. */
 export async function actionContext(req: Request, id: string, dagId: string | null): Promise<ActionContext | Response> {
   const access = await apiAccess(req);
@@ -61,8 +68,7 @@ export async function actionContext(req: Request, id: string, dagId: string | nu
   if (dagId !== null && (!isValidDagId(dagId) || (rt.dags && !rt.dags.has(dagId)))) {
     return apiError(404, "not_found", `no DAG "${dagId.slice(0, 250)}" in environment "${id}"`);
   }
-  const rule = access.policy.environmentAccess.has(id) ? access.policy.environmentAccess.get(id) : rt.config.access;
-  const decision = mayAct(config.actions?.enabled === true, access.policy.auth, access.viewer, rule);
+  const decision = actPermission(access, rt, config);
   if (!decision.ok) return apiError(403, "forbidden", decision.reason);
   const store = history()?.actionStore();
   if (!store) return apiError(503, "unavailable", "actions need the audit log, and history is off; see the server's log");
