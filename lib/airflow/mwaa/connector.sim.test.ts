@@ -33,6 +33,16 @@ const A2 = "2.10.3";
 const A3 = "3.0.6";
 
 const CASES: Case[] = [];
+
+/** Actions (issue 15) through the same session or InvokeRestApi as the reads. */
+async function writes(c: Connector, s: AbortSignal): Promise<void> {
+  const dag = (await c.listDags({ offset: 0, limit: 50 }, s)).items.find((d) => !d.paused)!;
+  const run = await c.triggerRun!(dag.dagId, { conf: { from: "mwaa" } }, s);
+  expect(run).toMatchObject({ dagId: dag.dagId, runType: "manual", state: "queued" });
+  expect((await c.setPaused!(dag.dagId, true, s)).paused).toBe(true);
+  expect((await c.setPaused!(dag.dagId, false, s)).paused).toBe(false);
+  expect(await c.clearFailed!(dag.dagId, run.runId, s)).toBe(0);
+}
 for (const access of ["web-login", "rest-api"] as const) {
   const a = access === "web-login" ? "w" : "r";
   CASES.push(
@@ -73,6 +83,10 @@ for (const access of ["web-login", "rest-api"] as const) {
   );
 }
 CASES.push(
+  { id: "w-writes-2", scenario: "healthy", airflowVersion: A2, access: "web-login", state: "AVAILABLE", outcome: ok, then: writes },
+  { id: "w-writes-3", scenario: "healthy", airflowVersion: A3, access: "web-login", state: "AVAILABLE", outcome: ok, then: writes },
+  { id: "r-writes-2", scenario: "healthy", airflowVersion: A2, access: "rest-api", state: "AVAILABLE", outcome: ok, then: writes },
+  { id: "r-writes-3", scenario: "healthy", airflowVersion: A3, access: "rest-api", state: "AVAILABLE", outcome: ok, then: writes },
   { id: "w-html-login-redirect", scenario: "html-login-redirect", airflowVersion: A2, access: "web-login", state: "AVAILABLE", outcome: { error: "auth", message: /login page/ } },
   // Airflow's health endpoints need no login; the DAG list does (one renewal, then the 401 stands).
   { id: "w-bad-credentials-2", scenario: "bad-credentials", airflowVersion: A2, access: "web-login", state: "AVAILABLE", outcome: ok, dagsError: "auth" },
