@@ -24,19 +24,20 @@ const specs: SimEnvironmentSpec[] = [
   { id: "w3", airflowVersion: "3.1.0", scenario: "failing-dags", dagCount: 20 },
   { id: "v2-viewer", airflowVersion: "2.10.5", scenario: "healthy", dagCount: 5, options: { role: "Viewer" } },
   { id: "v3-viewer", airflowVersion: "3.1.0", scenario: "healthy", dagCount: 5, options: { role: "Viewer" } },
+  { id: "w2-hangs", airflowVersion: "2.10.5", scenario: "healthy", dagCount: 5 },
 ];
 let sim: Simulator;
 
 type Entry = { id: string; airflow?: { baseUrl: string; auth?: { type: string; username?: string; passwordEnv?: string; tokenEnv?: string } } };
 
-function connectorFor(id: string): Connector {
+function connectorFor(id: string, timeoutMs = 5_000): Connector {
   const entry = (sim.config.environments as Entry[]).find((e) => e.id === id)!;
   const a = entry.airflow!.auth ?? { type: "none" };
   const secret = (name?: string) => ({ env: name ?? "", value: name ? sim.processEnv[name] : undefined });
   const auth: AirflowAuth = a.type === "basic"
     ? { type: "basic", username: a.username ?? "", password: secret(a.passwordEnv) }
     : { type: "jwt", username: a.username ?? "", password: secret(a.passwordEnv) };
-  return createAirflowConnector({ baseUrl: entry.airflow!.baseUrl, apiVersion: "auto", auth, limits: { timeoutMs: 5_000, maxBytes: 1 << 24 }, now: clock.now });
+  return createAirflowConnector({ baseUrl: entry.airflow!.baseUrl, apiVersion: "auto", auth, limits: { timeoutMs, maxBytes: 1 << 24 }, now: clock.now });
 }
 
 async function failure(p: Promise<unknown>): Promise<AirflowError> {
@@ -109,6 +110,16 @@ describe("connector writes × simulator", () => {
     const again = await post();
     expect(again.status).toBe(409);
     expect(await again.json()).toMatchObject({ title: "DAGRun already exists", status: 409 });
+  });
+
+  it("a write that times out is a timeout error and was sent exactly once (never retried)", async () => {
+    const c = connectorFor("w2-hangs", 400);
+    const dag = (await c.listDags({ offset: 0, limit: 1 }, signal())).items[0];
+    sim.setScenario("w2-hangs", "hangs");
+    sim.resetStats();
+    expect((await failure(c.triggerRun!(dag.dagId, { conf: {} }, signal()))).kind).toBe("timeout");
+    expect((await failure(c.setPaused!(dag.dagId, true, signal()))).kind).toBe("timeout");
+    expect(sim.stats().byRoute).toEqual({ "POST /api/v1/dags/{dag_id}/dagRuns": 1, "PATCH /api/v1/dags/{dag_id}": 1 });
   });
 
   for (const id of ["v2-viewer", "v3-viewer"]) {
