@@ -1,1 +1,2 @@
 export function securityHeaders(dev: boolean): { key: string; value: string }[];
+export function cspDirectives(scriptSrc: string, dev: boolean): string;

@@ -9,18 +9,7 @@
  * @returns {{ key: string, value: string }[]}
  */
 export function securityHeaders(dev) {
-  const csp = [
-    "default-src 'self'",
-    `script-src 'self' 'unsafe-inline'${dev ? " 'unsafe-eval'" : ""}`,
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
-    "font-src 'self'",
-    `connect-src 'self'${dev ? " ws: wss:" : ""}`,
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-  ].join("; ");
+  const csp = cspDirectives("'self' 'unsafe-inline'", dev);
   return [
     { key: "Content-Security-Policy", value: csp },
     { key: "X-Content-Type-Options", value: "nosniff" },
@@ -30,4 +19,27 @@ export function securityHeaders(dev) {
     { key: "Cross-Origin-Opener-Policy", value: "same-origin" },
     { key: "Cross-Origin-Resource-Policy", value: "same-origin" },
   ];
+}
+
+/**
+ * The one list of CSP directives; only `script-src` differs between this baseline and the pages'
+ * nonce-based policy (lib/auth/csp.ts).
+ *
+ * @param {string} scriptSrc
+ * @param {boolean} dev
+ * @returns {string}
+ */
+export function cspDirectives(scriptSrc, dev) {
+  return [
+    "default-src 'self'",
+    `script-src ${scriptSrc}${dev ? " 'unsafe-eval'" : ""}`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self'",
+    `connect-src 'self'${dev ? " ws: wss:" : ""}`,
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join("; ");
 }

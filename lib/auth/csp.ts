@@ -1,3 +1,5 @@
+import { cspDirectives } from "@/server/security-headers.mjs";
+
 /**
  * The Content-Security-Policy of pages: scripts only from our origin and only with this response's
  * nonce (Next.js puts it on its own scripts when it finds it in the request's CSP header); no
@@ -5,18 +7,7 @@
  * Inline style attributes stay allowed (charts and React set them); styles cannot run script.
  */
 export function pageCsp(nonce: string, dev: boolean): string {
-  return [
-    "default-src 'self'",
-    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ""}`,
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
-    "font-src 'self'",
-    `connect-src 'self'${dev ? " ws: wss:" : ""}`,
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-  ].join("; ");
+  return cspDirectives(`'self' 'nonce-${nonce}' 'strict-dynamic'`, dev);
 }
 
 /** A fresh nonce per response (128 random bits). */
