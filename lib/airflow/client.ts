@@ -78,18 +78,22 @@ export function asAirflowError(e: unknown): AirflowError {
   });
 }
 
+/** Sends one request: a transport failure becomes an `AirflowError`; any HTTP answer is returned as is. */
+export async function sendRequest(transport: Transport, req: ApiRequest, signal: AbortSignal): ReturnType<Transport["send"]> {
+  try {
+    return await transport.send(req, signal);
+  } catch (e) {
+    throw asAirflowError(e);
+  }
+}
+
 export function createAirflowRestClient(transport: Transport): AirflowRestClient {
   // Airflow < 2.6 has neither `updated_at_gte` nor `order_by=updated_at` on dagRuns (400 under
   // connexion's strict validation): such a server is then polled by start date instead.
   let v1RunsByStart = false;
 
   const call = async (req: ApiRequest, what: string, signal: AbortSignal): Promise<unknown> => {
-    let res;
-    try {
-      res = await transport.send(req, signal);
-    } catch (e) {
-      throw asAirflowError(e);
-    }
+    const res = await sendRequest(transport, req, signal);
     if (res.status >= 200 && res.status < 300) return res.json;
     throw errorFromStatus(res.status, res.json, what);
   };

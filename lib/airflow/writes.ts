@@ -1,4 +1,4 @@
-import { asAirflowError, errorFromStatus, isApiGone } from "./client";
+import { asAirflowError, errorFromStatus, isApiGone, sendRequest } from "./client";
 import { AirflowError } from "./errors";
 import { reshapeDag, reshapeRun } from "./reshape";
 import type { ApiRequest, Transport } from "./transport";
@@ -57,12 +57,7 @@ export function pauseRequest(version: ApiVersion, dagId: string, paused: boolean
 
 export function createAirflowWriteClient(transport: Transport): AirflowWriteClient {
   const send = async (req: ApiRequest, what: string, signal: AbortSignal): Promise<unknown> => {
-    let res;
-    try {
-      res = await transport.send(req, signal);
-    } catch (e) {
-      throw asAirflowError(e);
-    }
+    const res = await sendRequest(transport, req, signal);
     if (res.status >= 200 && res.status < 300) return res.json;
     const err = errorFromStatus(res.status, res.json, what);
     // A 404 from an existing API names the DAG or run; the API root missing stays `http` (re-detection).
