@@ -97,11 +97,12 @@ test.describe("board", () => {
     let reachedTile = false;
     for (let i = 0; i < 20 && !reachedTile; i++) {
       await page.keyboard.press("Tab");
-      reachedTile = await page.evaluate(() => document.activeElement?.getAttribute("data-testid") === "env-tile");
+      // The tile's own link (stretched over the tile) takes the focus; the DAG count is a second link.
+      reachedTile = await page.evaluate(() => document.activeElement?.classList.contains("tile-link") === true && document.activeElement.closest('[data-testid="env-tile"]') !== null);
     }
     expect(reachedTile).toBe(true);
     const first = fleet.environments[0];
-    await expect(page.locator(":focus")).toHaveAttribute("data-env-id", first.id);
+    await expect(page.locator('[data-testid="env-tile"]:has(.tile-link:focus)')).toHaveAttribute("data-env-id", first.id);
     // The tile's accessible name has the status in words.
     await expect(page.getByRole("link", { name: new RegExp(`^${first.name.replace(/[()]/g, "\\$&")}: (Unhealthy|Unreachable|Unauthorized|Degraded)$`) })).toBeVisible();
     await page.keyboard.press("Enter");

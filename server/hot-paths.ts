@@ -86,6 +86,9 @@ export async function sendResponse(req: IncomingMessage, res: ServerResponse, r:
 async function fleet(req: IncomingMessage, res: ServerResponse, params: URLSearchParams, rt: FleetRuntime): Promise<void> {
   const access = await apiAccess({ headers: nodeHeaders(req) });
   if (access instanceof Response) return sendResponse(req, res, access);
+  // Polling is stopping: a client whose stream just ended learns at once that this server is going
+  // (a board then says "Not live" here, or a load balancer's next replica answers its retry).
+  if (shuttingDown()) return sendResponse(req, res, apiError(503, "unavailable", "the server is shutting down; retry"));
   const filter = parseFleetFilter(params);
   const { monitor } = rt;
   await sendText(req, res, 200, JSON_TYPE, fleetBytes(monitor, filter, visibilityFilter(access, monitor.runtimes())));

@@ -1,6 +1,21 @@
-import { BadRequest, handle } from "@/lib/server/api";
+import { apiError, BadRequest, handle, isValidDagId, json } from "@/lib/server/api";
+import { apiAccess, visibleRuntime } from "@/lib/server/access";
 import { actionContext, perform, writer } from "@/lib/server/actions";
+import { getFleet } from "@/lib/server/fleet";
 import { dagDto } from "@/lib/monitor/views";
+
+/** One DAG from the cached list (an extension beside §12's PATCH); unknown or hidden → 404, as reads. */
+export async function GET(req: Request, ctx: { params: Promise<{ id: string; dagId: string }> }): Promise<Response> {
+  return handle(async () => {
+    const access = await apiAccess(req);
+    if (access instanceof Response) return access;
+    const { id, dagId } = await ctx.params;
+    const rt = visibleRuntime(access, (await getFleet()).monitor.runtime(id));
+    if (!rt) return apiError(404, "not_found", `no environment with id "${id.slice(0, 80)}"`);
+    if (!isValidDagId(dagId) || !rt.dags?.has(dagId)) return apiError(404, "not_found", `no DAG "${dagId.slice(0, 250)}" in environment "${id}"`);
+    return json(dagDto(rt, dagId));
+  });
+}
 
 /** Contract §12: pauses or resumes a DAG; answers the DAG as it is after. */
 export async function PATCH(req: Request, ctx: { params: Promise<{ id: string; dagId: string }> }): Promise<Response> {
