@@ -100,7 +100,7 @@ async function boot(): Promise<FleetRuntime> {
       await replica?.stop();
       monitor.stop();
       if (alerting) {
-        alerting.engine.stop();
+        alerting.stop();
         // Let a send in flight finish (bounded): its attempt is then recorded, not lost.
         await Promise.race([alerting.engine.settle(), new Promise((r) => setTimeout(r, 3000))]);
       }

@@ -24,7 +24,7 @@ export function startReplica(ctx: { monitor: FleetMonitor; store: HistoryStore; 
       setAlerting(alerting);
     },
     onDemote: () => {
-      alerting?.engine.stop();
+      alerting?.stop();
       alerting = null;
       setAlerting(null);
     },
