@@ -19,24 +19,46 @@ function RunsPanel({ env }: { env: DetailWithRunsPerHour }) {
     <section className={`panel ${knowledgeClass(k)}`} aria-labelledby="runs-h" data-testid={TID.runsChart} data-source={series.source} data-knowledge={k}>
       <h2 id="runs-h">{series.source === "server" ? "DAG runs per hour, last 24 h" : "DAG runs, last 24 h"}</h2>
       <KnowledgeNote env={env} parts={["runs"]} />
-      {series.source === "server" && <HourlyRuns buckets={series.buckets} />}
+      {series.source === "server" && (
+        <>
+          <HourlyRuns buckets={series.buckets} />
+          <p className="panel-note">
+            Counted by Flightboard from the runs it saw finish (first recorded hour in this window: {hourLabel(series.buckets[0].hour)} UTC); hours it did
+            not watch are not drawn. {env.runs ? "Airflow's exact totals for runs started in the last 24 h:" : "Airflow's 24 h totals are not known yet."}
+          </p>
+          {env.runs && <RunsTotals succeeded={env.runs.succeeded24h} failed={env.runs.failed24h} />}
+        </>
+      )}
       {series.source === "totals" && (
         <>
-          <dl className="figures runs-totals" aria-label={`Runs started in the last 24 hours: ${series.succeeded24h} succeeded, ${series.failed24h} failed`}>
-            <div>
-              <dt>succeeded</dt>
-              <dd className="run-success">{series.succeeded24h}</dd>
-            </div>
-            <div>
-              <dt>failed</dt>
-              <dd className={series.failed24h ? "text-failed" : undefined}>{series.failed24h}</dd>
-            </div>
-          </dl>
-          <RunsShareBar succeeded={series.succeeded24h} failed={series.failed24h} />
+          <RunsTotals succeeded={series.succeeded24h} failed={series.failed24h} />
           <p className="panel-note">Exact counts from Airflow for runs started in the last 24 h. Hourly counts are not recorded yet, so no hourly chart is drawn.</p>
         </>
       )}
     </section>
+  );
+}
+
+function hourLabel(iso: string): string {
+  return iso.slice(11, 16);
+}
+
+/** Airflow's exact totals for runs started in the last 24 h, with the share of failures. */
+function RunsTotals({ succeeded, failed }: { succeeded: number; failed: number }) {
+  return (
+    <>
+      <dl className="figures runs-totals" aria-label={`Runs started in the last 24 hours: ${succeeded} succeeded, ${failed} failed`}>
+        <div>
+          <dt>succeeded</dt>
+          <dd className="run-success">{succeeded}</dd>
+        </div>
+        <div>
+          <dt>failed</dt>
+          <dd className={failed ? "text-failed" : undefined}>{failed}</dd>
+        </div>
+      </dl>
+      <RunsShareBar succeeded={succeeded} failed={failed} />
+    </>
   );
 }
 
