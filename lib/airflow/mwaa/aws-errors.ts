@@ -59,6 +59,19 @@ export function isThrottlingError(e: unknown): boolean {
   return THROTTLED.has(x.name ?? "") || x.$metadata?.httpStatusCode === 429 || x.$response?.statusCode === 429;
 }
 
+/**
+ * One MWAA control-plane call under its own timeout (shared callers race their own signals); any
+ * failure, the timeout included, becomes an `AirflowError` naming the operation.
+ */
+export async function controlPlaneCall<T>(ctx: Omit<AwsCallContext, "timedOut">, send: (abortSignal: AbortSignal) => Promise<T>): Promise<T> {
+  const timeout = AbortSignal.timeout(ctx.timeoutMs);
+  try {
+    return await send(timeout);
+  } catch (e) {
+    throw fromAwsError(e, { ...ctx, timedOut: timeout.aborted });
+  }
+}
+
 export function fromAwsError(e: unknown, ctx: AwsCallContext): AirflowError {
   if (isAirflowError(e)) return e as AirflowError;
   const x = (e && typeof e === "object" ? e : {}) as AwsLikeError;

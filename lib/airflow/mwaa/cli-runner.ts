@@ -3,7 +3,7 @@ import { AirflowError } from "../errors";
 import { upstreamFetch } from "../http";
 import type { CallLimits } from "../transport";
 import { createTokenCache } from "../transports/auth";
-import { fromAwsError } from "./aws-errors";
+import { controlPlaneCall } from "./aws-errors";
 import { bareHost } from "./web-login";
 
 /**
@@ -73,28 +73,16 @@ export function createCliRunner(opts: CliRunnerOptions): CliRunner {
     now,
     renewBeforeMs: RENEW_BEFORE_MS,
     obtain: async () => {
-      const timeout = AbortSignal.timeout(opts.limits.timeoutMs);
-      try {
-        const obtainedAt = now();
-        counts.tokens++;
-        const out = await opts.client.send(new CreateCliTokenCommand({ Name: opts.environmentName }), { abortSignal: timeout });
-        if (!out.CliToken || !out.WebServerHostname) {
-          throw new AirflowError({ kind: "bad_response", message: `CreateCliToken for ${env} returned no token or host`, retryable: false });
-        }
-        hosts.clear();
-        hosts.set(out.CliToken, bareHost(out.WebServerHostname));
-        return { token: out.CliToken, expiresAt: obtainedAt + CLI_TOKEN_MS };
-      } catch (e) {
-        throw fromAwsError(e, {
-          op: "CreateCliToken",
-          environmentName: opts.environmentName,
-          region: opts.region,
-          url: opts.endpointUrl,
-          timeoutMs: opts.limits.timeoutMs,
-          timedOut: timeout.aborted,
-          profile: opts.profile,
-        });
+      const obtainedAt = now();
+      counts.tokens++;
+      const ctx = { op: "CreateCliToken", environmentName: opts.environmentName, region: opts.region, url: opts.endpointUrl, timeoutMs: opts.limits.timeoutMs, profile: opts.profile };
+      const out = await controlPlaneCall(ctx, (abortSignal) => opts.client.send(new CreateCliTokenCommand({ Name: opts.environmentName }), { abortSignal }));
+      if (!out.CliToken || !out.WebServerHostname) {
+        throw new AirflowError({ kind: "bad_response", message: `CreateCliToken for ${env} returned no token or host`, retryable: false });
       }
+      hosts.clear();
+      hosts.set(out.CliToken, bareHost(out.WebServerHostname));
+      return { token: out.CliToken, expiresAt: obtainedAt + CLI_TOKEN_MS };
     },
   });
 

@@ -7,7 +7,7 @@ import { raceSignal } from "../transports/auth";
 import { createHttpTransport } from "../transports/http-transport";
 import type { ApiVersion, Connector, PlatformInfo } from "../types";
 import { accountOfArn, envPlaneUrl, mwaaClientFor, type AwsTarget } from "./aws";
-import { fromAwsError } from "./aws-errors";
+import { controlPlaneCall } from "./aws-errors";
 import { createCliConnector } from "../cli/connector";
 import { createCliRunner } from "./cli-runner";
 import { createRestApiTransport } from "./rest-api-transport";
@@ -102,23 +102,10 @@ export function createMwaaConnector(settings: MwaaConnectorSettings): Connector 
 
   const describe = (signal: AbortSignal): Promise<EnvInfo> => {
     describing ??= (async () => {
-      const timeout = AbortSignal.timeout(settings.limits.timeoutMs);
-      try {
-        // Shared by concurrent callers, so bounded by its own timeout only; callers race their signals.
-        const out = await client.send(new GetEnvironmentCommand({ Name: name }), { abortSignal: timeout });
-        info = infoOf(out.Environment, name);
-        return info;
-      } catch (e) {
-        throw fromAwsError(e, {
-          op: "GetEnvironment",
-          environmentName: name,
-          region: settings.region,
-          url: planeUrl,
-          timeoutMs: settings.limits.timeoutMs,
-          timedOut: timeout.aborted,
-          profile: settings.profile,
-        });
-      }
+      // Shared by concurrent callers, so bounded by its own timeout only; callers race their signals.
+      const ctx = { op: "GetEnvironment", environmentName: name, region: settings.region, url: planeUrl, timeoutMs: settings.limits.timeoutMs, profile: settings.profile };
+      info = await controlPlaneCall(ctx, async (abortSignal) => infoOf((await client.send(new GetEnvironmentCommand({ Name: name }), { abortSignal })).Environment, name));
+      return info;
     })().finally(() => {
       describing = null;
     });

@@ -3,7 +3,7 @@ import { AirflowError } from "../errors";
 import { hostPath, upstreamFetch } from "../http";
 import type { CallLimits } from "../transport";
 import { createTokenCache, jwtExpiry, type AuthStrategy } from "../transports/auth";
-import { fromAwsError } from "./aws-errors";
+import { controlPlaneCall } from "./aws-errors";
 
 /**
  * `access: web-login`: `CreateWebLoginToken` (a 60-s, single-use token) → the web server's MWAA
@@ -67,24 +67,12 @@ export function webLoginAuth(opts: WebLoginOptions): AuthStrategy {
   const env = `MWAA environment ${opts.environmentName}`;
 
   const createToken = async (): Promise<{ token: string; host: string }> => {
-    const timeout = AbortSignal.timeout(opts.limits.timeoutMs);
-    try {
-      const out = await opts.client.send(new CreateWebLoginTokenCommand({ Name: opts.environmentName }), { abortSignal: timeout });
-      if (!out.WebToken || !out.WebServerHostname) {
-        throw new AirflowError({ kind: "bad_response", message: `CreateWebLoginToken for ${env} returned no token or host`, retryable: false });
-      }
-      return { token: out.WebToken, host: bareHost(out.WebServerHostname) };
-    } catch (e) {
-      throw fromAwsError(e, {
-        op: "CreateWebLoginToken",
-        environmentName: opts.environmentName,
-        region: opts.region,
-        url: opts.endpointUrl,
-        timeoutMs: opts.limits.timeoutMs,
-        timedOut: timeout.aborted,
-        profile: opts.profile,
-      });
+    const ctx = { op: "CreateWebLoginToken", environmentName: opts.environmentName, region: opts.region, url: opts.endpointUrl, timeoutMs: opts.limits.timeoutMs, profile: opts.profile };
+    const out = await controlPlaneCall(ctx, (abortSignal) => opts.client.send(new CreateWebLoginTokenCommand({ Name: opts.environmentName }), { abortSignal }));
+    if (!out.WebToken || !out.WebServerHostname) {
+      throw new AirflowError({ kind: "bad_response", message: `CreateWebLoginToken for ${env} returned no token or host`, retryable: false });
     }
+    return { token: out.WebToken, host: bareHost(out.WebServerHostname) };
   };
 
   const cache = createTokenCache({
