@@ -6,7 +6,7 @@ import type { AlertRecord, AttemptRecord, SilenceRecord } from "@/lib/alerts/rec
 import type { Viewer } from "@/lib/auth/policy";
 import { iso } from "@/lib/monitor/clock";
 import type { FleetMonitor } from "@/lib/monitor/monitor";
-import { maySee, type Access } from "./access";
+import { apiAccess, maySee, type Access } from "./access";
 import { apiError, BadRequest } from "./api";
 
 /** Shapes and checks of /api/v1/alerts and /api/v1/silences (contract §8). */
@@ -16,8 +16,11 @@ export function isAdmin(viewer: Viewer): boolean {
   return viewer.kind === "open" || (viewer.kind === "user" && viewer.role === "admin");
 }
 
-export function adminOnly(access: Access): Response | null {
-  return isAdmin(access.viewer) ? null : apiError(403, "forbidden", "only administrators may do this");
+/** The caller, when an admin; otherwise the 401/403 answer to send. */
+export async function adminAccess(req: Request): Promise<Access | Response> {
+  const access = await apiAccess(req);
+  if (access instanceof Response) return access;
+  return isAdmin(access.viewer) ? access : apiError(403, "forbidden", "only administrators may do this");
 }
 
 export function alertDto(engine: AlertEngine, alert: AlertRecord, attempts: AttemptRecord[]): AlertDto {

@@ -1,16 +1,13 @@
 import { apiError, handle, json } from "@/lib/server/api";
-import { apiAccess } from "@/lib/server/access";
-import { adminOnly } from "@/lib/server/alerts-api";
+import { adminAccess } from "@/lib/server/alerts-api";
 import { getFleet } from "@/lib/server/fleet";
 import { iso } from "@/lib/monitor/clock";
 
 /** `POST /api/v1/alerts/test?channel=NAME` (admins): sends a `test` notification now and says how it went. */
 export async function POST(req: Request): Promise<Response> {
   return handle(async () => {
-    const access = await apiAccess(req);
+    const access = await adminAccess(req);
     if (access instanceof Response) return access;
-    const denied = adminOnly(access);
-    if (denied) return denied;
     const name = new URL(req.url).searchParams.get("channel");
     if (!name) return apiError(400, "bad_request", "channel is required");
     const { alerts } = await getFleet();
