@@ -20,8 +20,11 @@ export function announceAuth(auth: AuthConfig | undefined, source: string | null
     return;
   }
   const providers = auth.providers.map((p) => p.id).join(", ");
-  log.log(`flightboard: authentication on at ${auth.url} (sign-in: ${providers}; sessions ${auth.sessionHours} h; ${auth.displayTokens.length} display token(s))`);
+  log.log(`flightboard: authentication on at ${auth.url} (sign-in: ${providers}; sessions ${auth.sessionHours} h; ${auth.displayTokens.length} display token(s), ${(auth.apiTokens ?? []).length} API token(s))`);
   for (const t of auth.displayTokens) {
     if (!t.token.value) log.warn(`flightboard: display token "${t.name}" is disabled: ${t.token.env} is not set`);
+  }
+  for (const t of auth.apiTokens ?? []) {
+    if (!t.token.value) log.warn(`flightboard: API token "${t.name}" is disabled: ${t.token.env} is not set`);
   }
 }

@@ -1,4 +1,5 @@
 import type { CookieJar } from "./cookies";
+import { matchApiToken } from "./api-token";
 import { displayCookieName, matchDisplayToken, verifyDisplayCookie } from "./display-token";
 import { roleOf, type Viewer } from "./policy";
 import type { AuthPolicy } from "./policy-store";
@@ -14,7 +15,7 @@ export type Scope = "api" | "wall" | "page";
 
 export interface RequestCredentials {
   cookies: CookieJar;
-  /** The `Authorization` header (API only: `Bearer <display token>`). */
+  /** The `Authorization` header (API only: `Bearer <display token or API token>`). */
   authorization?: string | null;
 }
 
@@ -23,10 +24,28 @@ export type AccessDecision =
   | { ok: false; status: 401 | 403; code: "unauthorized" | "forbidden"; message: string };
 
 const UNAUTHORIZED = { ok: false, status: 401, code: "unauthorized", message: "sign in first (or use a display token)" } as const;
+/** Says nothing about why (unknown, revoked, mistyped): a guesser learns nothing. */
+const INVALID_TOKEN = { ok: false, status: 401, code: "unauthorized", message: "invalid token" } as const;
+
+/** The value of an `Authorization: Bearer` header, if that is what it is. */
+export function bearerOf(authorization: string | null | undefined): string | undefined {
+  return /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? "")?.[1];
+}
 
 export async function decide(policy: AuthPolicy, creds: RequestCredentials, scope: Scope, now = Date.now()): Promise<AccessDecision> {
   const auth = policy.auth;
   if (auth.mode === "disabled") return { ok: true, viewer: { kind: "open" } };
+
+  // On the API a Bearer token, when sent, is the credential: the one checked is the one that acts
+  // (a cookie sent alongside is ignored), and a wrong one is refused rather than passed over.
+  const bearer = scope === "api" ? bearerOf(creds.authorization) : undefined;
+  if (bearer !== undefined) {
+    const display = matchDisplayToken(auth, bearer);
+    if (display) return { ok: true, viewer: { kind: "display", token: display } };
+    const api = matchApiToken(auth, bearer);
+    if (api) return { ok: true, viewer: { kind: "token", token: api } };
+    return INVALID_TOKEN;
+  }
 
   const identity = await readSession(creds.cookies, auth);
   if (identity) {
@@ -37,8 +56,7 @@ export async function decide(policy: AuthPolicy, creds: RequestCredentials, scop
 
   // Display tokens reach the wall and the read API only; every other page needs a person.
   if (scope === "page") return UNAUTHORIZED;
-  const bearer = scope === "api" ? /^Bearer\s+(\S+)\s*$/i.exec(creds.authorization ?? "")?.[1] : undefined;
-  const token = bearer !== undefined ? matchDisplayToken(auth, bearer) : verifyDisplayCookie(auth, creds.cookies.get(displayCookieName(auth)), now);
+  const token = verifyDisplayCookie(auth, creds.cookies.get(displayCookieName(auth)), now);
   if (token) return { ok: true, viewer: { kind: "display", token } };
   return UNAUTHORIZED;
 }

@@ -18,6 +18,13 @@ describe("mayAct (contract §12)", () => {
     expect(mayAct(true, auth, { kind: "display", token: displayToken("wall", "x".repeat(40)) }, undefined).ok).toBe(false);
   });
 
+  it("API tokens act by role, recorded by name", () => {
+    const token = (role: "viewer" | "operator") => ({ kind: "token" as const, token: { name: "deploy-bot", token: { env: "D", value: "x".repeat(40) }, role, tags: {} } });
+    expect(mayAct(true, auth, token("operator"), undefined)).toEqual({ ok: true, actor: "deploy-bot" });
+    expect(mayAct(true, auth, token("viewer"), undefined)).toMatchObject({ ok: false, reason: expect.stringMatching(/role viewer/) });
+    expect(mayAct(false, auth, token("operator"), undefined).ok).toBe(false);
+  });
+
   it("nobody acts with actions off or authentication disabled", () => {
     expect(mayAct(false, auth, user({}, "admin"), undefined)).toMatchObject({ ok: false, reason: expect.stringMatching(/actions.enabled/) });
     expect(mayAct(true, disabledAuth(true), { kind: "open" }, undefined)).toMatchObject({ ok: false, reason: expect.stringMatching(/authentication is disabled/) });

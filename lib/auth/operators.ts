@@ -3,7 +3,8 @@ import { trustedEmail, type Viewer } from "./policy";
 
 /**
  * Who may act (contract §12), as a pure function of the resolved configuration, evaluated on every
- * action: admins; people in `auth.operators`; people in the environment's `access.operators`.
+ * action: admins; people in `auth.operators`; people in the environment's `access.operators`; API
+ * tokens with role `operator` (within their tags).
  * Display tokens and viewers never act, and with authentication disabled nobody does (an action
  * needs an identity for the audit log). Visibility is checked before this (hidden = 404).
  */
@@ -21,6 +22,10 @@ export function mayAct(enabled: boolean, auth: AuthConfig | undefined, viewer: V
     return { ok: false, reason: "nobody may act while authentication is disabled: an action needs a signed-in operator" };
   }
   if (viewer.kind === "display") return { ok: false, reason: "display tokens are read-only" };
+  // Visibility (the token's tags) was checked before; the token's role is the grant. Audited by name.
+  if (viewer.kind === "token") {
+    return viewer.token.role === "operator" ? { ok: true, actor: viewer.token.name } : { ok: false, reason: `API token "${viewer.token.name}" has role viewer: it reads but may not act` };
+  }
   const who = viewer.identity.email ?? viewer.identity.sub;
   if (viewer.role === "admin") return { ok: true, actor: who };
   const email = trustedEmail(viewer.identity);

@@ -60,6 +60,7 @@ function collectSecrets(config: FlightboardConfig): string[] {
     out.push(a.secret.value);
     for (const p of a.providers) out.push(p.clientSecret.value);
     for (const t of a.displayTokens) out.push(t.token.value);
+    for (const t of a.apiTokens ?? []) out.push(t.token.value);
   }
   out.push(config.metrics?.token.value);
   for (const e of config.environments) {

@@ -1,4 +1,4 @@
-import type { AccessRule, AuthConfig, DisplayTokenConfig } from "@/lib/config/types";
+import type { AccessRule, ApiTokenConfig, AuthConfig, DisplayTokenConfig } from "@/lib/config/types";
 
 /**
  * The rules of who may do what (README, "Authentication"), as pure functions of the resolved
@@ -29,7 +29,14 @@ export type Viewer =
   | { kind: "open" }
   | { kind: "user"; role: Role; identity: Identity }
   /** A wall screen holding a display token: read-only, the wall and the read API only. */
-  | { kind: "display"; token: DisplayTokenConfig };
+  | { kind: "display"; token: DisplayTokenConfig }
+  /** A script holding an API token (`Authorization: Bearer`): the API only, within the token's tags. */
+  | { kind: "token"; token: ApiTokenConfig };
+
+function hasTags(want: Record<string, string>, env: EnvironmentAccessView): boolean {
+  for (const [k, v] of Object.entries(want)) if (env.tags[k] !== v) return false;
+  return true;
+}
 
 /** What visibility is decided on: an environment's id, tags and `access`. */
 export interface EnvironmentAccessView {
@@ -74,9 +81,11 @@ export function canSee(viewer: Viewer, env: EnvironmentAccessView): boolean {
     }
     case "display": {
       const t = viewer.token;
-      for (const [k, v] of Object.entries(t.tags)) if (env.tags[k] !== v) return false;
-      return !env.access || intersects(t.groups, env.access.groups);
+      return hasTags(t.tags, env) && (!env.access || intersects(t.groups, env.access.groups));
     }
+    case "token":
+      // An API token is an administrator's explicit grant: its tags decide (contract §12), not `access`.
+      return hasTags(viewer.token.tags, env);
   }
 }
 
@@ -94,5 +103,7 @@ export function describeViewer(viewer: Viewer): string {
       return `${viewer.identity.email ?? viewer.identity.sub} (${viewer.role})`;
     case "display":
       return `display token "${viewer.token.name}"`;
+    case "token":
+      return `API token "${viewer.token.name}" (${viewer.token.role})`;
   }
 }

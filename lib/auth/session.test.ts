@@ -69,6 +69,26 @@ describe("the access decision", () => {
     expect(await decide(policy, { cookies: jar({}), authorization: "Bearer wrong" }, "api")).toMatchObject({ ok: false, status: 401 });
   });
 
+  it("API tokens: Bearer on the API only, the Bearer decides over a cookie, a wrong one is just 'invalid token'", async () => {
+    const DEPLOY = "deploy-token-value-0123456789-abcdefghijklmnopqrstuvwxyz";
+    const withApi: AuthPolicy = {
+      ...policy,
+      auth: { ...auth, apiTokens: [{ name: "deploy-bot", token: { env: "D", value: DEPLOY }, role: "operator", tags: { team: "sales" } }, { name: "off", token: { env: "O", value: undefined }, role: "viewer", tags: {} }] },
+    };
+    const bearer = (v: string) => ({ cookies: jar({}), authorization: `Bearer ${v}` });
+    expect(await decide(withApi, bearer(DEPLOY), "api")).toMatchObject({ ok: true, viewer: { kind: "token", token: { name: "deploy-bot", role: "operator" } } });
+    expect(await decide(withApi, bearer(DEPLOY), "page")).toMatchObject({ ok: false, status: 401 });
+    expect(await decide(withApi, bearer(DEPLOY), "wall")).toMatchObject({ ok: false, status: 401 });
+    for (const wrong of [DEPLOY.slice(0, -1), `${DEPLOY}x`, "undefined", "x".repeat(5000)]) {
+      expect(await decide(withApi, bearer(wrong), "api")).toEqual({ ok: false, status: 401, code: "unauthorized", message: "invalid token" });
+    }
+    // A person's cookie does not rescue a wrong token, nor outrank a right one.
+    const c = jar({ "next-auth.session-token": await sessionCookie(identity({ email: "root@example.com" })) });
+    expect(await decide(withApi, { cookies: c, authorization: "Bearer wrong" }, "api")).toMatchObject({ ok: false, status: 401 });
+    expect(await decide(withApi, { cookies: c, authorization: `Bearer ${DEPLOY}` }, "api")).toMatchObject({ ok: true, viewer: { kind: "token" } });
+    expect(await decide({ ...withApi, auth: { ...withApi.auth, apiTokens: [] } }, bearer(DEPLOY), "api")).toMatchObject({ ok: false, status: 401 });
+  });
+
   it("with authentication off everyone is let in", async () => {
     expect(await decide({ ...policy, auth: authConfig({ mode: "disabled" }) }, { cookies: jar({}) }, "page")).toEqual({ ok: true, viewer: { kind: "open" } });
   });

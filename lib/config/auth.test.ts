@@ -154,6 +154,40 @@ auth:
     expect(c.auth?.displayTokens).toEqual([{ name: "lobby", token: { env: "LOBBY_TOKEN", value: undefined }, tags: { stage: "prod" }, groups: [] }]);
   });
 
+  it("API tokens: every problem by path, values never in a problem, resolved with role and tags", () => {
+    const D = "d".repeat(40);
+    const env = { ...GOOD_ENV, DEPLOY: "x".repeat(40), CI: "short-token", SAME: D, LOBBY: D };
+    const text = `${ENVS}${GOOD_AUTH}  displayTokens: [{ name: lobby, tokenEnv: LOBBY }]
+  apiTokens:
+    - { name: deploy-bot, tokenEnv: DEPLOY, role: operator, tags: { team: sales } }
+    - { name: deploy-bot, tokenEnv: CI, role: viewer }
+    - { name: Bad, tokenEnv: "1X", role: admin, secret: x }
+    - { name: ok, tokenEnv: SAME, role: viewer }
+    - { name: copy, tokenEnv: DEPLOY, role: viewer }
+`;
+    const shapes = problemsOf(() => parseConfigText(text, "x", env));
+    expect(shapes).toEqual([
+      "auth.apiTokens[2].name: must match ^[a-z0-9][a-z0-9-]{0,62}$",
+      "auth.apiTokens[2].tokenEnv: must be an environment variable name",
+      "auth.apiTokens[2].role: must be one of viewer, operator",
+      "auth.apiTokens[2].secret: unknown key",
+    ]);
+    const fixed = text.replace(`    - { name: Bad, tokenEnv: "1X", role: admin, secret: x }\n`, "");
+    const problems = problemsOf(() => parseConfigText(fixed, "x", env));
+    expect(problems).toEqual([
+      "auth.apiTokens[1].name: duplicate of auth.apiTokens[0].name \"deploy-bot\"",
+      "auth.apiTokens[1].tokenEnv: CI is too short; use at least 32 random characters",
+      "auth.apiTokens[2].tokenEnv: SAME holds the same value as auth.displayTokens[0]; give every token its own value",
+      "auth.apiTokens[3].tokenEnv: DEPLOY holds the same value as auth.apiTokens[0]; give every token its own value",
+    ]);
+    for (const line of [...shapes, ...problems]) for (const v of [env.DEPLOY, env.CI, D]) expect(line).not.toContain(v);
+    const c = parseConfigText(`${ENVS}${GOOD_AUTH}  apiTokens: [{ name: deploy-bot, tokenEnv: DEPLOY, role: operator, tags: { team: sales } }, { name: off, tokenEnv: UNSET, role: viewer }]\n`, "x", env);
+    expect(c.auth?.apiTokens).toEqual([
+      { name: "deploy-bot", token: { env: "DEPLOY", value: env.DEPLOY }, role: "operator", tags: { team: "sales" } },
+      { name: "off", token: { env: "UNSET", value: undefined }, role: "viewer", tags: {} },
+    ]);
+  });
+
   it("npm start refuses a file without auth settings before listening, naming each problem", () => {
     const file = writeConfig(ENVS);
     const env: NodeJS.ProcessEnv = { ...process.env, FLIGHTBOARD_CONFIG: file };

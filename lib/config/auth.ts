@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { AccessRule, AuthConfig, AuthProviderConfig, DisplayTokenConfig, SecretRef } from "./types";
+import type { AccessRule, ApiTokenConfig, AuthConfig, AuthProviderConfig, DisplayTokenConfig, SecretRef } from "./types";
 
 /**
  * The `auth:` section of the configuration file and the `access:` of an environment (the sign-in
@@ -102,6 +102,17 @@ export const authSchema = z.strictObject({
     )
     .default([]),
   displayCookieDays: z.number().int("must be a whole number").min(1, "must be at least 1").max(400, "must be at most 400").default(365),
+  /** Tokens for scripts and CI jobs (contract §12): read, and with role operator act, within their tags. */
+  apiTokens: z
+    .array(
+      z.strictObject({
+        name: z.string().regex(NAME, "must match ^[a-z0-9][a-z0-9-]{0,62}$"),
+        tokenEnv: envVarName,
+        role: z.enum(["viewer", "operator"]),
+        tags,
+      }),
+    )
+    .default([]),
 });
 
 export type AuthFile = z.infer<typeof authSchema>;
@@ -125,6 +136,7 @@ export function disabledAuth(explicit: boolean): AuthConfig {
     operators: { emails: [], groups: [] },
     displayTokens: [],
     displayCookieDays: 365,
+    apiTokens: [],
   };
 }
 
@@ -191,6 +203,8 @@ export function resolveAuth(file: AuthFile | undefined, defaultMode: "enabled" |
     tokens.push({ name: t.name, token, tags: t.tags, groups: t.groups });
   });
 
+  const apiTokens = resolveApiTokens(file.apiTokens, tokens, env, problems);
+
   return {
     auth: {
       mode: "enabled",
@@ -204,9 +218,35 @@ export function resolveAuth(file: AuthFile | undefined, defaultMode: "enabled" |
       operators: file.operators,
       displayTokens: tokens,
       displayCookieDays: file.displayCookieDays,
+      apiTokens,
     },
     problems,
   };
+}
+
+/**
+ * API tokens, checked like display tokens: unique names, long values, and (since one Bearer value
+ * must mean one thing) never the value of another token. Problems name tokens and variables only.
+ */
+function resolveApiTokens(list: AuthFile["apiTokens"], display: DisplayTokenConfig[], env: Env, problems: string[]): ApiTokenConfig[] {
+  const out: ApiTokenConfig[] = [];
+  const seen = new Map<string, number>();
+  list.forEach((t, i) => {
+    const path = `auth.apiTokens[${i}]`;
+    const first = seen.get(t.name);
+    if (first !== undefined) problems.push(`${path}.name: duplicate of auth.apiTokens[${first}].name "${t.name}"`);
+    else seen.set(t.name, i);
+    const token = secret(t.tokenEnv, env);
+    if (token.value !== undefined) {
+      if (token.value.length < MIN_SECRET_LENGTH) problems.push(`${path}.tokenEnv: ${token.env} is too short; use at least ${MIN_SECRET_LENGTH} random characters`);
+      const d = display.findIndex((x) => x.token.value === token.value);
+      if (d >= 0) problems.push(`${path}.tokenEnv: ${token.env} holds the same value as auth.displayTokens[${d}]; give every token its own value`);
+      const a = out.findIndex((x) => x.token.value === token.value);
+      if (a >= 0) problems.push(`${path}.tokenEnv: ${token.env} holds the same value as auth.apiTokens[${a}]; give every token its own value`);
+    }
+    out.push({ name: t.name, token, role: t.role, tags: t.tags });
+  });
+  return out;
 }
 
 function secretProblems(path: string, ref: SecretRef, what: string): string[] {

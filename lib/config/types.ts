@@ -143,6 +143,18 @@ export interface DisplayTokenConfig {
   groups: string[];
 }
 
+/**
+ * A named token for scripts and CI jobs (contract §12): `Authorization: Bearer <value>` on the API.
+ * `viewer` reads, `operator` also acts; either only on environments carrying all of its `tags`.
+ */
+export interface ApiTokenConfig {
+  name: string;
+  /** Unset value = the token is disabled (revoked). */
+  token: SecretRef;
+  role: "viewer" | "operator";
+  tags: Record<string, string>;
+}
+
 /** The resolved `auth:` section (see the README, "Authentication"). */
 export interface AuthConfig {
   mode: "enabled" | "disabled";
@@ -160,4 +172,6 @@ export interface AuthConfig {
   operators?: { emails: string[]; groups: string[] };
   displayTokens: DisplayTokenConfig[];
   displayCookieDays: number;
+  /** API tokens for scripts (contract §12); optional for hand-built configs. */
+  apiTokens?: ApiTokenConfig[];
 }

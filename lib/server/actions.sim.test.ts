@@ -28,7 +28,9 @@ import type { FleetRuntime } from "./fleet";
 const SECRET = "actions-test-signing-secret-0123456789-abcdefghijk";
 const LOBBY = "lobby-display-token-0123456789-abcdefghijklmnopqrstuv";
 const ORIGIN = "http://localhost:3999";
-const ENV = { FLIGHTBOARD_AUTH_SECRET: SECRET, FLIGHTBOARD_OIDC_CLIENT_SECRET: "actions-oidc-client-secret-000000000", LOBBY_TOKEN: LOBBY };
+const DEPLOY = "deploy-bot-api-token-0123456789-abcdefghijklmnopq";
+const READER = "ci-reader-api-token-0123456789-abcdefghijklmnopqr";
+const ENV = { FLIGHTBOARD_AUTH_SECRET: SECRET, FLIGHTBOARD_OIDC_CLIENT_SECRET: "actions-oidc-client-secret-000000000", LOBBY_TOKEN: LOBBY, DEPLOY_TOKEN: DEPLOY, READER_TOKEN: READER };
 
 let sim: Simulator;
 let monitor: FleetMonitor;
@@ -95,6 +97,10 @@ beforeAll(async () => {
     admins: { groups: ["fb-admins"] },
     operators: { groups: ["oncall"] },
     displayTokens: [{ name: "lobby", tokenEnv: "LOBBY_TOKEN" }],
+    apiTokens: [
+      { name: "deploy-bot", tokenEnv: "DEPLOY_TOKEN", role: "operator", tags: { team: "ops" } },
+      { name: "ci-reader", tokenEnv: "READER_TOKEN", role: "viewer" },
+    ],
   };
   writeFileSync(file, JSON.stringify(raw, null, 2));
   process.env.FLIGHTBOARD_CONFIG = file;
@@ -146,6 +152,38 @@ describe("actions (contract §12)", () => {
       expect.stringMatching(/may view this environment but not act/),
     ]);
     expect(upstreamWrites()).toBe(before);
+  });
+
+  it("API tokens: an operator token acts without Origin within its tags, audited by name; viewer, wrong and foreign tokens reach no upstream", async () => {
+    const bot = { authorization: `Bearer ${DEPLOY}`, origin: "" };
+    const noOrigin = (h: Record<string, string>) => Object.fromEntries(Object.entries(h).filter(([k]) => k !== "origin"));
+    const scripted = (env: string, dag: string, h: Record<string, string>) =>
+      call(runsPOST(new Request(`http://localhost/api/v1/environments/${env}/dags/${dag}/runs`, { method: "POST", headers: { "content-type": "application/json", ...noOrigin(h) }, body: "{}" }), params({ id: env, dagId: dag })));
+    // Not the DAG the next test triggers: two manual runs in one simulated instant share a run id (409).
+    const dag = [...monitor.runtime("ops-a2")!.dags!.values()].filter((d) => !d.paused).at(-1)!.dagId;
+    const before = upstreamWrites();
+    const refused = [
+      await scripted("ops-a2", dag, { authorization: `Bearer ${READER}` }),
+      await scripted("ops-a2", dag, { authorization: `Bearer ${DEPLOY.slice(0, -1)}` }),
+      await scripted("ro-a2", activeDag("ro-a2"), bot),
+      await trigger("ops-a2", dag, { authorization: `Bearer ${DEPLOY}`, origin: "https://evil.example" }),
+    ];
+    expect(refused.map((r) => [r.status, r.json.error.message])).toEqual([
+      [403, expect.stringMatching(/role viewer/)],
+      [401, "invalid token"],
+      [404, 'no environment with id "ro-a2"'],
+      [403, expect.stringMatching(/cross-origin/)],
+    ]);
+    expect(upstreamWrites()).toBe(before);
+    const ok = await scripted("ops-a2", dag, bot);
+    expect(ok.status).toBe(201);
+    expect(upstreamWrites()).toBe(before + 1);
+    const mine = await call(auditGET(req("/api/v1/audit", "GET", noOrigin(bot))));
+    expect(mine.status).toBe(200);
+    expect(mine.json.entries[0]).toMatchObject({ actor: "deploy-bot", action: "trigger", environmentId: "ops-a2", ok: true });
+    expect(new Set((mine.json.entries as { environmentId: string }[]).map((e) => e.environmentId)).has("ro-a2")).toBe(false);
+    expect((await call(auditGET(req("/api/v1/audit", "GET", { authorization: `Bearer ${READER}` })))).status).toBe(403);
+    for (const r of [...refused, ok, mine]) for (const v of [DEPLOY, READER]) expect(JSON.stringify(r.json)).not.toContain(v);
   });
 
   it("an operator triggers on Airflow 2 and 3: the new DagRun (201), one upstream call each, audited before and after", async () => {

@@ -1,6 +1,7 @@
 import "server-only";
 import { isAirflowError } from "@/lib/airflow/errors";
 import type { Connector } from "@/lib/airflow/types";
+import { bearerOf } from "@/lib/auth/identify";
 import { mayAct, type ActDecision } from "@/lib/auth/operators";
 import type { AuthConfig, FlightboardConfig } from "@/lib/config/types";
 import type { EnvironmentRuntime } from "@/lib/monitor/runtime";
@@ -34,9 +35,9 @@ function browserCheck(req: Request, auth: AuthConfig | undefined): Response | nu
   const type = (req.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
   if (type !== "application/json") return apiError(403, "forbidden", "actions need a JSON body (Content-Type: application/json)");
   const origin = req.headers.get("origin");
-  const bearer = /^Bearer\s+\S+/i.test(req.headers.get("authorization") ?? "");
   if (origin === null) {
-    if (bearer) return null;
+    // Scripts send none; a browser always does on a POST/PATCH, and cannot add Authorization cross-site.
+    if (bearerOf(req.headers.get("authorization")) !== undefined) return null;
     return apiError(403, "forbidden", "actions from a browser need a same-origin Origin header");
   }
   let own: string | null = null;

@@ -36,6 +36,8 @@ export function streamKey(viewer: Viewer, address: string | null): { key: string
       return { key: `person:${viewer.identity.provider}:${viewer.identity.sub}`, cap: STREAM_CAPS.person };
     case "display":
       return { key: `display:${viewer.token.name}`, cap: STREAM_CAPS.display };
+    case "token":
+      return { key: `token:${viewer.token.name}`, cap: STREAM_CAPS.display };
     case "open":
       return { key: `address:${address ?? "unknown"}`, cap: STREAM_CAPS.address };
   }

@@ -17,6 +17,8 @@ export async function GET(req: Request): Promise<Response> {
         return json({ kind: "user", name: v.identity.name, email: v.identity.email, role: v.role, provider: v.identity.provider, groups: v.identity.groups });
       case "display":
         return json({ kind: "display", name: v.token.name, tags: v.token.tags });
+      case "token":
+        return json({ kind: "token", name: v.token.name, role: v.token.role, tags: v.token.tags });
     }
   });
 }
