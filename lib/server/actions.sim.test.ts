@@ -1,133 +1,39 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { encode } from "next-auth/jwt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as auditGET } from "@/app/api/v1/audit/route";
 import { PATCH as dagPATCH } from "@/app/api/v1/environments/[id]/dags/[dagId]/route";
 import { POST as clearPOST } from "@/app/api/v1/environments/[id]/dags/[dagId]/runs/[runId]/clear/route";
 import { GET as runsGET, POST as runsPOST } from "@/app/api/v1/environments/[id]/dags/[dagId]/runs/route";
-import { loadConfigFile } from "@/lib/config/load";
-import { FakeClock } from "@/lib/monitor/clock";
-import { createConnectorForEnvironment } from "@/lib/monitor/connectors";
-import { FleetMonitor } from "@/lib/monitor/monitor";
-import { frozenOf, setFrozen } from "@/lib/monitor/freezes";
-import { HistoryStore } from "@/lib/store/index";
 import { POST as freezePOST } from "@/app/api/v1/environments/[id]/freeze/route";
 import { POST as thawPOST } from "@/app/api/v1/environments/[id]/thaw/route";
+import { frozenOf, setFrozen } from "@/lib/monitor/freezes";
+import { call, DEPLOY, LOBBY, ORIGIN, params, READER, req, SECRET, startActionsFixture, type ActionsFixture } from "./actions.fixture";
 import { restoreFreezes } from "./freeze";
-import { startSimulator, type Simulator } from "@/sim/index";
-import type { FleetRuntime } from "./fleet";
 
 /**
  * Actions through the real route handlers, monitor, connectors, simulator and a real SQLite
- * history file, with auth enabled from a configuration file. Upstream writes are counted in the
- * simulator: refused callers must reach none.
+ * history file, with auth enabled from a configuration file (actions.fixture.ts). Upstream writes
+ * are counted in the simulator: refused callers must reach none.
  */
 
-const SECRET = "actions-test-signing-secret-0123456789-abcdefghijk";
-const LOBBY = "lobby-display-token-0123456789-abcdefghijklmnopqrstuv";
-const ORIGIN = "http://localhost:3999";
-const DEPLOY = "deploy-bot-api-token-0123456789-abcdefghijklmnopq";
-const READER = "ci-reader-api-token-0123456789-abcdefghijklmnopqr";
-const ENV = { FLIGHTBOARD_AUTH_SECRET: SECRET, FLIGHTBOARD_OIDC_CLIENT_SECRET: "actions-oidc-client-secret-000000000", LOBBY_TOKEN: LOBBY, DEPLOY_TOKEN: DEPLOY, READER_TOKEN: READER };
-
-let sim: Simulator;
-let monitor: FleetMonitor;
-let store: HistoryStore;
-let dir: string;
-const saved = new Map<string, string | undefined>();
-const slot = globalThis as { __flightboard?: Promise<FleetRuntime>; __flightboardHistory?: HistoryStore | null };
-const params = <T,>(p: T) => ({ params: Promise.resolve(p) });
-
-async function session(over: Record<string, unknown>): Promise<string> {
-  const fb = { sub: "u", provider: "oidc", name: "N", email: null, emailVerified: true, groups: [], ...over };
-  return `next-auth.session-token=${await encode({ token: { sub: "u", fb }, secret: SECRET, maxAge: 3600 })}`;
-}
-
-function req(p: string, method: string, headers: Record<string, string>, body?: unknown): Request {
-  return new Request(`http://localhost${p}`, { method, headers: { "content-type": "application/json", origin: ORIGIN, ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
-}
-
-async function call(res: Promise<Response>): Promise<{ status: number; json: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const r = await res;
-  return { status: r.status, json: JSON.parse(await r.text()) };
-}
-
-/** Write calls the simulator received (trigger, clear, pause), JWT logins left out. */
-function upstreamWrites(): number {
-  return Object.entries(sim.stats().byRoute).filter(([k]) => /^(POST|PATCH) \/api\//.test(k)).reduce((a, [, n]) => a + n, 0);
-}
+let f: ActionsFixture;
+let operator: Record<string, string>;
+let admin: Record<string, string>;
+let viewer: Record<string, string>;
+const upstreamWrites = () => f.upstreamWrites();
+const activeDag = (env: string) => f.activeDag(env);
 
 const trigger = (env: string, dag: string, headers: Record<string, string>, body: unknown = { conf: { a: 1 }, note: "from a test" }) =>
   call(runsPOST(req(`/api/v1/environments/${env}/dags/${dag}/runs`, "POST", headers, body), params({ id: env, dagId: dag })));
 const pause = (env: string, dag: string, headers: Record<string, string>, paused: boolean) =>
   call(dagPATCH(req(`/api/v1/environments/${env}/dags/${dag}`, "PATCH", headers, { paused }), params({ id: env, dagId: dag })));
 
-let operator: Record<string, string>;
-let admin: Record<string, string>;
-let viewer: Record<string, string>;
-
-function activeDag(env: string): string {
-  return [...monitor.runtime(env)!.dags!.values()].find((d) => !d.paused)!.dagId;
-}
-
 beforeAll(async () => {
-  const clock = new FakeClock(Date.now());
-  sim = await startSimulator({
-    clock,
-    environments: [
-      { id: "ops-a2", tags: { team: "ops" }, airflowVersion: "2.10.5", scenario: "failing-dags", dagCount: 12 },
-      { id: "ops-a3", tags: { team: "ops" }, airflowVersion: "3.1.0", scenario: "failing-dags", dagCount: 12 },
-      { id: "ro-a2", tags: { team: "ro" }, airflowVersion: "2.10.5", scenario: "healthy", dagCount: 5, options: { role: "Viewer" } },
-    ],
-  });
-  for (const [k, v] of Object.entries({ ...ENV, ...sim.processEnv, FLIGHTBOARD_CONFIG: "" })) {
-    saved.set(k, process.env[k]);
-    process.env[k] = v;
-  }
-  dir = mkdtempSync(path.join(tmpdir(), "fb-actions-"));
-  const file = path.join(dir, "flightboard.yaml");
-  const raw = structuredClone(sim.config) as unknown as Record<string, unknown>;
-  raw.actions = { enabled: true };
-  raw.auth = {
-    url: ORIGIN,
-    providers: { oidc: { issuer: "http://127.0.0.1:9", clientId: "flightboard" } },
-    viewers: { emailDomains: ["example.com"] },
-    admins: { groups: ["fb-admins"] },
-    operators: { groups: ["oncall"] },
-    displayTokens: [{ name: "lobby", tokenEnv: "LOBBY_TOKEN" }],
-    apiTokens: [
-      { name: "deploy-bot", tokenEnv: "DEPLOY_TOKEN", role: "operator", tags: { team: "ops" } },
-      { name: "ci-reader", tokenEnv: "READER_TOKEN", role: "viewer" },
-    ],
-  };
-  writeFileSync(file, JSON.stringify(raw, null, 2));
-  process.env.FLIGHTBOARD_CONFIG = file;
-  const config = loadConfigFile(file);
-  store = await HistoryStore.open({ target: { kind: "sqlite", path: path.join(dir, "history.db") } });
-  slot.__flightboardHistory = store;
-  monitor = new FleetMonitor({ config, clock, createConnector: createConnectorForEnvironment });
-  monitor.start();
-  await clock.advance(0);
-  await monitor.settle();
-  slot.__flightboard = Promise.resolve({ monitor, config, demo: false, close: async () => monitor.stop() });
-  operator = { cookie: await session({ email: "op@example.com", groups: ["oncall"] }) };
-  admin = { cookie: await session({ email: "root@corp.test", groups: ["fb-admins"] }) };
-  viewer = { cookie: await session({ email: "ann@example.com" }) };
+  f = await startActionsFixture();
+  ({ operator, admin, viewer } = f);
 }, 60_000);
 
 afterAll(async () => {
-  monitor?.stop();
-  await store?.close();
-  await sim?.close();
-  delete slot.__flightboard;
-  delete slot.__flightboardHistory;
-  for (const [k, v] of saved) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await f?.close();
 });
 
 describe("actions (contract §12)", () => {
@@ -160,7 +66,7 @@ describe("actions (contract §12)", () => {
     const scripted = (env: string, dag: string, h: Record<string, string>) =>
       call(runsPOST(new Request(`http://localhost/api/v1/environments/${env}/dags/${dag}/runs`, { method: "POST", headers: { "content-type": "application/json", ...noOrigin(h) }, body: "{}" }), params({ id: env, dagId: dag })));
     // Not the DAG the next test triggers: two manual runs in one simulated instant share a run id (409).
-    const dag = [...monitor.runtime("ops-a2")!.dags!.values()].filter((d) => !d.paused).at(-1)!.dagId;
+    const dag = f.activeDag("ops-a2", true);
     const before = upstreamWrites();
     const refused = [
       await scripted("ops-a2", dag, { authorization: `Bearer ${READER}` }),
@@ -200,7 +106,7 @@ describe("actions (contract §12)", () => {
   });
 
   it("clears a failed run's failed tasks and pauses/resumes a DAG", async () => {
-    const rt = monitor.runtime("ops-a3")!;
+    const rt = f.monitor.runtime("ops-a3")!;
     let target: { dagId: string; runId: string } | null = null;
     for (const d of rt.dags!.keys()) {
       const runs = await call(runsGET(new Request(`http://localhost/api/v1/environments/ops-a3/dags/${d}/runs`, { headers: operator }), params({ id: "ops-a3", dagId: d })));
@@ -213,7 +119,7 @@ describe("actions (contract §12)", () => {
     expect(cleared).toEqual({ status: 200, json: { cleared: 1 } });
     const dag = activeDag("ops-a2");
     expect((await pause("ops-a2", dag, admin, true)).json).toMatchObject({ dagId: dag, paused: true });
-    expect(monitor.runtime("ops-a2")!.dags!.get(dag)!.paused).toBe(true);
+    expect(f.monitor.runtime("ops-a2")!.dags!.get(dag)!.paused).toBe(true);
     expect((await pause("ops-a2", dag, operator, false)).json).toMatchObject({ dagId: dag, paused: false });
   });
 
@@ -235,7 +141,7 @@ describe("actions (contract §12)", () => {
     expect(r.json.error.message).toMatch(/Viewer role/);
     const audit = await call(auditGET(req("/api/v1/audit?environment=ro-a2&limit=5", "GET", admin)));
     expect(audit.json.entries[0]).toMatchObject({ action: "trigger", ok: false, httpStatus: 403 });
-    for (const v of [SECRET, LOBBY, ...Object.values(sim.processEnv).filter((x) => x.length > 8)]) expect(JSON.stringify(r.json)).not.toContain(v);
+    for (const v of [SECRET, LOBBY, ...Object.values(f.sim.processEnv).filter((x) => x.length > 8)]) expect(JSON.stringify(r.json)).not.toContain(v);
   });
 
   it("the audit log: admins see all, operators their environments, viewers nothing", async () => {
@@ -247,7 +153,7 @@ describe("actions (contract §12)", () => {
 
   it("freeze pauses exactly the unpaused DAGs, survives a restart of the store, and thaw resumes exactly those", async () => {
     const env = "ops-a3";
-    const c = monitor.runtime(env)!.connector;
+    const c = f.monitor.runtime(env)!.connector;
     const listed = async () => new Map((await c.listDags({ offset: 0, limit: 100 }, AbortSignal.timeout(5000))).items.map((d) => [d.dagId, d.paused]));
     // One DAG paused beforehand by someone: a thaw must leave it paused.
     const prePaused = activeDag(env);
@@ -262,16 +168,13 @@ describe("actions (contract §12)", () => {
     expect(frozen.json).toMatchObject({ frozen: true, paused: unpaused, failed: [] });
     expect([...(await listed()).values()].every((p) => p)).toBe(true);
     expect((await post(freezePOST, "freeze")).status).toBe(409);
-    const rt = monitor.runtime(env)!;
+    const rt = f.monitor.runtime(env)!;
     rt.refreshSummary(Date.now(), 30_000);
     expect(rt.summary.frozen).toMatchObject({ by: "op@example.com", dags: unpaused.length });
 
     // A restart: a new store on the same file, the registry refilled from it.
-    await store.close();
     setFrozen(env, null);
-    store = await HistoryStore.open({ target: { kind: "sqlite", path: path.join(dir, "history.db") } });
-    slot.__flightboardHistory = store;
-    await restoreFreezes(store);
+    await restoreFreezes(await f.reopenStore());
     expect(frozenOf(env)?.dags).toBe(unpaused.length);
 
     const thawed = await post(thawPOST, "thaw");

@@ -8,7 +8,7 @@ import type { EnvironmentRuntime } from "@/lib/monitor/runtime";
 import type { SqlActionStore } from "@/lib/store/action-store";
 import { apiError, isValidDagId, json } from "./api";
 import { apiAccess, visibleRuntime, type Access } from "./access";
-import { getFleet } from "./fleet";
+import { getFleet, type FleetRuntime } from "./fleet";
 import { history } from "./history";
 
 /**
@@ -57,22 +57,54 @@ export function actPermission(access: Access, rt: EnvironmentRuntime, config: Fl
   return mayAct(config.actions?.enabled === true, access.policy.auth, access.viewer, rule);
 }
 
-/** Checks the caller for an action on environment `id` (and DAG `dagId`); the context or the refusal. */
-export async function actionContext(req: Request, id: string, dagId: string | null): Promise<ActionContext | Response> {
+/** An action refused before anything was sent (the same words as a single action's error answer). */
+export interface Refusal {
+  status: number;
+  code: string;
+  message: string;
+}
+
+/** The authenticated caller of an action, after the browser checks. */
+export interface Caller {
+  access: Access;
+  monitor: FleetRuntime["monitor"];
+  config: FlightboardConfig;
+}
+
+/** Authenticates the caller and applies the browser rules (JSON, same origin or Bearer). */
+export async function actionCaller(req: Request): Promise<Caller | Response> {
   const access = await apiAccess(req);
   if (access instanceof Response) return access;
   const refused = browserCheck(req, access.policy.auth);
   if (refused) return refused;
   const { monitor, config } = await getFleet();
+  return { access, monitor, config };
+}
+
+/**
+ * Checks one target of an action for this caller: environment and DAG visible and known (404 as
+ * reads), the caller an operator there, the audit log available. Nothing is sent upstream.
+ */
+export function actionTarget(caller: Caller, id: string, dagId: string | null, body: Record<string, unknown> = {}): ActionContext | Refusal {
+  const { access, monitor, config } = caller;
   const rt = visibleRuntime(access, monitor.runtime(id));
-  if (!rt) return apiError(404, "not_found", `no environment with id "${id.slice(0, 80)}"`);
+  if (!rt) return { status: 404, code: "not_found", message: `no environment with id "${id.slice(0, 80)}"` };
   if (dagId !== null && (!isValidDagId(dagId) || (rt.dags && !rt.dags.has(dagId)))) {
-    return apiError(404, "not_found", `no DAG "${dagId.slice(0, 250)}" in environment "${id}"`);
+    return { status: 404, code: "not_found", message: `no DAG "${dagId.slice(0, 250)}" in environment "${id}"` };
   }
   const decision = actPermission(access, rt, config);
-  if (!decision.ok) return apiError(403, "forbidden", decision.reason);
+  if (!decision.ok) return { status: 403, code: "forbidden", message: decision.reason };
   const store = history()?.actionStore();
-  if (!store) return apiError(503, "unavailable", "actions need the audit log, and history is off; see the server's log");
+  if (!store) return { status: 503, code: "unavailable", message: "actions need the audit log, and history is off; see the server's log" };
+  return { access, actor: decision.actor, rt, connector: rt.connector, store, body, timeoutMs: config.timeoutSeconds * 1000 };
+}
+
+export function isRefusal(x: ActionContext | Refusal): x is Refusal {
+  return "code" in x && !("rt" in x);
+}
+
+/** The JSON object body of an action, or the 400 to answer. */
+export async function readJsonObject(req: Request): Promise<Record<string, unknown> | Response> {
   let body: unknown;
   try {
     const text = await req.text();
@@ -81,7 +113,18 @@ export async function actionContext(req: Request, id: string, dagId: string | nu
     return apiError(400, "bad_request", "the body is not valid JSON");
   }
   if (body === null || typeof body !== "object" || Array.isArray(body)) return apiError(400, "bad_request", "the body must be a JSON object");
-  return { access, actor: decision.actor, rt, connector: rt.connector, store, body: body as Record<string, unknown>, timeoutMs: config.timeoutSeconds * 1000 };
+  return body as Record<string, unknown>;
+}
+
+/** Checks the caller for an action on environment `id` (and DAG `dagId`); the context or the refusal. */
+export async function actionContext(req: Request, id: string, dagId: string | null): Promise<ActionContext | Response> {
+  const caller = await actionCaller(req);
+  if (caller instanceof Response) return caller;
+  const target = actionTarget(caller, id, dagId);
+  if (isRefusal(target)) return apiError(target.status, target.code, target.message);
+  const body = await readJsonObject(req);
+  if (body instanceof Response) return body;
+  return { ...target, body };
 }
 
 /** What an Airflow refusal means for the caller, in contract §12's terms. */
@@ -115,6 +158,36 @@ export interface Performed<T> {
   runIdOf?: (value: T) => string | null;
 }
 
+/** What one action came to: the answer's status and body, or the refusal. */
+export type Outcome = { ok: true; status: number; body: unknown; message: string } | ({ ok: false } & Refusal);
+
+/** Audits, calls once with the configured timeout, audits the answer; never throws. */
+export async function attempt<T>(
+  ctx: ActionContext,
+  what: { action: ActionName; dagId: string | null; runId: string | null; detail?: Record<string, unknown> },
+  call: (signal: AbortSignal) => Promise<T>,
+  done: Performed<T>,
+): Promise<Outcome> {
+  const env = ctx.rt.config.id;
+  let entry: string;
+  try {
+    entry = await ctx.store.intent({ at: Date.now(), actor: ctx.actor, action: what.action, environmentId: env, dagId: what.dagId, runId: what.runId, detail: what.detail });
+  } catch {
+    // No audit record, no action.
+    return { ok: false, status: 503, code: "unavailable", message: "the audit log could not be written; nothing was sent to Airflow" };
+  }
+  try {
+    const value = await call(AbortSignal.timeout(ctx.timeoutMs));
+    const message = done.describe(value);
+    await ctx.store.outcome(entry, { at: Date.now(), ok: true, httpStatus: 200, message, runId: done.runIdOf?.(value) ?? null }).catch(() => undefined);
+    return { ok: true, status: done.status ?? 200, body: done.body(value), message };
+  } catch (e) {
+    const err = actionError(e, env);
+    await ctx.store.outcome(entry, { at: Date.now(), ok: false, httpStatus: err.httpStatus, message: `${err.code}: ${err.message}` }).catch(() => undefined);
+    return { ok: false, status: err.status, code: err.code, message: err.message };
+  }
+}
+
 /** Audits, calls once with the configured timeout, audits the answer, and answers the caller. */
 export async function perform<T>(
   ctx: ActionContext,
@@ -122,23 +195,8 @@ export async function perform<T>(
   call: (signal: AbortSignal) => Promise<T>,
   done: Performed<T>,
 ): Promise<Response> {
-  const env = ctx.rt.config.id;
-  let entry: string;
-  try {
-    entry = await ctx.store.intent({ at: Date.now(), actor: ctx.actor, action: what.action, environmentId: env, dagId: what.dagId, runId: what.runId, detail: what.detail });
-  } catch {
-    // No audit record, no action.
-    return apiError(503, "unavailable", "the audit log could not be written; nothing was sent to Airflow");
-  }
-  try {
-    const value = await call(AbortSignal.timeout(ctx.timeoutMs));
-    await ctx.store.outcome(entry, { at: Date.now(), ok: true, httpStatus: 200, message: done.describe(value), runId: done.runIdOf?.(value) ?? null }).catch(() => undefined);
-    return json(done.body(value), done.status ?? 200);
-  } catch (e) {
-    const err = actionError(e, env);
-    await ctx.store.outcome(entry, { at: Date.now(), ok: false, httpStatus: err.httpStatus, message: `${err.code}: ${err.message}` }).catch(() => undefined);
-    return apiError(err.status, err.code, err.message);
-  }
+  const o = await attempt(ctx, what, call, done);
+  return o.ok ? json(o.body, o.status) : apiError(o.status, o.code, o.message);
 }
 
 /** The connector's write, or the refusal when this access cannot write (the MWAA CLI). */
