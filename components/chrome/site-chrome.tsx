@@ -3,6 +3,7 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import type { ReactNode } from "react";
 import { AlertsNav } from "../alerts/alerts-nav";
+import { AuditNav } from "../audit/audit-nav";
 import { DagSearch } from "../search/dag-search";
 import { ThemeToggle } from "./theme-toggle";
 
@@ -42,6 +43,7 @@ export function SiteChrome({ children }: { children: ReactNode }) {
               History
             </Link>
           )}
+          {!signedOutPage && <AuditNav />}
           {!signedOutPage && (
             <Link href="/wall" prefetch={false}>
               Wall

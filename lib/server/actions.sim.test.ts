@@ -151,6 +151,21 @@ describe("actions (contract §12)", () => {
     expect((await call(auditGET(req("/api/v1/audit", "GET", viewer)))).status).toBe(403);
   });
 
+  it("the audit log filters by action and outcome and pages newest first", async () => {
+    const get = async (q: string) => (await call(auditGET(req(`/api/v1/audit?${q}`, "GET", admin)))).json;
+    const all = (await get("limit=1000")).entries as { action: string; ok: boolean | null; at: string }[];
+    expect(all.map((e) => e.at)).toEqual([...all.map((e) => e.at)].sort().reverse());
+    const triggers = (await get("action=trigger&limit=1000")).entries as typeof all;
+    expect(triggers.length).toBe(all.filter((e) => e.action === "trigger").length);
+    expect((await get("outcome=failed&limit=1000")).entries).toEqual(all.filter((e) => e.ok === false));
+    const first = await get("limit=2");
+    const second = await get(`limit=2&offset=${first.nextOffset}`);
+    expect(first.nextOffset).toBe(2);
+    expect([...first.entries, ...second.entries]).toEqual(all.slice(0, 4));
+    expect((await get("limit=1000")).nextOffset).toBeNull();
+    for (const bad of ["action=delete", "outcome=maybe", "offset=-1"]) expect((await call(auditGET(req(`/api/v1/audit?${bad}`, "GET", admin)))).status).toBe(400);
+  });
+
   it("freeze pauses exactly the unpaused DAGs, survives a restart of the store, and thaw resumes exactly those", async () => {
     const env = "ops-a3";
     const c = f.monitor.runtime(env)!.connector;

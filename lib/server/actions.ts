@@ -18,7 +18,9 @@ import { history } from "./history";
  * action is never retried: after a timeout it may have happened, so the answer says to look.
  */
 
-export type ActionName = "trigger" | "clear" | "pause" | "resume" | "freeze" | "thaw";
+/** Every action the audit log records. */
+export const ACTION_NAMES = ["trigger", "clear", "pause", "resume", "freeze", "thaw"] as const;
+export type ActionName = (typeof ACTION_NAMES)[number];
 
 export interface ActionContext {
   access: Access;

@@ -94,12 +94,18 @@ export class SqlActionStore {
     );
   }
 
-  /** Newest first; `environmentIds` undefined = all. */
-  async list(q: { environmentIds?: string[]; limit: number }): Promise<AuditEntry[]> {
+  /**
+   * Newest first; `environmentIds` undefined = all. `outcome`: ok, failed, or pending (intent
+   * recorded, no answer); `offset` pages through the same order.
+   */
+  async list(q: { environmentIds?: string[]; limit: number; action?: string; outcome?: "ok" | "failed" | "pending"; offset?: number }): Promise<AuditEntry[]> {
     if (q.environmentIds && q.environmentIds.length === 0) return [];
     let sel = this.read.selectFrom("audit_log").selectAll();
     if (q.environmentIds) sel = sel.where("environment_id", "in", q.environmentIds);
-    const rows = await sel.orderBy("at", "desc").orderBy("id").limit(q.limit).execute();
+    if (q.action) sel = sel.where("action", "=", q.action);
+    if (q.outcome === "pending") sel = sel.where("ok", "is", null);
+    else if (q.outcome) sel = sel.where("ok", "=", q.outcome === "ok" ? 1 : 0);
+    const rows = await sel.orderBy("at", "desc").orderBy("id").limit(q.limit).offset(q.offset ?? 0).execute();
     return rows.map(entryOf);
   }
 

@@ -3,10 +3,14 @@ import { apiError, BadRequest, handle, json } from "@/lib/server/api";
 import { apiAccess, maySee } from "@/lib/server/access";
 import { getFleet } from "@/lib/server/fleet";
 import { history } from "@/lib/server/history";
+import { ACTION_NAMES } from "@/lib/server/actions";
+
+const AUDITED_ACTIONS: readonly string[] = ACTION_NAMES;
 
 /**
- * Contract §12: the audit log, newest first. Admins see every environment; operators only the
- * environments they may act on; everyone else is refused.
+ * Contract §12: the audit log, newest first. Admins see every environment; operators (and operator
+ * API tokens) only the environments they may act on; everyone else is refused. Extensions: filters
+ * `action` and `outcome` (ok, failed, pending), paging with `offset` and the answer's `nextOffset`.
  */
 export async function GET(req: Request): Promise<Response> {
   return handle(async () => {
@@ -17,6 +21,13 @@ export async function GET(req: Request): Promise<Response> {
     if (rawLimit !== null && (!/^\d{1,4}$/.test(rawLimit) || Number(rawLimit) < 1 || Number(rawLimit) > 1000)) throw new BadRequest("limit must be an integer from 1 to 1000");
     const limit = rawLimit === null ? 100 : Number(rawLimit);
     const envFilter = params.get("environment");
+    const action = params.get("action") ?? undefined;
+    if (action !== undefined && !AUDITED_ACTIONS.includes(action)) throw new BadRequest(`action must be one of ${AUDITED_ACTIONS.join(", ")}`);
+    const outcome = params.get("outcome") ?? undefined;
+    if (outcome !== undefined && outcome !== "ok" && outcome !== "failed" && outcome !== "pending") throw new BadRequest("outcome must be ok, failed or pending");
+    const rawOffset = params.get("offset");
+    if (rawOffset !== null && (!/^\d{1,6}$/.test(rawOffset))) throw new BadRequest("offset must be an integer from 0 to 999999");
+    const offset = rawOffset === null ? 0 : Number(rawOffset);
     const { monitor, config } = await getFleet();
     const admin = access.viewer.kind === "user" && access.viewer.role === "admin";
     let ids: string[] | undefined;
@@ -32,6 +43,8 @@ export async function GET(req: Request): Promise<Response> {
     if (envFilter !== null) ids = ids ? ids.filter((i) => i === envFilter) : [envFilter];
     const store = history()?.actionStore();
     if (!store) return apiError(503, "unavailable", "the audit log needs history, and history is off");
-    return json({ entries: await store.list({ environmentIds: ids, limit }) });
+    // One more than asked says whether another page follows (extension: `nextOffset`).
+    const rows = await store.list({ environmentIds: ids, limit: limit + 1, action, outcome, offset });
+    return json({ entries: rows.slice(0, limit), nextOffset: rows.length > limit ? offset + limit : null });
   });
 }

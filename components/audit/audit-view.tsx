@@ -1,0 +1,175 @@
+"use client";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useId } from "react";
+import type { FleetResponse } from "@/lib/monitor/dto";
+import { fleetQuery } from "@/lib/queries";
+import { ApiRequestError, fetchJson } from "@/lib/queries/fetch-json";
+import { dagHref } from "../environment/run-tables";
+import { formatTime } from "../format";
+import "../actions/actions.css";
+
+/**
+ * `/audit`: who did what, where and with which outcome (contract §12), newest first, filtered by
+ * environment, action and outcome, one page of PAGE entries at a time. The data and the rule of who
+ * may read it are `/api/v1/audit`'s (admins everything, operators their environments); anyone else
+ * gets its refusal in words.
+ */
+
+interface AuditEntry {
+  at: string;
+  actor: string;
+  action: string;
+  environmentId: string;
+  dagId: string | null;
+  runId: string | null;
+  ok: boolean | null;
+  httpStatus: number | null;
+  message: string | null;
+}
+
+const PAGE = 50;
+const ACTIONS: Record<string, string> = { trigger: "Trigger run", clear: "Re-run failed tasks", pause: "Pause DAG", resume: "Resume DAG", freeze: "Freeze environment", thaw: "Thaw environment" };
+const OUTCOMES: Record<string, string> = { ok: "Done", failed: "Failed", pending: "No answer recorded" };
+
+function outcomeOf(e: AuditEntry): { key: string; label: string } {
+  if (e.ok === null) return { key: "pending", label: OUTCOMES.pending };
+  return e.ok ? { key: "ok", label: OUTCOMES.ok } : { key: "failed", label: `${OUTCOMES.failed}${e.httpStatus ? ` (HTTP ${e.httpStatus})` : ""}` };
+}
+
+/** A local, unambiguous time with the UTC one on hover. */
+function When({ iso }: { iso: string }) {
+  const d = new Date(iso);
+  const local = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "medium" }).format(d);
+  return <time dateTime={iso} title={formatTime(iso)}>{local}</time>;
+}
+
+export function AuditView() {
+  const params = useSearchParams();
+  const router = useRouter();
+  const pathname = usePathname() ?? "/audit";
+  const ids = { env: useId(), action: useId(), outcome: useId() };
+  const environment = params.get("environment") ?? "";
+  const action = params.get("action") ?? "";
+  const outcome = params.get("outcome") ?? "";
+  const offset = Math.max(0, Number(params.get("offset")) || 0);
+  const q = new URLSearchParams({ limit: String(PAGE) });
+  if (environment) q.set("environment", environment);
+  if (action) q.set("action", action);
+  if (outcome) q.set("outcome", outcome);
+  if (offset) q.set("offset", String(offset));
+  const { data, error, isPending, isFetching } = useQuery({
+    queryKey: ["audit", q.toString()],
+    queryFn: ({ signal }) => fetchJson<{ entries: AuditEntry[]; nextOffset?: number | null }>(`/api/v1/audit?${q}`, signal),
+    placeholderData: keepPreviousData,
+    retry: false,
+  });
+  const fleet = useQuery(fleetQuery());
+  const envs = (fleet.data as FleetResponse | undefined)?.environments ?? [];
+  const names = new Map(envs.map((e) => [e.id, e.name]));
+
+  const set = (key: string, value: string) => {
+    const next = new URLSearchParams(params.toString());
+    if (value) next.set(key, value);
+    else next.delete(key);
+    if (key !== "offset") next.delete("offset");
+    router.replace(`${pathname}${next.size ? `?${next}` : ""}`, { scroll: key === "offset" });
+  };
+
+  if (error instanceof ApiRequestError && error.status === 403) {
+    return (
+      <div data-testid="audit-page">
+        <title>Audit log · Flightboard</title>
+        <h1>Audit log</h1>
+        <div className="error-box" role="alert" data-testid="audit-refused">
+          The audit log is for admins (and operators, for the environments they may act on). The server says: {error.message}.
+        </div>
+      </div>
+    );
+  }
+
+  const entries = data?.entries ?? [];
+  return (
+    <div data-testid="audit-page">
+      <title>Audit log · Flightboard</title>
+      <h1>Audit log</h1>
+      <p className="muted">Every action from the board or the API: recorded before Airflow is called, completed with Airflow&apos;s answer. Newest first.</p>
+      <form className="filter-bar" role="search" aria-label="Filter the audit log" onSubmit={(e) => e.preventDefault()}>
+        <div className="field">
+          <label htmlFor={ids.env} className="field-label">Environment</label>
+          <select id={ids.env} className="input" value={environment} onChange={(e) => set("environment", e.target.value)} data-testid="audit-filter-environment">
+            <option value="">All environments</option>
+            {environment && !names.has(environment) && <option value={environment}>{environment}</option>}
+            {[...envs].sort((a, b) => a.name.localeCompare(b.name)).map((e) => (
+              <option key={e.id} value={e.id}>{e.name}</option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor={ids.action} className="field-label">Action</label>
+          <select id={ids.action} className="input" value={action} onChange={(e) => set("action", e.target.value)} data-testid="audit-filter-action">
+            <option value="">All actions</option>
+            {Object.entries(ACTIONS).map(([k, v]) => <option key={k} value={k}>{v}</option>)}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor={ids.outcome} className="field-label">Outcome</label>
+          <select id={ids.outcome} className="input" value={outcome} onChange={(e) => set("outcome", e.target.value)} data-testid="audit-filter-outcome">
+            <option value="">Any outcome</option>
+            {Object.entries(OUTCOMES).map(([k, v]) => <option key={k} value={k}>{v}</option>)}
+          </select>
+        </div>
+      </form>
+      {error && <div className="error-box" role="alert">Could not load the audit log: {error.message}</div>}
+      <p aria-live="polite" className="muted" data-testid="audit-summary">
+        {isPending
+          ? "Loading…"
+          : entries.length === 0
+            ? offset > 0 ? "No more entries." : "No action matches these filters."
+            : `Entries ${offset + 1}–${offset + entries.length}${data?.nextOffset ? ", older ones on the next page" : ""}.`}
+        {isFetching && !isPending ? " Updating…" : ""}
+      </p>
+      {entries.length > 0 && (
+        <div className="table-wrap">
+          <table className="audit-table" data-testid="audit-table">
+            <thead>
+              <tr>
+                <th scope="col">When</th>
+                <th scope="col">Who</th>
+                <th scope="col">Action</th>
+                <th scope="col">Environment</th>
+                <th scope="col">DAG</th>
+                <th scope="col">Run</th>
+                <th scope="col">Outcome</th>
+              </tr>
+            </thead>
+            <tbody>
+              {entries.map((e, i) => {
+                const o = outcomeOf(e);
+                return (
+                  <tr key={`${e.at}-${i}`} data-testid="audit-row" data-outcome={o.key} data-action={e.action}>
+                    <td data-label="When"><When iso={e.at} /></td>
+                    <td data-label="Who">{e.actor}</td>
+                    <td data-label="Action">{ACTIONS[e.action] ?? e.action}</td>
+                    <td data-label="Environment"><Link href={`/environments/${encodeURIComponent(e.environmentId)}`} prefetch={false}>{names.get(e.environmentId) ?? e.environmentId}</Link></td>
+                    <td data-label="DAG">{e.dagId ? <Link href={dagHref(e.environmentId, e.dagId)} prefetch={false}>{e.dagId}</Link> : <span className="muted">—</span>}</td>
+                    <td data-label="Run" className="audit-run">{e.runId ?? <span className="muted">—</span>}</td>
+                    <td data-label="Outcome" className={`audit-outcome is-${o.key}`}>
+                      <strong>{o.label}</strong>
+                      {e.message && <span className="audit-message">{e.message}</span>}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <nav className="audit-pager" aria-label="Audit log pages">
+        <button type="button" className="action-btn" disabled={offset === 0} onClick={() => set("offset", String(Math.max(0, offset - PAGE)))}>← Newer</button>
+        <button type="button" className="action-btn" disabled={!data?.nextOffset} onClick={() => set("offset", String(data?.nextOffset ?? offset))} data-testid="audit-older">Older →</button>
+      </nav>
+    </div>
+  );
+}
