@@ -8,7 +8,7 @@ import { restoreState, step, type LifecycleState } from "./lifecycle";
 import { isMuted } from "./mute";
 import type { Notification, NotificationType } from "./notification";
 import { Outbox } from "./outbox";
-import type { AlertRecord, AlertStore, AttemptRecord, DeliveryRecord, SilenceRecord } from "./records";
+import type { AlertRecord, AlertStore, AttemptRecord, DeliveryRecord, SilenceRecord, StoredAlerts } from "./records";
 import type { EnvView } from "./view";
 
 /**
@@ -42,6 +42,8 @@ export class AlertEngine {
   private chain: Promise<void> = Promise.resolve();
   private started = false;
   private stopped = false;
+  /** A follower replica's read-only copy (see `mirror`): it never evaluates nor sends. */
+  private mirrored = false;
   private views = new Map<string, EnvView>();
 
   constructor(private readonly opts: AlertEngineOptions) {
@@ -76,6 +78,30 @@ export class AlertEngine {
     this.schedule();
   }
 
+  /**
+   * A follower replica (contract §11): replaces what this engine remembers with what the leader
+   * stored, so every replica answers the same reads. Such an engine is never started.
+   */
+  mirror(stored: Omit<StoredAlerts, "pending">): void {
+    if (this.started) return;
+    this.mirrored = true;
+    this.alerts.clear();
+    this.attempts.clear();
+    this.silences.clear();
+    for (const a of stored.alerts) this.alerts.set(a.id, a);
+    for (const a of stored.attempts) this.remember(a);
+    this.replaceSilences(stored.silences);
+    this.state = restoreState(stored.alerts);
+    this.views = new Map(this.opts.environments().map((e) => [e.id, e]));
+  }
+
+  /** Silences as stored, e.g. added on another replica (contract §11); held notifications go out if one was lifted. */
+  replaceSilences(list: SilenceRecord[]): void {
+    this.silences.clear();
+    for (const s of list) this.silences.set(s.id, s);
+    if (this.started) void this.evaluateNow();
+  }
+
   stop(): void {
     this.stopped = true;
     if (this.timer !== null) this.clock.clearTimeout(this.timer);
@@ -102,7 +128,7 @@ export class AlertEngine {
   }
 
   private async runStep(): Promise<void> {
-    if (this.stopped) return;
+    if (this.stopped || this.mirrored) return;
     const now = this.clock.now();
     const envs = this.opts.environments();
     this.views = new Map(envs.map((e) => [e.id, e]));

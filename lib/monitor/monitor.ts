@@ -101,6 +101,12 @@ export class FleetMonitor {
     if (changed) this.changed();
   }
 
+  /** A follower takes the leader's discovered environments as they are, without polling them (ignored while this monitor polls). */
+  mirrorDiscovered(envs: EnvironmentConfig[]): void {
+    if (this.polling) return;
+    this.reconcile(new Map(envs.map((e) => [e.id, e])));
+  }
+
   stop(): void {
     this.stopped = true;
     for (const e of this.entries.values()) this.stopEntry(e);
@@ -354,7 +360,9 @@ export class FleetMonitor {
     let changed = false;
     for (const [id, env] of found) {
       if (this.entries.has(id) || explicitTargets.has(targetKey(env))) continue;
-      this.startEntry(this.add(env));
+      const e = this.add(env);
+      // A discovery that ends after pause() (a replica that just lost the lead) adds, but never polls.
+      if (this.polling) this.startEntry(e);
       changed = true;
     }
     for (const [id, e] of this.entries) {

@@ -1,6 +1,6 @@
 import type { FleetMonitor } from "@/lib/monitor/monitor";
 import type { HistoryStore } from "@/lib/store/index";
-import { LeaderLease, StateFeed } from "@/lib/store/replication";
+import { LeaderLease, StateFeed, type AlertsChange } from "@/lib/store/replication";
 
 /**
  * Several replicas on one PostgreSQL (contract §11). Every replica serves; the one holding the
@@ -27,6 +27,8 @@ export interface ReplicaOptions {
   onPromote?: () => unknown;
   /** No longer the leader: stop alerting. */
   onDemote?: () => unknown;
+  /** Alerting's records changed (announced by any replica), or the feed (re)connected. */
+  onAlerts?: (what: AlertsChange) => void;
   log?: (msg: string) => void;
 }
 
@@ -41,6 +43,10 @@ export class Replica {
   private busy = false;
   private stopped = false;
   private term = 0;
+  /** The leader's discovered environments as last stored (JSON), and the listener that stores changes. */
+  private discoveredKey: string | null = null;
+  private unsubscribe: (() => void) | null = null;
+  private publishing = false;
   generation: number | null = null;
   readonly ttlMs: number;
   private readonly renewMs: number;
@@ -56,6 +62,8 @@ export class Replica {
     this.feed = new StateFeed({
       url: opts.url,
       onSummaries: (s) => opts.monitor.mirror(s),
+      onDiscovered: (envs) => opts.monitor.mirrorDiscovered(envs),
+      onAlerts: (what) => opts.onAlerts?.(what),
       onLeaseReleased: () => this.soon(0),
       reloadMs: 30_000,
       onError: (m) => this.log(m.split("\n")[0].slice(0, 200)),
@@ -125,6 +133,8 @@ export class Replica {
     this.log(`replica ${this.id.slice(0, 8)}: leader (lease generation ${this.generation})`);
     monitor.start();
     store.start();
+    this.discoveredKey = null;
+    this.unsubscribe = monitor.subscribe(() => void this.publishDiscovered());
     try {
       await this.opts.onPromote?.();
     } catch (e) {
@@ -139,12 +149,41 @@ export class Replica {
     // Fencing: polling stops (in-flight polls are aborted and dropped) before anything else.
     this.opts.monitor.pause();
     this.opts.store.stopMaintenance();
+    this.unsubscribe?.();
+    this.unsubscribe = null;
     try {
       this.opts.onDemote?.();
     } catch {
       // Alerting's stop does not throw; nothing to add.
     }
     this.log(`replica ${this.id.slice(0, 8)}: follower (${why})`);
+  }
+
+  /** Tells every replica that alerting's records changed (best effort; followers also reload periodically). */
+  announceAlerts(what: AlertsChange): void {
+    if (!this.stopped) void this.lease.announceAlerts(what).catch(() => {});
+  }
+
+  /**
+   * Followers list the environments the leader's discovery found (contract §11): stored when the
+   * set changes, never on the polling path, and only while this replica holds the lease.
+   */
+  private async publishDiscovered(): Promise<void> {
+    if (this.publishing || this.role !== "leader") return;
+    const envs = this.opts.monitor
+      .runtimes()
+      .filter((rt) => rt.config.discovered)
+      .map((rt) => rt.config);
+    const key = JSON.stringify(envs);
+    if (key === this.discoveredKey) return;
+    this.publishing = true;
+    try {
+      if (await this.lease.publishDiscovered(envs)) this.discoveredKey = key;
+    } catch (e) {
+      this.log(`replica: could not store discovered environments: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`);
+    } finally {
+      this.publishing = false;
+    }
   }
 
   /**

@@ -124,28 +124,37 @@ export class SqlAlertStore implements AlertStore {
         await tx.deleteFrom("alerts").where("state", "=", "resolved").where("ended_at", "<", old).execute();
         await tx.deleteFrom("silences").where("until", "<", now).execute();
       });
-      const open = await db
-        .selectFrom("alerts")
-        .selectAll()
-        .where((eb) => eb.or([eb("state", "=", "firing"), eb.and([eb("notified_at", "is not", null), eb("resolved_notified_at", "is", null)])]))
-        .execute();
-      const openIds = new Set(open.map((a) => a.id));
-      const recent = (await db.selectFrom("alerts").selectAll().where("state", "=", "resolved").orderBy("ended_at", "desc").limit(recentLimit + openIds.size).execute()).filter(
-        (a) => !openIds.has(a.id),
-      );
-      const alerts = [...open, ...recent.slice(0, recentLimit)].map(alertOf);
-      const ids = alerts.map((a) => a.id);
-      const attempts: Selectable<AlertAttemptTable>[] = [];
-      // Chunks keep the IN list within every backend's parameter limit.
-      for (let i = 0; i < ids.length; i += 500) {
-        attempts.push(...(await db.selectFrom("alert_attempts").selectAll().where("alert_id", "in", ids.slice(i, i + 500)).execute()));
-      }
-      attempts.push(...(await db.selectFrom("alert_attempts").selectAll().where("alert_id", "is", null).orderBy("at", "desc").limit(50).execute()));
-      attempts.sort((a, b) => Number(a.at) - Number(b.at) || Number(a.attempt) - Number(b.attempt));
-      const pending = await db.selectFrom("alert_deliveries").selectAll().where("state", "=", "pending").orderBy("created_at").execute();
-      const silences = await db.selectFrom("silences").selectAll().where("until", ">", now).execute();
-      return { alerts, attempts: attempts.map(attemptOf), pending: pending.map(deliveryOf), silences: silences.map(silenceOf) };
+      return this.readWith(db, now, recentLimit);
     });
+  }
+
+  /** What `load` answers, without its clean-up: a follower replica's reads (contract §11) write nothing. */
+  read(now: number, recentLimit: number): Promise<StoredAlerts> {
+    return this.exclusive((db) => this.readWith(db, now, recentLimit));
+  }
+
+  private async readWith(db: Kysely<StoreTables>, now: number, recentLimit: number): Promise<StoredAlerts> {
+    const open = await db
+      .selectFrom("alerts")
+      .selectAll()
+      .where((eb) => eb.or([eb("state", "=", "firing"), eb.and([eb("notified_at", "is not", null), eb("resolved_notified_at", "is", null)])]))
+      .execute();
+    const openIds = new Set(open.map((a) => a.id));
+    const recent = (await db.selectFrom("alerts").selectAll().where("state", "=", "resolved").orderBy("ended_at", "desc").limit(recentLimit + openIds.size).execute()).filter(
+      (a) => !openIds.has(a.id),
+    );
+    const alerts = [...open, ...recent.slice(0, recentLimit)].map(alertOf);
+    const ids = alerts.map((a) => a.id);
+    const attempts: Selectable<AlertAttemptTable>[] = [];
+    // Chunks keep the IN list within every backend's parameter limit.
+    for (let i = 0; i < ids.length; i += 500) {
+      attempts.push(...(await db.selectFrom("alert_attempts").selectAll().where("alert_id", "in", ids.slice(i, i + 500)).execute()));
+    }
+    attempts.push(...(await db.selectFrom("alert_attempts").selectAll().where("alert_id", "is", null).orderBy("at", "desc").limit(50).execute()));
+    attempts.sort((a, b) => Number(a.at) - Number(b.at) || Number(a.attempt) - Number(b.attempt));
+    const pending = await db.selectFrom("alert_deliveries").selectAll().where("state", "=", "pending").orderBy("created_at").execute();
+    const silences = await db.selectFrom("silences").selectAll().where("until", ">", now).execute();
+    return { alerts, attempts: attempts.map(attemptOf), pending: pending.map(deliveryOf), silences: silences.map(silenceOf) };
   }
 
   commit(alerts: AlertRecord[], deliveries: DeliveryRecord[]): Promise<void> {

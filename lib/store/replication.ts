@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { sql, type Transaction } from "kysely";
 import pg from "pg";
+import type { EnvironmentConfig } from "@/lib/config/types";
 import type { EnvironmentSummary } from "@/lib/monitor/dto";
 import type { StoreTables } from "./schema";
 
@@ -16,9 +17,19 @@ import type { StoreTables } from "./schema";
  */
 
 const LEASE_TABLE = "flightboard_lease";
-/** NOTIFY channels: changed environment ids (JSON array), and "the lease was released". */
+/** The environments the leader's discovery found (one row), so followers list the same ones. */
+const DISCOVERED_TABLE = "flightboard_discovered";
+/** The lease's (and the discovered row's) name: one leader per database. */
+const LEASE_NAME = "leader";
+/**
+ * NOTIFY channels: changed environment ids (JSON array); "the lease was released"; "the discovered
+ * environments changed"; "alerting's records changed" (payload `alerts` or `silences`).
+ */
 export const STATE_CHANNEL = "flightboard_state";
 export const LEASE_CHANNEL = "flightboard_lease";
+export const DISCOVERED_CHANNEL = "flightboard_discovered";
+export const ALERTS_CHANNEL = "flightboard_alerts";
+export type AlertsChange = "alerts" | "silences";
 /** PostgreSQL refuses NOTIFY payloads of 8000 bytes or more; stay well below. */
 const MAX_PAYLOAD = 7_000;
 
@@ -40,7 +51,7 @@ export class LeaderLease {
   private readonly pool: pg.Pool;
   private ready = false;
 
-  constructor(url: string, private readonly name = "leader") {
+  constructor(url: string, private readonly name = LEASE_NAME) {
     this.pool = pool(url);
   }
 
@@ -59,6 +70,37 @@ export class LeaderLease {
       [this.name, this.holder, Math.round(ttlMs)],
     );
     return r.rows.length ? { held: true, generation: Number(r.rows[0].generation) } : { held: false, generation: null };
+  }
+
+  /**
+   * Stores the environments discovery found and announces them, only while this replica holds the
+   * lease (fencing: a leader that lost it cannot overwrite what the new one found). False if it did not.
+   */
+  async publishDiscovered(envs: EnvironmentConfig[]): Promise<boolean> {
+    const c = await this.pool.connect();
+    try {
+      await c.query(`CREATE TABLE IF NOT EXISTS ${DISCOVERED_TABLE} (name TEXT PRIMARY KEY, environments_json TEXT NOT NULL, updated_at TIMESTAMPTZ NOT NULL)`);
+      await c.query("BEGIN");
+      const r = await c.query(
+        `INSERT INTO ${DISCOVERED_TABLE} (name, environments_json, updated_at)
+         SELECT $1, $2, clock_timestamp() WHERE EXISTS (SELECT 1 FROM ${LEASE_TABLE} WHERE name = $1 AND holder = $3 AND expires_at > clock_timestamp())
+         ON CONFLICT (name) DO UPDATE SET environments_json = EXCLUDED.environments_json, updated_at = EXCLUDED.updated_at`,
+        [this.name, JSON.stringify(envs), this.holder],
+      );
+      if (r.rowCount) await c.query(`SELECT pg_notify($1, $2)`, [DISCOVERED_CHANNEL, this.name]);
+      await c.query("COMMIT");
+      return Boolean(r.rowCount);
+    } catch (e) {
+      await c.query("ROLLBACK").catch(() => {});
+      throw e;
+    } finally {
+      c.release();
+    }
+  }
+
+  /** Tells every replica that alerting's records changed (best effort: followers also reload every 30 s). */
+  async announceAlerts(what: AlertsChange): Promise<void> {
+    await this.pool.query(`SELECT pg_notify($1, $2)`, [ALERTS_CHANNEL, what]);
   }
 
   /** Gives the lease up at once (SIGTERM) and tells the followers, so one takes over without waiting for the expiry. */
@@ -101,6 +143,10 @@ export interface StateFeedOptions {
   url: string;
   /** Summaries read after an announcement (or all of them after a (re)connect or the periodic reload). */
   onSummaries: (s: EnvironmentSummary[]) => void;
+  /** The leader's discovered environments (read before the summaries, which may belong to them). */
+  onDiscovered?: (envs: EnvironmentConfig[]) => void;
+  /** Alerting's records changed (announced by whoever wrote them), or a (re)connect: read them again. */
+  onAlerts?: (what: AlertsChange) => void;
   /** The lease was released: a follower should try to take it now. */
   onLeaseReleased?: () => void;
   /** A full reload this often, in case a notification was lost (ms). */
@@ -134,6 +180,8 @@ export class StateFeed {
     c.on("end", () => this.lost(c));
     c.on("notification", (n) => {
       if (n.channel === LEASE_CHANNEL) return this.opts.onLeaseReleased?.();
+      if (n.channel === ALERTS_CHANNEL) return this.opts.onAlerts?.(n.payload === "silences" ? "silences" : "alerts");
+      if (n.channel === DISCOVERED_CHANNEL) return void this.read(null);
       try {
         const ids = JSON.parse(n.payload ?? "[]") as unknown;
         if (Array.isArray(ids)) void this.read(ids.filter((x): x is string => typeof x === "string"));
@@ -145,9 +193,13 @@ export class StateFeed {
       await c.connect();
       await c.query(`LISTEN ${STATE_CHANNEL}`);
       await c.query(`LISTEN ${LEASE_CHANNEL}`);
+      await c.query(`LISTEN ${DISCOVERED_CHANNEL}`);
+      await c.query(`LISTEN ${ALERTS_CHANNEL}`);
       this.client = c;
       this.backoff = 500;
-      await this.read(null); // whatever changed while we were not listening
+      // Whatever changed while we were not listening.
+      await this.read(null);
+      this.opts.onAlerts?.("alerts");
     } catch (e) {
       this.opts.onError?.(`replica feed: ${e instanceof Error ? e.message : String(e)}`);
       this.lost(c);
@@ -173,6 +225,7 @@ export class StateFeed {
     const c = this.client;
     if (!c || (ids && ids.length === 0)) return;
     try {
+      if (!ids) await this.readDiscovered(c);
       const r = ids
         ? await c.query<{ summary_json: string }>("SELECT summary_json FROM env_state WHERE environment_id = ANY($1)", [ids])
         : await c.query<{ summary_json: string }>("SELECT summary_json FROM env_state");
@@ -187,6 +240,18 @@ export class StateFeed {
       if (out.length) this.opts.onSummaries(out);
     } catch (e) {
       this.opts.onError?.(`replica feed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  private async readDiscovered(c: pg.Client): Promise<void> {
+    if (!this.opts.onDiscovered) return;
+    try {
+      const r = await c.query<{ environments_json: string }>(`SELECT environments_json FROM ${DISCOVERED_TABLE} WHERE name = $1`, [LEASE_NAME]);
+      const envs = r.rows.length ? (JSON.parse(r.rows[0].environments_json) as unknown) : [];
+      if (Array.isArray(envs)) this.opts.onDiscovered(envs as EnvironmentConfig[]);
+    } catch (e) {
+      // No table yet: no leader has discovered anything.
+      if ((e as { code?: string }).code !== "42P01") throw e;
     }
   }
 
