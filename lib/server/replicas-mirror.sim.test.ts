@@ -1,0 +1,143 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { AlertEngine } from "@/lib/alerts/engine";
+import { webhookReceiver, type HttpReceiver } from "@/lib/alerts/testing/receivers";
+import { validateConfig } from "@/lib/config/load";
+import type { FlightboardConfig } from "@/lib/config/types";
+import { createConnectorForEnvironment, createDiscoverers } from "@/lib/monitor/connectors";
+import { FleetMonitor } from "@/lib/monitor/monitor";
+import { HistoryStore } from "@/lib/store/index";
+import { testBackends } from "@/lib/store/test-backends";
+import { startSimulator, type Simulator } from "@/sim/index";
+import { MWAA_DEMO_ENVIRONMENTS } from "@/sim/mwaa/demo";
+import { historyRecorder } from "./history";
+import { startReplica } from "./replica-wiring";
+import type { Replica } from "./replicas";
+
+/**
+ * What followers mirror besides summaries (contract §11), two replicas in one process with the
+ * production wiring (startReplica) on a real PostgreSQL and the simulator: environments found by
+ * the leader's MWAA discovery, and alerting's records (alerts, their notifications, silences).
+ */
+
+const HEALTH_S = 5;
+const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+const pgBackend = testBackends().find((b) => b.name === "postgres");
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+async function until<T>(what: string, fn: () => T | undefined | false, timeoutMs: number): Promise<T> {
+  const t0 = Date.now();
+  for (;;) {
+    const v = fn();
+    if (v) return v;
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+interface Node {
+  monitor: FleetMonitor;
+  store: HistoryStore;
+  replica: Replica;
+  alerts: () => AlertEngine | null;
+}
+
+describe.skipIf(!pgBackend)("followers mirror discovery and alerting (contract §11)", () => {
+  let sim: Simulator;
+  let hook: HttpReceiver;
+  let config: FlightboardConfig;
+  let db: Awaited<ReturnType<NonNullable<typeof pgBackend>["fresh"]>>;
+  const nodes: Node[] = [];
+  const leader = () => nodes.find((n) => n.replica.current === "leader");
+  const follower = () => nodes.find((n) => n.replica.current === "follower")!;
+  const ids = (n: Node) => n.monitor.runtimes().map((r) => r.config.id);
+
+  async function addNode(): Promise<Node> {
+    const url = (db.target as { url: string }).url;
+    const store = await HistoryStore.open({ target: { kind: "postgres", url }, writer: { intervalMs: 200 } });
+    const monitor = new FleetMonitor({
+      config,
+      createConnector: createConnectorForEnvironment,
+      discoverers: createDiscoverers(config),
+      stagger: false,
+      onPoll: historyRecorder(store, HEALTH_S * 1000),
+    });
+    let engine: AlertEngine | null = null;
+    const replica = startReplica({ monitor, store, url, config }, (a) => (engine = a?.engine ?? null));
+    const node = { monitor, store, replica, alerts: () => engine };
+    nodes.push(node);
+    return node;
+  }
+
+  beforeAll(async () => {
+    db = await pgBackend!.fresh();
+    hook = await webhookReceiver(SECRET);
+    const staging = MWAA_DEMO_ENVIRONMENTS.find((s) => s.id === "logistics-staging")!;
+    sim = await startSimulator({ environments: [{ id: "alpha", airflowVersion: "2.10.5", scenario: "healthy" }, staging] });
+    // The MWAA planes' settings are process settings the SDK reads (as in demo mode).
+    for (const [k, v] of Object.entries(sim.processEnv)) process.env[k] = v;
+    const raw = structuredClone(sim.config);
+    raw.refresh = { health: HEALTH_S, runs: 600, dags: 600 };
+    // Only alpha is listed: the MWAA environment is found by discovery.
+    raw.environments = raw.environments.filter((e) => e.id === "alpha");
+    (raw as Record<string, unknown>).alerts = {
+      publicUrl: "http://board.test",
+      channels: [{ name: "ops", type: "webhook", urlEnv: "HOOK_URL", secretEnv: "HOOK_SECRET" }],
+      rules: [{ name: "down", when: { status: ["unhealthy", "unreachable"] }, for: 0, channels: ["ops"], repeatMinutes: 0 }],
+    };
+    config = validateConfig(raw, "test", { ...process.env, HOOK_URL: hook.url, HOOK_SECRET: SECRET });
+    await addNode();
+    await until("a leader", () => leader(), 10_000);
+    await addNode();
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const n of nodes) {
+      await n.replica.stop();
+      n.monitor.stop();
+      await n.store.close();
+    }
+    await hook?.close();
+    await sim?.close();
+    await db?.drop();
+  });
+
+  it("a follower lists the environments the leader discovered, with the leader's summaries", async () => {
+    const l = leader()!;
+    const discovered = await until("the leader's discovery", () => ids(l).find((id) => id.startsWith("mwaa-")), 20_000);
+    const seen = Date.now();
+    const f = follower();
+    await until("the follower to list it", () => ids(f).includes(discovered), 2_000);
+    await until(
+      "the follower's summary to match",
+      () => JSON.stringify(f.monitor.runtime(discovered)?.summary) === JSON.stringify(l.monitor.runtime(discovered)?.summary) && l.monitor.runtime(discovered)!.checkedAt !== null,
+      15_000,
+    );
+    console.log(`follower listed the discovered environment ${Date.now() - seen} ms after the leader`);
+    expect(ids(f).sort()).toEqual(ids(l).sort());
+    expect(f.monitor.runtime(discovered)!.config).toEqual(l.monitor.runtime(discovered)!.config);
+    // It only lists it: a follower polls nothing.
+    expect(f.monitor.polling).toBe(false);
+  });
+
+  it("a follower answers the same alerts, notifications included; a silence added on a follower reaches the leader", async () => {
+    const l = leader()!;
+    const f = follower();
+    expect(f.alerts()).not.toBeNull();
+    sim.setScenario("alpha", "http-500");
+    const alert = await until("the leader's alert", () => l.alerts()?.list({ state: "firing" })[0], 30_000);
+    await until("the notification", () => hook.received.length > 0 && l.alerts()!.list({ state: "firing" })[0].attempts.length > 0, 15_000);
+    const sent = Date.now();
+    const same = () => JSON.stringify(f.alerts()!.list()) === JSON.stringify(l.alerts()!.list());
+    await until("the follower's alerts to match the leader's", same, 2_000);
+    console.log(`follower's alerts matched the leader's ${Date.now() - sent} ms after the notification was recorded`);
+    expect(f.alerts()!.list({ state: "firing" })[0].alert.id).toBe(alert.alert.id);
+    expect(f.alerts()!.firingByEnvironment()).toEqual(l.alerts()!.firingByEnvironment());
+
+    const s = await f.alerts()!.addSilence({ environments: { ids: ["alpha"] }, until: Date.now() + 3_600_000, comment: "maintenance", createdBy: "test" });
+    await until("the leader to hold the silence", () => l.alerts()!.activeSilences().some((x) => x.id === s.id), 2_000);
+    sim.setScenario("alpha", "healthy");
+    await until("the alert to resolve on both", () => [l, f].every((n) => n.alerts()!.list({ state: "firing" }).length === 0), 30_000);
+    // One firing notification; the resolution is held by the silence (not sent twice, not sent from the follower).
+    expect(hook.received.filter((r) => (r.body as { type: string }).type === "alert.firing")).toHaveLength(1);
+    expect(hook.received.filter((r) => (r.body as { type: string }).type === "alert.resolved")).toHaveLength(0);
+  });
+});
