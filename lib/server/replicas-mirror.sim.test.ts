@@ -78,7 +78,7 @@ describe.skipIf(!pgBackend)("followers mirror discovery and alerting (contract Â
     raw.refresh = { health: HEALTH_S, runs: 600, dags: 600 };
     // Only alpha is listed: the MWAA environment is found by discovery.
     raw.environments = raw.environments.filter((e) => e.id === "alpha");
-    (raw as Record<string, unknown>).alerts = {
+    (raw as unknown as Record<string, unknown>).alerts = {
       publicUrl: "http://board.test",
       channels: [{ name: "ops", type: "webhook", urlEnv: "HOOK_URL", secretEnv: "HOOK_SECRET" }],
       rules: [{ name: "down", when: { status: ["unhealthy", "unreachable"] }, for: 0, channels: ["ops"], repeatMinutes: 0 }],

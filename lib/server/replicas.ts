@@ -70,8 +70,9 @@ export class Replica {
     });
   }
 
+  /** "leader" once this replica polls (not while it still reads the open incidents after winning the lease). */
   get current(): ReplicaRole {
-    return this.role;
+    return this.role === "leader" && this.opts.monitor.polling ? "leader" : "follower";
   }
 
   get id(): string {
