@@ -5,7 +5,8 @@ import type { FleetMonitor } from "@/lib/monitor/monitor";
 import type { HistoryStore } from "@/lib/store/index";
 import type { AlertsChange } from "@/lib/store/replication";
 import { mirrorAlerting, startAlerting } from "./alerting";
-import { setRoleSource } from "./readiness";
+import { iso } from "@/lib/monitor/clock";
+import { addReadinessCheck, setRoleSource } from "./readiness";
 import { Replica } from "./replicas";
 
 type Alerting = Awaited<ReturnType<typeof startAlerting>>;
@@ -72,6 +73,12 @@ export function startReplica(ctx: { monitor: FleetMonitor; store: HistoryStore; 
   });
   follow();
   setRoleSource(() => replica.current);
+  // Contract §10: not ready while storage is unreachable. A follower writes nothing, so history's
+  // own check cannot see it; its feed can. Pages and the API keep serving the last snapshot.
+  addReadinessCheck("replication", () => {
+    const since = replica.disconnectedSince;
+    if (since !== null) throw new Error(`database unreachable since ${iso(since)}; serving the snapshot of that time`);
+  });
   replica.start();
   return replica;
 }

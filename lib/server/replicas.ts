@@ -75,6 +75,11 @@ export class Replica {
     return this.role === "leader" && this.opts.monitor.polling ? "leader" : "follower";
   }
 
+  /** Null while this replica hears the database's announcements; otherwise since when it has not. */
+  get disconnectedSince(): number | null {
+    return this.feed.disconnectedSince;
+  }
+
   get id(): string {
     return this.lease.holder;
   }

@@ -164,8 +164,15 @@ export class StateFeed {
   private retry: NodeJS.Timeout | null = null;
   private reload: NodeJS.Timeout | null = null;
   private backoff = 500;
+  /** Since when the feed has had no connection (ms epoch); null while connected or before the first attempt. */
+  private lostSince: number | null = null;
 
   constructor(private readonly opts: StateFeedOptions) {}
+
+  /** Null while the feed hears the leader; otherwise since when it has not (the snapshot kept since then). */
+  get disconnectedSince(): number | null {
+    return this.client ? null : this.lostSince;
+  }
 
   start(): void {
     void this.connect();
@@ -196,6 +203,7 @@ export class StateFeed {
       await c.query(`LISTEN ${DISCOVERED_CHANNEL}`);
       await c.query(`LISTEN ${ALERTS_CHANNEL}`);
       this.client = c;
+      this.lostSince = null;
       this.backoff = 500;
       // Whatever changed while we were not listening.
       await this.read(null);
@@ -208,6 +216,7 @@ export class StateFeed {
 
   private lost(c: pg.Client): void {
     if (this.client === c) this.client = null;
+    this.lostSince ??= Date.now();
     c.removeAllListeners("end");
     c.on("error", () => {});
     void c.end().catch(() => {});
