@@ -67,7 +67,6 @@ export function createRestConnector(opts: RestConnectorOptions): Connector {
             kind: "http",
             message: `no Airflow REST API at ${opts.where}: /api/v2/version and /api/v1/version both answered 404`,
             httpStatus: 404,
-            retryable: false,
             cause: e,
           });
         }

@@ -45,7 +45,6 @@ export function errorFromStatus(status: number, json: unknown, what: string): Ai
       kind: "auth",
       message: `Airflow refused access to ${what} (HTTP ${status}${suffix})`,
       httpStatus: status,
-      retryable: false,
     });
   }
   if (status === 429) {
@@ -55,7 +54,6 @@ export function errorFromStatus(status: number, json: unknown, what: string): Ai
     kind: "http",
     message: `Airflow answered HTTP ${status} for ${what}${suffix}`,
     httpStatus: status,
-    retryable: status >= 500,
   });
 }
 
@@ -73,7 +71,6 @@ export function asAirflowError(e: unknown): AirflowError {
   return new AirflowError({
     kind: "bad_response",
     message: `unexpected failure while reading the answer (${e instanceof Error ? e.name : typeof e})`,
-    retryable: false,
     cause: e,
   });
 }

@@ -18,21 +18,18 @@ export interface AirflowErrorInit {
   kind: AirflowErrorKind;
   message: string;
   httpStatus?: number | null;
-  retryable?: boolean;
   cause?: unknown;
 }
 
 export class AirflowError extends Error {
   readonly kind: AirflowErrorKind;
   readonly httpStatus: number | null;
-  readonly isRetryable: boolean;
 
   constructor(init: AirflowErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
     this.name = "AirflowError";
     this.kind = init.kind;
     this.httpStatus = init.httpStatus ?? null;
-    this.isRetryable = init.retryable ?? (init.kind === "timeout" || init.kind === "connection" || init.kind === "throttled");
   }
 }
 

@@ -51,7 +51,6 @@ describe("upstreamFetch", () => {
     const err = await failure(upstreamFetch(`${server.url}/slow?token=abc`, init({ limits: { ...limits, timeoutMs: 200 } })));
     expect(err.kind).toBe("timeout");
     expect(err.message).toBe(`no answer within 0.2 s (127.0.0.1:${server.port})`);
-    expect(err.isRetryable).toBe(true);
     expect(Date.now() - started).toBeLessThan(1_500);
   });
 
@@ -171,7 +170,6 @@ describe("TLS", () => {
     expect(err.message).toContain(`127.0.0.1:${tlsServer!.port}`);
     expect(err.message).toContain("DEPTH_ZERO_SELF_SIGNED_CERT");
     expect(err.message).toContain("NODE_EXTRA_CA_CERTS");
-    expect(err.isRetryable).toBe(false);
   });
 
   it("classifies TLS spoken to a plain HTTP server as a handshake failure", async () => {

@@ -73,14 +73,13 @@ export async function upstreamFetch(url: string, init: UpstreamInit): Promise<Up
   try {
     parsed = new URL(url);
   } catch {
-    throw new AirflowError({ kind: "connection", message: "the configured URL is not a valid URL", retryable: false });
+    throw new AirflowError({ kind: "connection", message: "the configured URL is not a valid URL" });
   }
   if (parsed.username || parsed.password) {
     // fetch refuses such URLs anyway; say why without echoing them.
     throw new AirflowError({
       kind: "auth",
       message: `the URL for ${target} contains credentials; configure them as auth settings instead`,
-      retryable: false,
     });
   }
   const timeout = AbortSignal.timeout(init.limits.timeoutMs);
@@ -124,7 +123,6 @@ function tooLarge(target: string, maxBytes: number): AirflowError {
   return new AirflowError({
     kind: "bad_response",
     message: `the answer from ${target} is larger than the ${formatBytes(maxBytes)} limit`,
-    retryable: false,
   });
 }
 
@@ -224,7 +222,6 @@ export function classifyNetworkError(e: unknown, target: string, timeoutMs: numb
     return new AirflowError({
       kind: "tls",
       message: `TLS failure with ${target}: ${tlsWords(tls)} (${tls})${TRUST_CODES.test(tls) ? "; NODE_EXTRA_CA_CERTS can add a private CA" : ""}`,
-      retryable: false,
       cause: e,
     });
   }
@@ -304,7 +301,6 @@ function badJson(what: string, status: number | undefined, cause: unknown): neve
     kind: "bad_response",
     message: `${what} is not JSON${status ? ` (HTTP ${status})` : ""}`,
     httpStatus: status ?? null,
-    retryable: false,
     cause,
   });
 }
@@ -324,7 +320,7 @@ export function jsonFromUpstream(res: UpstreamResponse, url: string): { status: 
     const message = isLoginRedirect(status, location)
       ? `redirected to a login page (${where}): the credentials are not accepted`
       : `redirected (${where}) where a JSON answer was expected: a login page or proxy is in front of the API, or the base URL is wrong`;
-    throw new AirflowError({ kind: "auth", message, httpStatus: status, retryable: false });
+    throw new AirflowError({ kind: "auth", message, httpStatus: status });
   }
   if (text.trim() === "") return { status, json: undefined };
   const contentType = res.headers.get("content-type");
@@ -341,11 +337,10 @@ export function jsonFromUpstream(res: UpstreamResponse, url: string): { status: 
       kind: "auth",
       message: "an HTML page answered where JSON was expected — a login page or SSO proxy is in front of the API",
       httpStatus: status,
-      retryable: false,
     });
   }
   if (status >= 500) {
-    throw new AirflowError({ kind: "http", message: `Airflow answered HTTP ${status}`, httpStatus: status, retryable: true });
+    throw new AirflowError({ kind: "http", message: `Airflow answered HTTP ${status}`, httpStatus: status });
   }
   if (status === 429) {
     throw new AirflowError({ kind: "throttled", message: "Airflow answered HTTP 429 (too many requests)", httpStatus: 429 });
@@ -355,13 +350,11 @@ export function jsonFromUpstream(res: UpstreamResponse, url: string): { status: 
       kind: "auth",
       message: `Airflow refused the credentials (HTTP ${status})`,
       httpStatus: status,
-      retryable: false,
     });
   }
   throw new AirflowError({
     kind: "bad_response",
     message: `the answer from ${hostPath(url)} is not JSON (HTTP ${status}, ${(contentType ?? "no content type").split(";")[0]})`,
     httpStatus: status,
-    retryable: false,
   });
 }

@@ -35,7 +35,6 @@ function bad(what: string, error: z.ZodError): never {
   throw new AirflowError({
     kind: "bad_response",
     message: `the ${what} answer is not Airflow's ${what} JSON${where}`,
-    retryable: false,
     cause: error,
   });
 }

@@ -62,9 +62,9 @@ export function createAirflowWriteClient(transport: Transport): AirflowWriteClie
     const err = errorFromStatus(res.status, res.json, what);
     // A 404 from an existing API names the DAG or run; the API root missing stays `http` (re-detection).
     if (res.status === 404 && !isApiGone(res.json)) {
-      throw new AirflowError({ kind: "not_found", message: err.message, httpStatus: 404, retryable: false, cause: err });
+      throw new AirflowError({ kind: "not_found", message: err.message, httpStatus: 404, cause: err });
     }
-    throw new AirflowError({ kind: err.kind, message: err.message, httpStatus: err.httpStatus, retryable: false, cause: err });
+    throw new AirflowError({ kind: err.kind, message: err.message, httpStatus: err.httpStatus, cause: err });
   };
   const reshape = <T>(fn: () => T): T => {
     try {
@@ -83,7 +83,7 @@ export function createAirflowWriteClient(transport: Transport): AirflowWriteClie
       const json = await send(clearRequest(version, dagId, runId), `clearing run ${runId} of ${dagId}`, signal);
       const tis = (json as { task_instances?: unknown } | undefined)?.task_instances;
       if (!Array.isArray(tis)) {
-        throw new AirflowError({ kind: "bad_response", message: "Airflow's clearTaskInstances answer has no task_instances list", retryable: false });
+        throw new AirflowError({ kind: "bad_response", message: "Airflow's clearTaskInstances answer has no task_instances list" });
       }
       return tis.length;
     },

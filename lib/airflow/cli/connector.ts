@@ -79,7 +79,7 @@ export function createCliConnector(opts: CliConnectorOptions): CliConnector {
         .filter((r): r is DagRun => r !== null);
     } catch (e) {
       if (/does not exist|not found|could not be found/i.test(out.stderr)) {
-        throw new AirflowError({ kind: "not_found", message: `DAG ${dagId} not found in ${opts.where}`, httpStatus: 404, retryable: false, cause: e });
+        throw new AirflowError({ kind: "not_found", message: `DAG ${dagId} not found in ${opts.where}`, httpStatus: 404, cause: e });
       }
       throw e;
     }

@@ -22,7 +22,6 @@ export class CliError extends AirflowError {
     super({
       kind,
       message: `the Airflow CLI ${reason === "unsupported" ? "does not support" : "failed"} \`${command}\`: ${words}`,
-      retryable: false,
     });
     this.reason = reason;
     this.command = command;

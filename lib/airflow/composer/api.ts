@@ -79,13 +79,12 @@ function apiError(status: number, json: unknown, ctx: ComposerApiContext, subjec
   const g = googleError(json);
   const said = g.message ? `: ${g.message}` : "";
   const code = g.status ? ` ${g.status}` : "";
-  if (status === 404) return new AirflowError({ kind: "platform", message: `${notFound}${said}`, httpStatus: 404, retryable: false });
+  if (status === 404) return new AirflowError({ kind: "platform", message: `${notFound}${said}`, httpStatus: 404 });
   if (status === 401) {
     return new AirflowError({
       kind: "auth",
       message: `the Composer API did not accept the access token of ${ctx.tokens.description} (HTTP 401${code})`,
       httpStatus: 401,
-      retryable: false,
     });
   }
   if (status === 403) {
@@ -93,7 +92,6 @@ function apiError(status: number, json: unknown, ctx: ComposerApiContext, subjec
       kind: "auth",
       message: `the Composer API refused ${ctx.tokens.description} access to ${subject} (HTTP 403${code}${said}): grant it the Composer User role (roles/composer.user) on project ${project}, and enable the Cloud Composer API`,
       httpStatus: 403,
-      retryable: false,
     });
   }
   if (status === 429) {
@@ -103,7 +101,6 @@ function apiError(status: number, json: unknown, ctx: ComposerApiContext, subjec
     kind: "http",
     message: `the Composer API answered HTTP ${status}${code} for ${subject}${said}`,
     httpStatus: status,
-    retryable: status >= 500,
   });
 }
 
@@ -126,7 +123,6 @@ function parsed<T>(schema: z.ZodType<T>, json: unknown, ctx: ComposerApiContext,
   throw new AirflowError({
     kind: "bad_response",
     message: `the Composer API answer from ${hostPort(ctx.apiEndpoint)} is not ${what}`,
-    retryable: false,
     cause: r.error,
   });
 }
@@ -172,6 +168,5 @@ export async function listComposerEnvironments(
   throw new AirflowError({
     kind: "bad_response",
     message: `the Composer API kept paging the environments of ${where.project}/${where.location}`,
-    retryable: false,
   });
 }

@@ -74,7 +74,6 @@ export function createComposerConnector(settings: ComposerConnectorSettings): Co
       throw new AirflowError({
         kind: "platform",
         message: `Composer environment ${settings.environment} has no Airflow web server yet (state ${e.state})`,
-        retryable: true,
       });
     }
     return { airflowUri: e.airflowUri, composerGeneration: e.image.composerGeneration };

@@ -107,7 +107,7 @@ export function toGoogleAuthError(raw: unknown, source: string, credentialsFile?
     return new AirflowError({ kind: "throttled", message: `Google's token service is rate limiting ${source}`, httpStatus: 429, cause: e });
   }
   if (typeof status === "number" && status >= 500) {
-    return new AirflowError({ kind: "http", message: `Google's token service failed for ${source} (HTTP ${status})`, httpStatus: status, retryable: true, cause: e });
+    return new AirflowError({ kind: "http", message: `Google's token service failed for ${source} (HTTP ${status})`, httpStatus: status, cause: e });
   }
   if (typeof status === "number") {
     const data = err.response?.data as { error?: unknown; error_description?: unknown } | string | undefined;

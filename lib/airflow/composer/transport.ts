@@ -88,7 +88,6 @@ export function createComposerTransport(opts: ComposerTransportOptions): Transpo
             kind: "auth",
             message: `could not learn the IAP client id of ${hostPort(airflowUri)} (HTTP ${res.status} without a sign-in redirect): set iapClientId for this Composer 1 environment`,
             httpStatus: res.status,
-            retryable: false,
           });
         }
         return clientId;
@@ -107,7 +106,6 @@ export function createComposerTransport(opts: ComposerTransportOptions): Transpo
         kind: "auth",
         message: `the Composer web server of ${opts.environment} redirected to Google sign-in instead of answering (the ${iap ? "ID" : "access"} token was not accepted): ${grantHint(iap)}`,
         httpStatus: res.status,
-        retryable: false,
       });
     }
     if ((res.status === 401 || res.status === 403) && looksIpBlocked(res.text)) {
@@ -115,7 +113,6 @@ export function createComposerTransport(opts: ComposerTransportOptions): Transpo
         kind: "auth",
         message: `the Composer web server of ${opts.environment} refused Flightboard's IP address (HTTP ${res.status}): add Flightboard's egress IP to the environment's web server access control (allowed IP ranges)`,
         httpStatus: res.status,
-        retryable: false,
       });
     }
     if (iap && (res.status === 401 || res.status === 403) && /Invalid IAP credentials|Identity-Aware Proxy|\bIAP\b/.test(res.text)) {
@@ -124,7 +121,6 @@ export function createComposerTransport(opts: ComposerTransportOptions): Transpo
         kind: "auth",
         message: `Identity-Aware Proxy refused the ID token for ${opts.environment} (HTTP ${res.status}${why ? `: ${why}` : ""}): ${grantHint(true)}`,
         httpStatus: res.status,
-        retryable: false,
       });
     }
     const redirect = res.status >= 300 && res.status < 400;
@@ -133,7 +129,6 @@ export function createComposerTransport(opts: ComposerTransportOptions): Transpo
         kind: "auth",
         message: `the Composer web server of ${opts.environment} answered with an HTML page where Airflow's JSON was expected (HTTP ${res.status}): ${grantHint(iap)}`,
         httpStatus: res.status,
-        retryable: false,
       });
     }
     let answer: ApiResponse;
@@ -142,7 +137,7 @@ export function createComposerTransport(opts: ComposerTransportOptions): Transpo
     } catch (e) {
       // e.g. Airflow's own /login redirect: say what to grant on Composer too.
       if (e instanceof AirflowError && e.kind === "auth") {
-        throw new AirflowError({ kind: "auth", message: `${e.message}; ${grantHint(iap)}`, httpStatus: e.httpStatus, retryable: false });
+        throw new AirflowError({ kind: "auth", message: `${e.message}; ${grantHint(iap)}`, httpStatus: e.httpStatus });
       }
       throw e;
     }
@@ -152,7 +147,6 @@ export function createComposerTransport(opts: ComposerTransportOptions): Transpo
         kind: "auth",
         message: `Airflow on ${opts.environment} refused ${tokens.description} (HTTP ${answer.status}${detail ? `: ${detail}` : ""}): ${grantHint(iap)}`,
         httpStatus: answer.status,
-        retryable: false,
       });
     }
     return answer;

@@ -80,8 +80,8 @@ export function fromAwsError(e: unknown, ctx: AwsCallContext): AirflowError {
   const text = awsText(x);
   const env = ctx.environmentName ? `MWAA environment ${ctx.environmentName}` : `MWAA in ${ctx.region}`;
   const withText = (s: string) => (text ? `${s}: ${text}` : s);
-  const make = (kind: AirflowError["kind"], message: string, retryable?: boolean) =>
-    new AirflowError({ kind, message, httpStatus: status, retryable, cause: e });
+  const make = (kind: AirflowError["kind"], message: string) =>
+    new AirflowError({ kind, message, httpStatus: status, cause: e });
 
   if (ctx.timedOut || name === "TimeoutError") {
     return make("timeout", `no answer from the MWAA control plane within ${formatSeconds(ctx.timeoutMs)} (${ctx.op}, ${hostPort(ctx.url)})`);
@@ -91,40 +91,40 @@ export function fromAwsError(e: unknown, ctx: AwsCallContext): AirflowError {
   }
   if (x.assumingRole) {
     const kind = isThrottlingError(e) ? "throttled" : status !== null && status >= 500 ? "http" : "auth";
-    return make(kind, withText(`could not assume role ${x.assumingRole} for ${env}`), kind !== "auth");
+    return make(kind, withText(`could not assume role ${x.assumingRole} for ${env}`));
   }
   if (name === "CredentialsProviderError" || name === "ProviderError" || /could not load credentials/i.test(text)) {
     const from = ctx.profile ? `profile ${ctx.profile}` : "the AWS SDK default credential chain";
-    return make("auth", withText(`no usable AWS credentials from ${from} for ${env}`) + " — configure credentials, a profile or a role", false);
+    return make("auth", withText(`no usable AWS credentials from ${from} for ${env}`) + " — configure credentials, a profile or a role");
   }
   if (EXPIRED.has(name)) {
-    return make("auth", withText(`the AWS credentials used for ${env} have expired (${name})`) + " — refresh them (e.g. aws sso login)", false);
+    return make("auth", withText(`the AWS credentials used for ${env} have expired (${name})`) + " — refresh them (e.g. aws sso login)");
   }
   if (CREDENTIAL_REJECTED.has(name)) {
-    return make("auth", withText(`AWS rejected the credentials used for ${env} (${name})`), false);
+    return make("auth", withText(`AWS rejected the credentials used for ${env} (${name})`));
   }
   if (DENIED.has(name) || (status === 403 && !THROTTLED.has(name))) {
-    return make("auth", withText(`AWS denied airflow:${ctx.op} on ${env}`), false);
+    return make("auth", withText(`AWS denied airflow:${ctx.op} on ${env}`));
   }
   if (name === "ResourceNotFoundException" || (status === 404 && ctx.environmentName)) {
-    return make("platform", `MWAA environment ${ctx.environmentName ?? "?"} not found in region ${ctx.region}`, false);
+    return make("platform", `MWAA environment ${ctx.environmentName ?? "?"} not found in region ${ctx.region}`);
   }
   if (isThrottlingError(e)) {
     return make("throttled", withText(`AWS throttled ${ctx.op} for ${env} (${name || `HTTP ${status}`})`));
   }
   if (name === "ValidationException") {
-    return make("platform", withText(`MWAA rejected ${ctx.op} for ${env} as invalid`), false);
+    return make("platform", withText(`MWAA rejected ${ctx.op} for ${env} as invalid`));
   }
   if (status !== null && status >= 500) {
-    return make("http", withText(`the MWAA control plane answered HTTP ${status} to ${ctx.op}`), true);
+    return make("http", withText(`the MWAA control plane answered HTTP ${status} to ${ctx.op}`));
   }
   if (status === null) {
     // No HTTP answer at all: DNS, refused, reset or TLS — same words as every other upstream.
     const net = classifyNetworkError(e, hostPort(ctx.url), ctx.timeoutMs);
-    return new AirflowError({ kind: net.kind, message: `${net.message} (MWAA ${ctx.op})`, retryable: net.isRetryable, cause: e });
+    return new AirflowError({ kind: net.kind, message: `${net.message} (MWAA ${ctx.op})`, cause: e });
   }
   if (name === "SyntaxError" || /deserializ|expected .* but got/i.test(text)) {
-    return make("bad_response", `the MWAA control plane's answer to ${ctx.op} could not be read (HTTP ${status})`, false);
+    return make("bad_response", `the MWAA control plane's answer to ${ctx.op} could not be read (HTTP ${status})`);
   }
-  return make("http", withText(`the MWAA control plane answered HTTP ${status} to ${ctx.op}${name ? ` (${name})` : ""}`), false);
+  return make("http", withText(`the MWAA control plane answered HTTP ${status} to ${ctx.op}${name ? ` (${name})` : ""}`));
 }

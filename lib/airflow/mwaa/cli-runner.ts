@@ -51,7 +51,7 @@ export interface CliRunnerOptions {
 function decode(v: unknown, field: string, env: string): string {
   if (v === undefined || v === null) return "";
   if (typeof v !== "string" || !/^[A-Za-z0-9+/=\s_-]*$/.test(v)) {
-    throw new AirflowError({ kind: "bad_response", message: `the Airflow CLI answer of ${env} has a ${field} that is not base64`, retryable: false });
+    throw new AirflowError({ kind: "bad_response", message: `the Airflow CLI answer of ${env} has a ${field} that is not base64` });
   }
   return Buffer.from(v, "base64").toString("utf8");
 }
@@ -78,7 +78,7 @@ export function createCliRunner(opts: CliRunnerOptions): CliRunner {
       const ctx = { op: "CreateCliToken", environmentName: opts.environmentName, region: opts.region, url: opts.endpointUrl, timeoutMs: opts.limits.timeoutMs, profile: opts.profile };
       const out = await controlPlaneCall(ctx, (abortSignal) => opts.client.send(new CreateCliTokenCommand({ Name: opts.environmentName }), { abortSignal }));
       if (!out.CliToken || !out.WebServerHostname) {
-        throw new AirflowError({ kind: "bad_response", message: `CreateCliToken for ${env} returned no token or host`, retryable: false });
+        throw new AirflowError({ kind: "bad_response", message: `CreateCliToken for ${env} returned no token or host` });
       }
       hosts.clear();
       hosts.set(out.CliToken, bareHost(out.WebServerHostname));
@@ -89,7 +89,7 @@ export function createCliRunner(opts: CliRunnerOptions): CliRunner {
   const attempt = async (command: string, signal: AbortSignal, retried: boolean): Promise<CliOutput> => {
     const token = await cache.get(signal);
     const host = hosts.get(token);
-    if (!host) throw new AirflowError({ kind: "bad_response", message: `CreateCliToken for ${env} returned no host`, retryable: true });
+    if (!host) throw new AirflowError({ kind: "bad_response", message: `CreateCliToken for ${env} returned no host` });
     counts.commands++;
     const res = await upstreamFetch(`https://${host}/aws_mwaa/cli`, {
       method: "POST",
@@ -106,7 +106,6 @@ export function createCliRunner(opts: CliRunnerOptions): CliRunner {
         kind: "auth",
         message: `the web server of ${env} refused the MWAA CLI token (HTTP ${res.status}${res.status < 400 ? ", a redirect" : ""})`,
         httpStatus: res.status,
-        retryable: false,
       });
     }
     if (res.status === 429) {
@@ -118,7 +117,6 @@ export function createCliRunner(opts: CliRunnerOptions): CliRunner {
         kind: "http",
         message: `the Airflow CLI endpoint of ${env} answered HTTP ${res.status} to \`${command.split(" ").slice(0, 2).join(" ")}\`${said ? `: ${said}` : ""}`,
         httpStatus: res.status,
-        retryable: res.status >= 500,
       });
     }
     let json: { stdout?: unknown; stderr?: unknown };
@@ -135,7 +133,6 @@ export function createCliRunner(opts: CliRunnerOptions): CliRunner {
           ? `the Airflow CLI endpoint of ${env} answered an HTML page instead of {stdout, stderr} (a login page?)`
           : `the Airflow CLI endpoint of ${env} answered something other than {stdout, stderr}`,
         httpStatus: res.status,
-        retryable: false,
       });
     }
     return { stdout: decode(json.stdout, "stdout", env), stderr: decode(json.stderr, "stderr", env) };

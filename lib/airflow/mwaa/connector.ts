@@ -67,7 +67,7 @@ export function airflowMajor(version: string | null | undefined): 2 | 3 {
 
 function infoOf(e: Environment | undefined, name: string): EnvInfo {
   if (!e?.Status) {
-    throw new AirflowError({ kind: "bad_response", message: `GetEnvironment for ${name} returned no Status`, retryable: false });
+    throw new AirflowError({ kind: "bad_response", message: `GetEnvironment for ${name} returned no Status` });
   }
   return {
     state: e.Status,
@@ -128,7 +128,6 @@ export function createMwaaConnector(settings: MwaaConnectorSettings): Connector 
       throw new AirflowError({
         kind: "platform",
         message: `MWAA environment ${name} has no web server URL yet (state ${i.state})`,
-        retryable: true,
       });
     }
     return createHttpTransport({
@@ -174,7 +173,6 @@ export function createMwaaConnector(settings: MwaaConnectorSettings): Connector 
       kind: "connection",
       message: `the web server of MWAA environment ${name} is private (PRIVATE_ONLY) and cannot be reached from here (${e.message}); Flightboard must run inside the environment's VPC or a network connected to it`,
       httpStatus: e.httpStatus,
-      retryable: true,
       cause: e,
     });
   };

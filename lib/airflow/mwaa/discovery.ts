@@ -58,7 +58,6 @@ export async function discoverMwaa(settings: MwaaDiscoverySettings, signal: Abor
             kind: err.kind,
             message: `MWAA discovery in ${region}: ${err.message}`,
             httpStatus: err.httpStatus,
-            retryable: err.isRetryable,
             cause: e,
           });
         }

@@ -109,7 +109,6 @@ export function createRestApiTransport(opts: RestApiTransportOptions): Transport
         throw new AirflowError({
           kind: "http",
           message: `the Airflow API path is ${req.path.length} characters, longer than the ${MAX_REST_API_PATH} MWAA InvokeRestApi accepts (long DAG ids); use access: web-login for environment ${environmentName}`,
-          retryable: false,
         });
       }
       const payload = JSON.stringify({
@@ -136,7 +135,6 @@ export function createRestApiTransport(opts: RestApiTransportOptions): Transport
               kind: "bad_response",
               message: `the MWAA InvokeRestApi answer for ${environmentName} has no RestApiStatusCode (HTTP ${res.status})`,
               httpStatus: res.status,
-              retryable: false,
             });
           }
           // Airflow's own status and body: the REST client maps 4xx/5xx like any direct call.

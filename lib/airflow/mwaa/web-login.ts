@@ -70,7 +70,7 @@ export function webLoginAuth(opts: WebLoginOptions): AuthStrategy {
     const ctx = { op: "CreateWebLoginToken", environmentName: opts.environmentName, region: opts.region, url: opts.endpointUrl, timeoutMs: opts.limits.timeoutMs, profile: opts.profile };
     const out = await controlPlaneCall(ctx, (abortSignal) => opts.client.send(new CreateWebLoginTokenCommand({ Name: opts.environmentName }), { abortSignal }));
     if (!out.WebToken || !out.WebServerHostname) {
-      throw new AirflowError({ kind: "bad_response", message: `CreateWebLoginToken for ${env} returned no token or host`, retryable: false });
+      throw new AirflowError({ kind: "bad_response", message: `CreateWebLoginToken for ${env} returned no token or host` });
     }
     return { token: out.WebToken, host: bareHost(out.WebServerHostname) };
   };
@@ -124,14 +124,13 @@ function loginFailure(status: number, where: string, major: 2 | 3, env: string, 
       kind: "auth",
       message: `no MWAA login endpoint at ${where} (HTTP 404): the environment's Airflow version does not match Airflow ${major} — check its AirflowVersion`,
       httpStatus: 404,
-      retryable: false,
     });
   }
   if (status === 429) {
     return new AirflowError({ kind: "throttled", message: `the MWAA web login of ${env} answered HTTP 429`, httpStatus: 429 });
   }
   if (status >= 500) {
-    return new AirflowError({ kind: "http", message: `the MWAA web login of ${env} answered HTTP ${status}`, httpStatus: status, retryable: true });
+    return new AirflowError({ kind: "http", message: `the MWAA web login of ${env} answered HTTP ${status}`, httpStatus: status });
   }
   return new AirflowError({
     kind: "auth",
@@ -140,6 +139,5 @@ function loginFailure(status: number, where: string, major: 2 | 3, env: string, 
         ? `the web server of ${env} rejected the MWAA web login token (HTTP ${status})`
         : `the MWAA web login of ${env} set no ${cookieName} cookie (HTTP ${status})`,
     httpStatus: status,
-    retryable: false,
   });
 }

@@ -30,7 +30,6 @@ export function readSecret(ref: SecretRef): string {
     throw new AirflowError({
       kind: "missing_secret",
       message: `environment variable ${ref.env} is not set`,
-      retryable: false,
     });
   }
   return ref.value;
@@ -222,7 +221,6 @@ export function jwtAuth(opts: JwtAuthOptions): AuthStrategy {
           kind: "auth",
           message: `Airflow rejected the login for user ${opts.username}${detail ? ` (${detail})` : ""}`,
           httpStatus: status,
-          retryable: false,
         });
       }
       if (status === 404 || status === 405) {
@@ -230,7 +228,6 @@ export function jwtAuth(opts: JwtAuthOptions): AuthStrategy {
           kind: "auth",
           message: `no Airflow 3 login endpoint at ${hostPath(opts.loginUrl)} (HTTP ${status}): check the auth type and base URL`,
           httpStatus: status,
-          retryable: false,
         });
       }
       if (status === 429) {
@@ -241,7 +238,6 @@ export function jwtAuth(opts: JwtAuthOptions): AuthStrategy {
           kind: "http",
           message: `the Airflow login answered HTTP ${status}`,
           httpStatus: status,
-          retryable: status >= 500,
         });
       }
       const token = (json as { access_token?: unknown } | undefined)?.access_token;
@@ -250,7 +246,6 @@ export function jwtAuth(opts: JwtAuthOptions): AuthStrategy {
           kind: "bad_response",
           message: "the Airflow login answer has no access_token",
           httpStatus: status,
-          retryable: false,
         });
       }
       return { token, expiresAt: jwtExpiry(token) };
