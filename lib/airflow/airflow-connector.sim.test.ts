@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SimEnvironmentSpec, Simulator, StartOptions } from "../../sim/types";
 import { createAirflowConnector } from "./airflow-connector";
 import { AirflowError } from "./errors";
-import type { AirflowAuth } from "./transports/auth";
+import type { AirflowAuth } from "./transports/auth-strategies";
 import type { Connector } from "./types";
 
 /**

@@ -2,7 +2,8 @@ import { asAirflowError, createAirflowRestClient, type AirflowRestClient } from 
 import { AirflowError } from "./errors";
 import { hostPath } from "./http";
 import type { CallLimits, Transport } from "./transport";
-import { raceSignal, type AirflowAuth } from "./transports/auth";
+import { raceSignal } from "./single-flight";
+import type { AirflowAuth } from "./transports/auth-strategies";
 import { createHttpTransport, trimBaseUrl } from "./transports/http-transport";
 import { createAirflowWriteClient } from "./writes";
 import type { ApiVersion, Connector, PlatformInfo, VersionInfo } from "./types";

@@ -1,4 +1,4 @@
-import { AirflowError } from "./errors";
+import { AirflowError, errorDetail } from "./errors";
 import {
   reshapeDag,
   reshapeDagPage,
@@ -8,7 +8,6 @@ import {
   reshapeVersion,
 } from "./reshape";
 import type { ApiRequest, Transport } from "./transport";
-import { errorDetail } from "./transports/auth";
 import type { ApiVersion, Dag, DagRun, Health, ImportError, ListRunsQuery, Page, VersionInfo } from "./types";
 
 /**

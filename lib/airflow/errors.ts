@@ -36,3 +36,13 @@ export class AirflowError extends Error {
 export function isAirflowError(e: unknown): e is AirflowError {
   return e instanceof AirflowError || (typeof e === "object" && e !== null && (e as { name?: string }).name === "AirflowError");
 }
+
+/** Short, safe text from an Airflow error body (never echoes the submitted password). */
+export function errorDetail(json: unknown, secret?: string): string | null {
+  if (!json || typeof json !== "object") return null;
+  const o = json as { detail?: unknown; title?: unknown; error?: unknown };
+  const parts = [o.title, o.detail, o.error].filter((x): x is string => typeof x === "string" && x.trim() !== "");
+  const text = [...new Set(parts)].join(": ").replace(/\s+/g, " ").trim();
+  if (!text || text.length > 200 || (secret && text.includes(secret))) return null;
+  return text;
+}

@@ -7,7 +7,7 @@ import type { SimEnvironmentSpec, Simulator } from "../../sim/types";
 import { createAirflowConnector } from "./airflow-connector";
 import { AirflowError } from "./errors";
 import { startTestServer, type TestServer } from "./transports/test-server";
-import type { AirflowAuth } from "./transports/auth";
+import type { AirflowAuth } from "./transports/auth-strategies";
 import type { Connector } from "./types";
 import { clearRequest, pauseRequest, triggerRequest } from "./writes";
 

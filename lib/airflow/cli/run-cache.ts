@@ -1,6 +1,6 @@
 import { AirflowError, isAirflowError } from "../errors";
 import { sleep } from "../mwaa/rate-limit";
-import { raceSignal } from "../transports/auth";
+import { singleFlight } from "../single-flight";
 import type { DagRun, ListRunsQuery, Page } from "../types";
 
 /**
@@ -42,7 +42,8 @@ export interface SweepStats {
 
 export class RunCache {
   private readonly byDag = new Map<string, { at: number; runs: DagRun[] }>();
-  private sweeping: Promise<void> | null = null;
+  /** One sweep at a time; it runs on the cache's own signal, so a caller giving up stops only its wait. */
+  private readonly sweepFlight = singleFlight(() => this.sweep());
   private sweepError: AirflowError | null = null;
   private seeded = false;
   private readonly stop = new AbortController();
@@ -55,8 +56,9 @@ export class RunCache {
 
   /** Answers a `listRuns` query from the cache; starts the next sweep when none is running. */
   async query(q: ListRunsQuery, signal: AbortSignal): Promise<Page<DagRun>> {
-    const sweep = this.startSweep();
-    if (!this.seeded) await raceSignal(sweep, signal);
+    const sweep = this.sweepFlight(signal);
+    if (!this.seeded) await sweep;
+    else sweep.catch(() => {}); // a later sweep runs unawaited (and never rejects but for this caller giving up)
     if (this.sweepError) throw this.sweepError;
     let runs = [...this.byDag.values()].flatMap((e) => e.runs);
     if (q.states?.length) runs = runs.filter((r) => q.states!.includes(r.state));
@@ -86,13 +88,6 @@ export class RunCache {
     const newest = Date.parse(sorted[0]?.startDate ?? "");
     const kept = sorted.filter((r, i) => i < 25 || Number.isNaN(newest) || Date.parse(r.startDate ?? "") >= newest - KEEP_WINDOW_MS);
     this.byDag.set(dagId, { at: this.now(), runs: kept.slice(0, MAX_PER_DAG) });
-  }
-
-  private startSweep(): Promise<void> {
-    this.sweeping ??= this.sweep().finally(() => {
-      this.sweeping = null;
-    });
-    return this.sweeping;
   }
 
   private async sweep(): Promise<void> {

@@ -1,6 +1,6 @@
 import { GoogleAuth, gaxios, gcpMetadata, type IdTokenClient } from "google-auth-library";
 import { AirflowError } from "../errors";
-import { raceSignal } from "../transports/auth";
+import { singleFlight, singleFlightByKey } from "../single-flight";
 
 /**
  * Google credentials for Composer: one token source per credential (a service-account key file, or
@@ -139,8 +139,6 @@ export class GoogleTokenSource {
   readonly description: string;
   private auth: GoogleAuth | null = null;
   private idClients = new Map<string, Promise<IdTokenClient>>();
-  private accessInFlight: Promise<string> | null = null;
-  private idInFlight = new Map<string, Promise<string>>();
 
   constructor(private readonly ref: GoogleCredentialRef) {
     this.description = ref.credentialsFile ? `the service-account key ${ref.credentialsFile}` : "Application Default Credentials";
@@ -176,46 +174,46 @@ export class GoogleTokenSource {
 
   /** An access token for `cloud-platform`. */
   accessToken(signal: AbortSignal): Promise<string> {
-    if (!this.accessInFlight) {
-      this.accessInFlight = (async () => {
-        try {
-          const token = await this.googleAuth().getAccessToken();
-          if (!token) throw new Error("the token service answered without an access token");
-          return token;
-        } catch (e) {
-          return this.fail(e);
-        }
-      })().finally(() => {
-        this.accessInFlight = null;
-      });
-    }
-    return raceSignal(this.accessInFlight, signal, () => abortError(signal, `Getting a Google access token from ${this.description}`));
+    return this.accessFlight(signal);
   }
+
+  private readonly accessFlight = singleFlight(
+    async () => {
+      try {
+        const token = await this.googleAuth().getAccessToken();
+        if (!token) throw new Error("the token service answered without an access token");
+        return token;
+      } catch (e) {
+        return this.fail(e);
+      }
+    },
+    { aborted: (signal) => abortError(signal, `Getting a Google access token from ${this.description}`) },
+  );
 
   /** An OIDC ID token whose `aud` is `audience` (an IAP OAuth client id). */
   idToken(audience: string, signal: AbortSignal): Promise<string> {
-    let p = this.idInFlight.get(audience);
-    if (!p) {
-      p = (async () => {
-        try {
-          let client = this.idClients.get(audience);
-          if (!client) {
-            client = this.googleAuth().getIdTokenClient(audience);
-            this.idClients.set(audience, client);
-          }
-          const headers = await (await client).getRequestHeaders();
-          const value = headers.get("authorization") ?? "";
-          const token = value.replace(/^Bearer\s+/i, "");
-          if (!token) throw new Error("the token service answered without an ID token");
-          return token;
-        } catch (e) {
-          return this.fail(e);
-        }
-      })().finally(() => this.idInFlight.delete(audience));
-      this.idInFlight.set(audience, p);
-    }
-    return raceSignal(p, signal, () => abortError(signal, `Getting a Google ID token from ${this.description}`));
+    return this.idFlight(audience, signal);
   }
+
+  private readonly idFlight = singleFlightByKey(
+    async (audience: string) => {
+      try {
+        let client = this.idClients.get(audience);
+        if (!client) {
+          client = this.googleAuth().getIdTokenClient(audience);
+          this.idClients.set(audience, client);
+        }
+        const headers = await (await client).getRequestHeaders();
+        const value = headers.get("authorization") ?? "";
+        const token = value.replace(/^Bearer\s+/i, "");
+        if (!token) throw new Error("the token service answered without an ID token");
+        return token;
+      } catch (e) {
+        return this.fail(e);
+      }
+    },
+    { aborted: (signal) => abortError(signal, `Getting a Google ID token from ${this.description}`) },
+  );
 }
 
 /**

@@ -1,6 +1,5 @@
-import { AirflowError } from "../errors";
+import { AirflowError, errorDetail } from "../errors";
 import { hostPort, isHtml, jsonFromUpstream, upstreamFetch, type UpstreamResponse } from "../http";
-import { errorDetail } from "../transports/auth";
 import { buildApiUrl } from "../transports/http-transport";
 import type { ApiRequest, ApiResponse, CallLimits, Transport } from "../transport";
 import type { GoogleTokenSource } from "./google-auth";

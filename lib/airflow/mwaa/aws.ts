@@ -2,6 +2,7 @@ import { MWAAClient } from "@aws-sdk/client-mwaa";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { defaultProvider } from "@aws-sdk/credential-provider-node";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
+import { singleFlight } from "../single-flight";
 
 /**
  * AWS plumbing shared by every MWAA environment: credential providers and MWAA clients are cached
@@ -37,27 +38,25 @@ function stsEndpointOf(t: AwsTarget): string | undefined {
 function assumeRoleProvider(roleArn: string, region: string, base: AwsCredentialIdentityProvider, endpoint: string | undefined): AwsCredentialIdentityProvider {
   const sts = new STSClient({ region, credentials: base, ...(endpoint ? { endpoint } : {}) });
   let cached: AwsCredentialIdentity | null = null;
-  let inflight: Promise<AwsCredentialIdentity> | null = null;
+  // The SDK's own timeouts bound AssumeRole; a provider call has no signal of its own to race.
+  const assume = singleFlight(async () => {
+    try {
+      const out = await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: "flightboard", DurationSeconds: ASSUME_ROLE_SECONDS }));
+      const c = out.Credentials;
+      if (!c?.AccessKeyId || !c.SecretAccessKey) throw Object.assign(new Error(`AssumeRole of ${roleArn} returned no credentials`), { name: "CredentialsProviderError" });
+      cached = { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
+      return cached;
+    } catch (e) {
+      // Keep the role in the error so the operator sees which assumption failed.
+      if (e && typeof e === "object") (e as { assumingRole?: string }).assumingRole = roleArn;
+      throw e;
+    }
+  });
+  const never = new AbortController().signal;
   return () => {
     const exp = cached?.expiration?.getTime();
     if (cached && (exp === undefined || exp - Date.now() > RENEW_BEFORE_MS)) return Promise.resolve(cached);
-    inflight ??= sts
-      .send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: "flightboard", DurationSeconds: ASSUME_ROLE_SECONDS }))
-      .then((out) => {
-        const c = out.Credentials;
-        if (!c?.AccessKeyId || !c.SecretAccessKey) throw Object.assign(new Error(`AssumeRole of ${roleArn} returned no credentials`), { name: "CredentialsProviderError" });
-        cached = { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
-        return cached;
-      })
-      .catch((e: unknown) => {
-        // Keep the role in the error so the operator sees which assumption failed.
-        if (e && typeof e === "object") (e as { assumingRole?: string }).assumingRole = roleArn;
-        throw e;
-      })
-      .finally(() => {
-        inflight = null;
-      });
-    return inflight;
+    return assume(never);
   };
 }
 

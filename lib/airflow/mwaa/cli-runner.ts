@@ -2,7 +2,7 @@ import { CreateCliTokenCommand, type MWAAClient } from "@aws-sdk/client-mwaa";
 import { AirflowError } from "../errors";
 import { upstreamFetch } from "../http";
 import type { CallLimits } from "../transport";
-import { createTokenCache } from "../transports/auth";
+import { createTokenCache } from "../transports/token-cache";
 import { controlPlaneCall } from "./aws-errors";
 import { bareHost } from "./web-login";
 

@@ -3,7 +3,7 @@ import { asAirflowError, createAirflowRestClient, type AirflowRestClient } from 
 import { createAirflowWriteClient, type AirflowWriteClient } from "../writes";
 import { AirflowError } from "../errors";
 import type { CallLimits, Transport } from "../transport";
-import { raceSignal } from "../transports/auth";
+import { raceSignal } from "../single-flight";
 import { createHttpTransport } from "../transports/http-transport";
 import type { ApiVersion, Connector, PlatformInfo } from "../types";
 import { accountOfArn, envPlaneUrl, mwaaClientFor, type AwsTarget } from "./aws";

@@ -2,7 +2,8 @@ import { CreateWebLoginTokenCommand, type MWAAClient } from "@aws-sdk/client-mwa
 import { AirflowError } from "../errors";
 import { hostPath, upstreamFetch } from "../http";
 import type { CallLimits } from "../transport";
-import { createTokenCache, jwtExpiry, type AuthStrategy } from "../transports/auth";
+import type { AuthStrategy } from "../transports/auth-strategies";
+import { createTokenCache, jwtExpiry } from "../transports/token-cache";
 import { controlPlaneCall } from "./aws-errors";
 
 /**

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { AirflowError } from "../errors";
 import type { ApiRequest, Transport } from "../transport";
-import { jwtExpiry, type AirflowAuth } from "./auth";
+import type { AirflowAuth } from "./auth-strategies";
+import { jwtExpiry } from "./token-cache";
 import { buildApiUrl, createHttpTransport } from "./http-transport";
 import { fakeJwt, sendJson, startTestServer, type TestServer } from "./test-server";
 

@@ -1,7 +1,7 @@
-import { AirflowError } from "../errors";
+import { AirflowError, errorDetail } from "../errors";
 import { jsonFromUpstream, upstreamFetch } from "../http";
 import type { ApiRequest, ApiResponse, CallLimits, Transport } from "../transport";
-import { airflowAuthStrategy, errorDetail, type AirflowAuth, type AuthStrategy, type Rejection } from "./auth";
+import { airflowAuthStrategy, type AirflowAuth, type AuthStrategy, type Rejection } from "./auth-strategies";
 
 /** Settings of a transport to an Airflow web server reachable over HTTP(S). */
 export interface HttpTransportOptions {

@@ -1,11 +1,12 @@
-import { AirflowError } from "../errors";
+import { AirflowError, errorDetail } from "../errors";
 import { hostPath, jsonFromUpstream, upstreamFetch } from "../http";
 import type { CallLimits } from "../transport";
+import { createTokenCache, jwtExpiry } from "./token-cache";
 
 /**
  * Authentication strategies for HTTP transports. Each one turns into request headers and says
- * whether a rejection is worth one retry with renewed credentials. They are exported so the MWAA
- * and Composer transports can reuse them (e.g. `createTokenCache` for their own tokens).
+ * whether a rejection is worth one retry with renewed credentials; the MWAA web login plugs in as
+ * one more strategy.
  */
 
 /**
@@ -74,102 +75,6 @@ export function bearerAuth(token: SecretRef): AuthStrategy {
   return { headers: async () => ({ authorization: `Bearer ${readSecret(token)}` }) };
 }
 
-/** A token and the instant (epoch ms) it stops being valid, or null when unknown. */
-export interface ObtainedToken {
-  token: string;
-  expiresAt: number | null;
-}
-
-export interface TokenCacheOptions {
-  /** Fetches a fresh token. Its own calls carry their own timeouts; it is shared by all waiters. */
-  obtain(): Promise<ObtainedToken>;
-  /** Renew this long before `expiresAt` (default 60 s, at most half the token's lifetime). */
-  renewBeforeMs?: number;
-  now?: () => number;
-}
-
-/** A cached token renewed before expiry, with one login in flight at a time. */
-export interface TokenCache {
-  get(signal: AbortSignal): Promise<string>;
-  /** Forget `token` if it is still the cached one (a concurrent renewal is kept). */
-  invalidate(token: string): void;
-}
-
-export function createTokenCache(opts: TokenCacheOptions): TokenCache {
-  const now = opts.now ?? Date.now;
-  let cached: { token: string; renewAt: number } | null = null;
-  let inflight: Promise<string> | null = null;
-
-  const login = (): Promise<string> => {
-    if (!inflight) {
-      const obtainedAt = now();
-      inflight = opts
-        .obtain()
-        .then(({ token, expiresAt }) => {
-          let renewAt = Number.POSITIVE_INFINITY;
-          if (expiresAt !== null) {
-            const lifetime = Math.max(0, expiresAt - obtainedAt);
-            renewAt = expiresAt - Math.min(opts.renewBeforeMs ?? 60_000, lifetime / 2);
-          }
-          cached = { token, renewAt };
-          return token;
-        })
-        .finally(() => {
-          inflight = null;
-        });
-    }
-    return inflight;
-  };
-
-  return {
-    get(signal) {
-      if (cached && now() < cached.renewAt) return Promise.resolve(cached.token);
-      return raceSignal(login(), signal);
-    },
-    invalidate(token) {
-      if (cached?.token === token) cached = null;
-    },
-  };
-}
-
-/**
- * Waits for a shared promise but gives up when this caller's signal aborts; the underlying call keeps
- * running for the next caller. `aborted` builds the rejection (default: a cancelled-call error).
- */
-export function raceSignal<T>(p: Promise<T>, signal: AbortSignal, aborted: () => Error = cancelled): Promise<T> {
-  if (signal.aborted) return Promise.reject(aborted());
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(aborted());
-    signal.addEventListener("abort", onAbort, { once: true });
-    p.then(
-      (v) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(e);
-      },
-    );
-  });
-}
-
-function cancelled(): AirflowError {
-  return new AirflowError({ kind: "timeout", message: "the call was cancelled while waiting for a shared request" });
-}
-
-/** Reads `exp` (seconds) from a JWT's payload without verifying it; epoch ms or null. */
-export function jwtExpiry(token: string): number | null {
-  const part = token.split(".")[1];
-  if (!part) return null;
-  try {
-    const payload = JSON.parse(Buffer.from(part, "base64url").toString("utf8")) as { exp?: unknown };
-    return typeof payload.exp === "number" && Number.isFinite(payload.exp) ? payload.exp * 1000 : null;
-  } catch {
-    return null;
-  }
-}
-
 export interface JwtAuthOptions {
   /** The Airflow 3 token endpoint, `{baseUrl}/auth/token`. */
   loginUrl: string;
@@ -179,16 +84,6 @@ export interface JwtAuthOptions {
   fetch?: typeof fetch;
   now?: () => number;
   renewBeforeMs?: number;
-}
-
-/** Short, safe text from an Airflow error body (never echoes the submitted password). */
-export function errorDetail(json: unknown, secret?: string): string | null {
-  if (!json || typeof json !== "object") return null;
-  const o = json as { detail?: unknown; title?: unknown; error?: unknown };
-  const parts = [o.title, o.detail, o.error].filter((x): x is string => typeof x === "string" && x.trim() !== "");
-  const text = [...new Set(parts)].join(": ").replace(/\s+/g, " ").trim();
-  if (!text || text.length > 200 || (secret && text.includes(secret))) return null;
-  return text;
 }
 
 /** Airflow 3 JWT: `POST /auth/token` with username and password → `access_token`, sent as Bearer. */
