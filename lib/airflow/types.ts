@@ -73,9 +73,20 @@ export interface Page<T> {
   total: number;
 }
 
+/**
+ * What a control-plane state means for monitoring, decided by the connector that knows the kind's
+ * states: `broken` (the web server is not called; the environment is unhealthy), `transition`
+ * (creating, updating…: degraded) or `ok`.
+ */
+export type PlatformClass = "ok" | "transition" | "broken";
+
 /** Control-plane state of a managed environment (MWAA `Status`, Composer `state`). */
 export interface PlatformInfo {
+  /** The raw state, as the control plane spells it (`AVAILABLE`, `UPDATING`, `ERROR`). */
   state: string;
+  class: PlatformClass;
+  /** How reasons name the platform: `MWAA environment`, `Composer environment` (`… is UPDATING`). */
+  label: string;
   /** The Airflow UI base URL the control plane reports (MWAA `https://{WebserverUrl}`, Composer `airflowUri`). */
   uiUrl: string | null;
   airflowVersion: string | null;

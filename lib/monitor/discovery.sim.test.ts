@@ -4,7 +4,8 @@ import { startSimulator, type Simulator } from "@/sim/index";
 import { COMPOSER_DEMO_ENVIRONMENTS } from "@/sim/composer/demo";
 import { MWAA_DEMO_ENVIRONMENTS } from "@/sim/mwaa/demo";
 import { FakeClock } from "./clock";
-import { createConnectorForEnvironment, createDiscoverers, discoveredId } from "./connectors";
+import { discoveredId } from "@/lib/airflow/registry";
+import { createConnectorForEnvironment, createDiscoverers } from "./connectors";
 import { FleetMonitor } from "./monitor";
 
 /** Contract §2 discovery through the monitor: ids, tags, and explicit entries winning. */

@@ -85,16 +85,3 @@ export function phaseOf(id: string, cadence: string, intervalMs: number): number
   for (const ch of `${id}/${cadence}`) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193);
   return ((h >>> 0) % 1000) * (intervalMs / 2000);
 }
-
-/** Identifies what an environment points at, so discovery never duplicates an explicit entry. */
-export function targetKey(env: EnvironmentConfig): string {
-  const t = env.target;
-  switch (t.kind) {
-    case "airflow":
-      return `airflow:${t.baseUrl}`;
-    case "mwaa":
-      return `mwaa:${t.region}:${t.environmentName}`;
-    case "composer":
-      return `composer:${t.project}:${t.location}:${t.environment}`;
-  }
-}

@@ -1,3 +1,4 @@
+import { targetIdentity } from "@/lib/airflow/registry";
 import type { CallLimits } from "@/lib/airflow/transport";
 import type { DagRun } from "@/lib/airflow/types";
 import type { EnvironmentConfig, FlightboardConfig } from "@/lib/config/types";
@@ -5,7 +6,7 @@ import { systemClock, type Clock } from "./clock";
 import { DagRunReads } from "./dag-run-reads";
 import type { EnvironmentSummary, Uptime } from "./dto";
 import { Limiter } from "./limiter";
-import { phaseOf, statusReason, targetKey, type MonitorOptions } from "./monitor-types";
+import { phaseOf, statusReason, type MonitorOptions } from "./monitor-types";
 import { EnvironmentRuntime } from "./runtime";
 
 export * from "./monitor-types";
@@ -356,10 +357,10 @@ export class FleetMonitor {
 
   /** Adds newly discovered environments and drops discovered ones that are gone. Explicit ones win. */
   private reconcile(found: Map<string, EnvironmentConfig>): void {
-    const explicitTargets = new Set(this.config.environments.map((e) => targetKey(e)));
+    const explicitTargets = new Set(this.config.environments.map((e) => targetIdentity(e.target)));
     let changed = false;
     for (const [id, env] of found) {
-      if (this.entries.has(id) || explicitTargets.has(targetKey(env))) continue;
+      if (this.entries.has(id) || explicitTargets.has(targetIdentity(env.target))) continue;
       const e = this.add(env);
       // A discovery that ends after pause() (a replica that just lost the lead) adds, but never polls.
       if (this.polling) this.startEntry(e);

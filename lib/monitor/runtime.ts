@@ -5,7 +5,7 @@ import { iso } from "./clock";
 import type { DagRunDto, EnvironmentError, EnvironmentSummary, ErrorCode, Knowledge, RunCounts, Uptime } from "./dto";
 import { RunStore } from "./run-store";
 import { freshnessOf } from "./freshness";
-import { classifyPlatform, computeStatus, staleAt } from "./status";
+import { computeStatus, staleAt } from "./status";
 import { frozenOf } from "./freezes";
 import { dagRunUrl } from "./urls";
 
@@ -136,9 +136,7 @@ export class EnvironmentRuntime {
         latency = performance.now() - t0;
         this.health = health;
         answered = true;
-        if (!this.airflowVersion || this.connector.kind === "airflow") {
-          if (!this.airflowVersion) this.airflowVersion = (await this.connector.getVersion(signal)).version;
-        }
+        if (!this.airflowVersion) this.airflowVersion = (await this.connector.getVersion(signal)).version;
       }
     } catch (e) {
       error = toEnvironmentError(e);
@@ -155,7 +153,7 @@ export class EnvironmentRuntime {
 
   /** True while the control plane reports the environment broken: its web server is not called. */
   platformBroken(): boolean {
-    return this.platform !== null && classifyPlatform(this.connector.kind, this.platform.state) === "broken";
+    return this.platform?.class === "broken";
   }
 
   /** The DAG list and import errors, paged by `total_entries`. */
@@ -181,8 +179,8 @@ export class EnvironmentRuntime {
       this.runs.retainDags(new Set(dags.keys()));
       this.dagsError = null;
       this.dagsAt = now();
-      // A new version may have been detected on the way (upgrades).
-      if (this.connector.kind === "airflow") this.airflowVersion = (await this.connector.getVersion(signal)).version;
+      // No control plane reports the version: ask Airflow again (upgrades).
+      if (this.platform === null) this.airflowVersion = (await this.connector.getVersion(signal)).version;
     } catch (e) {
       this.dagsError = toEnvironmentError(e);
     }
@@ -341,14 +339,13 @@ export class EnvironmentRuntime {
     const failing = this.dags && this.runsLoaded ? this.failingDags().length : null;
     const dataErrors = [this.dagsError, this.runsError].filter((e): e is EnvironmentError => e !== null);
     const { status, reasons, stale } = computeStatus({
-      kind: this.connector.kind,
       now,
       healthIntervalMs,
       checkedAt: this.checkedAt,
       monitoredSince: this.monitoredSince,
       lastSuccessAt: this.lastSuccessAt,
       pollError: this.pollError,
-      platformState: this.platform?.state ?? null,
+      platform: this.platform,
       health: this.healthAnswered ? this.health : null,
       dataErrors,
       importErrors: this.importErrors?.length ?? null,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Health } from "@/lib/airflow/types";
+import type { Health, PlatformClass } from "@/lib/airflow/types";
 import { computeStatus, type StatusInput } from "./status";
 
 const NOW = Date.parse("2026-11-21T12:00:00Z");
@@ -15,14 +15,13 @@ const healthy: Health = {
 
 function input(over: Partial<StatusInput> = {}): StatusInput {
   return {
-    kind: "airflow",
     now: NOW,
     healthIntervalMs: 30_000,
     checkedAt: NOW - 1000,
     monitoredSince: NOW - 600_000,
     lastSuccessAt: NOW - 1000,
     pollError: null,
-    platformState: null,
+    platform: null,
     health: healthy,
     dataErrors: [],
     importErrors: 0,
@@ -72,16 +71,18 @@ describe("computeStatus (contract §3)", () => {
     expect(r.reasons).toEqual(["data calls failing: Airflow answered HTTP 500"]);
   });
 
-  it("maps control-plane states", () => {
-    expect(computeStatus(input({ kind: "mwaa", platformState: "UNAVAILABLE", health: null })).status).toBe("unhealthy");
-    expect(computeStatus(input({ kind: "mwaa", platformState: "UPDATING" })).status).toBe("degraded");
-    expect(computeStatus(input({ kind: "mwaa", platformState: "AVAILABLE" })).status).toBe("healthy");
-    expect(computeStatus(input({ kind: "composer", platformState: "ERROR", health: null })).status).toBe("unhealthy");
-    expect(computeStatus(input({ kind: "composer", platformState: "CREATING" })).reasons).toEqual(["Composer environment is CREATING"]);
+  it("maps the connector's platform class", () => {
+    const mwaa = (state: string, c: PlatformClass) => ({ platform: { state, class: c, label: "MWAA environment" } });
+    const composer = (state: string, c: PlatformClass) => ({ platform: { state, class: c, label: "Composer environment" } });
+    expect(computeStatus(input({ ...mwaa("UNAVAILABLE", "broken"), health: null }))).toMatchObject({ status: "unhealthy", reasons: ["MWAA environment is UNAVAILABLE"] });
+    expect(computeStatus(input(mwaa("UPDATING", "transition")))).toMatchObject({ status: "degraded", reasons: ["MWAA environment is UPDATING"] });
+    expect(computeStatus(input(mwaa("AVAILABLE", "ok"))).status).toBe("healthy");
+    expect(computeStatus(input({ ...composer("ERROR", "broken"), health: null })).status).toBe("unhealthy");
+    expect(computeStatus(input(composer("CREATING", "transition"))).reasons).toEqual(["Composer environment is CREATING"]);
     // A broken platform explains a failing web server: unhealthy, not unreachable.
-    expect(
-      computeStatus(input({ kind: "mwaa", platformState: "CREATE_FAILED", pollError: { code: "connection", message: "refused", httpStatus: null } })).status,
-    ).toBe("unhealthy");
+    expect(computeStatus(input({ ...mwaa("CREATE_FAILED", "broken"), pollError: { code: "connection", message: "refused", httpStatus: null } })).status).toBe(
+      "unhealthy",
+    );
   });
 
   it("marks stale after 3 × refresh.health without success, from when monitoring began if never", () => {

@@ -1,5 +1,5 @@
-import type { Health } from "@/lib/airflow/types";
-import type { EnvironmentError, EnvironmentKind, EnvironmentStatus } from "./dto";
+import type { Health, PlatformInfo } from "@/lib/airflow/types";
+import type { EnvironmentError, EnvironmentStatus } from "./dto";
 import { formatAge } from "@/lib/duration-format";
 
 /**
@@ -7,26 +7,7 @@ import { formatAge } from "@/lib/duration-format";
  * rule that matched, most severe first.
  */
 
-export type PlatformClass = "ok" | "broken" | "transition";
-
-const MWAA_BROKEN = new Set(["CREATE_FAILED", "UNAVAILABLE", "DELETED", "DELETING"]);
-const MWAA_TRANSITION = new Set(["CREATING", "UPDATING", "ROLLING_BACK", "MAINTENANCE", "PENDING", "CREATING_SNAPSHOT", "UPDATE_FAILED"]);
-const COMPOSER_BROKEN = new Set(["ERROR", "DELETING"]);
-const COMPOSER_TRANSITION = new Set(["CREATING", "UPDATING"]);
-
-export function classifyPlatform(kind: EnvironmentKind, state: string): PlatformClass {
-  switch (kind) {
-    case "mwaa":
-      return MWAA_BROKEN.has(state) ? "broken" : MWAA_TRANSITION.has(state) ? "transition" : "ok";
-    case "composer":
-      return COMPOSER_BROKEN.has(state) ? "broken" : COMPOSER_TRANSITION.has(state) ? "transition" : "ok";
-    case "airflow":
-      return "ok";
-  }
-}
-
 export interface StatusInput {
-  kind: EnvironmentKind;
   now: number;
   /** `refresh.health` in ms. */
   healthIntervalMs: number;
@@ -38,8 +19,8 @@ export interface StatusInput {
   lastSuccessAt: number | null;
   /** Error of the last health poll (control plane, health or version call); null when it answered. */
   pollError: EnvironmentError | null;
-  /** Control-plane state of the last poll; null for kind airflow or when unknown. */
-  platformState: string | null;
+  /** Control-plane state of the last poll, classed by its connector; null without a control plane or when unknown. */
+  platform: Pick<PlatformInfo, "state" | "class" | "label"> | null;
   /** Health of the last poll when it answered; null otherwise. */
   health: Health | null;
   /** Errors of the last DAG-list, import-error and run polls. */
@@ -53,8 +34,6 @@ export interface StatusResult {
   reasons: string[];
   stale: boolean;
 }
-
-const PLATFORM_LABEL: Record<EnvironmentKind, string> = { airflow: "Airflow", mwaa: "MWAA environment", composer: "Composer environment" };
 
 function ageSeconds(now: number, isoTime: string | null): number | null {
   if (!isoTime) return null;
@@ -96,10 +75,10 @@ export function computeStatus(input: StatusInput): StatusResult {
   const unauthorized: string[] = [];
   const degraded: string[] = [];
 
-  const platformClass = input.platformState ? classifyPlatform(input.kind, input.platformState) : "ok";
-  const label = PLATFORM_LABEL[input.kind];
-  if (platformClass === "broken") unhealthy.push(`${label} is ${input.platformState}`);
-  if (platformClass === "transition") degraded.push(`${label} is ${input.platformState}`);
+  const p = input.platform;
+  const platformClass = p?.class ?? "ok";
+  if (platformClass === "broken") unhealthy.push(`${p!.label} is ${p!.state}`);
+  if (platformClass === "transition") degraded.push(`${p!.label} is ${p!.state}`);
 
   const err = input.pollError;
   if (err) {

@@ -5,6 +5,9 @@ import type { Connector, Health } from "../types";
 import { createComposerConnector, type ComposerConnectorSettings } from "./connector";
 import { createGoogleHostRewriter, GoogleTokenSources, type GoogleAuthClientOptions } from "./google-auth";
 
+/** Composer states as contract §3 classes them (the connector decides, the monitor only reads the class). */
+const PLATFORM_CLASS: Record<string, string> = { RUNNING: "ok", UPDATING: "transition", ERROR: "broken" };
+
 /**
  * The Composer connector through the real google-auth-library against the simulator, for every
  * scenario, with both credential sources: a service-account key file (JWT grant at the simulated
@@ -118,7 +121,7 @@ describe.each(["key-file", "adc"] as const)("Composer connector + google-auth-li
     const conn = connector(id);
     const signal = AbortSignal.timeout(10_000);
     const platform = await conn.getPlatform(signal);
-    expect(platform).toMatchObject({ state: c.state, uiUrl: sim.url(id), airflowVersion: c.airflow });
+    expect(platform).toMatchObject({ state: c.state, class: PLATFORM_CLASS[c.state], label: "Composer environment", uiUrl: sim.url(id), airflowVersion: c.airflow });
     expect(conn.uiUrl()).toBe(sim.url(id));
     const got = await outcomeOf(conn.getHealth(signal));
     if ("health" in c.outcome) {

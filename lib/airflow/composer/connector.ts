@@ -1,11 +1,11 @@
-import { createAirflowRestClient } from "../client";
-import { createAirflowWriteClient } from "../writes";
+import { createConnector } from "../connector-kit";
+import { AirflowError } from "../errors";
+import { singleFlight } from "../single-flight";
 import type { CallLimits } from "../transport";
-import type { ApiVersion, Connector, PlatformInfo } from "../types";
+import type { ApiVersion, Connector, PlatformClass, PlatformInfo } from "../types";
 import { DEFAULT_COMPOSER_ENDPOINT, getComposerEnvironment, type ComposerApiContext, type ComposerEnvironment } from "./api";
 import { sharedGoogleTokenSources, type GoogleAuthClientOptions, type GoogleTokenSources } from "./google-auth";
 import { createComposerTransport, usesIap, type ComposerAccess } from "./transport";
-import { AirflowError } from "../errors";
 
 /** Settings of one Cloud Composer environment (contract §2 `composer:` plus runtime wiring). */
 export interface ComposerConnectorSettings {
@@ -37,6 +37,14 @@ export function apiVersionFor(env: Pick<ComposerEnvironment, "image">): ApiVersi
   return (env.image.airflowMajor ?? 2) >= 3 ? "v2" : "v1";
 }
 
+const BROKEN = new Set(["ERROR", "DELETING"]);
+const TRANSITION = new Set(["CREATING", "UPDATING"]);
+
+/** Composer `state`: ERROR and DELETING are broken, CREATING and UPDATING transitions (contract §3). */
+function classOf(state: string): PlatformClass {
+  return BROKEN.has(state) ? "broken" : TRANSITION.has(state) ? "transition" : "ok";
+}
+
 export function createComposerConnector(settings: ComposerConnectorSettings): Connector {
   const tokens = (settings.tokenSources ?? sharedGoogleTokenSources).get({
     credentialsFile: settings.credentialsFile,
@@ -51,22 +59,11 @@ export function createComposerConnector(settings: ComposerConnectorSettings): Co
   const id = { project: settings.project, location: settings.location, environment: settings.environment };
 
   let env: ComposerEnvironment | null = null;
-  let inflight: Promise<ComposerEnvironment> | null = null;
-  let answered = false;
-
-  const refresh = (signal: AbortSignal): Promise<ComposerEnvironment> => {
-    if (!inflight) {
-      inflight = getComposerEnvironment(api, id, signal)
-        .then((e) => {
-          env = e;
-          return e;
-        })
-        .finally(() => {
-          inflight = null;
-        });
-    }
-    return inflight;
-  };
+  // The lookup is bounded by the API call's own timeout (limits), not by whichever caller started it.
+  const refresh = singleFlight(async (shared): Promise<ComposerEnvironment> => {
+    env = await getComposerEnvironment(api, id, shared);
+    return env;
+  });
 
   const access = async (signal: AbortSignal): Promise<ComposerAccess> => {
     const e = env ?? (await refresh(signal));
@@ -88,21 +85,13 @@ export function createComposerConnector(settings: ComposerConnectorSettings): Co
     limits: settings.limits,
     fetch: settings.fetch,
   });
-  const client = createAirflowRestClient(transport);
-  const writes = createAirflowWriteClient(transport);
 
-  /** The version for the next call: from the image, learned on the way if not known yet. */
-  const version = async (signal: AbortSignal): Promise<ApiVersion> => apiVersionFor(env ?? (await refresh(signal)));
-
-  const track = async <T>(p: Promise<T>): Promise<T> => {
-    const v = await p;
-    answered = true;
-    return v;
-  };
-
-  return {
+  return createConnector({
     kind: "composer",
-
+    where: `Composer environment ${settings.environment}`,
+    // From the image, learned on the way if not known yet.
+    resolveVersion: async (signal) => apiVersionFor(env ?? (await refresh(signal))),
+    transportFor: () => transport,
     async getPlatform(signal): Promise<PlatformInfo> {
       const e = await refresh(signal);
       const generation = e.image.composerGeneration;
@@ -110,43 +99,13 @@ export function createComposerConnector(settings: ComposerConnectorSettings): Co
       const parts = [generation ? `Composer ${generation}` : null, e.imageVersion, auth ? "behind IAP" : null].filter(Boolean);
       return {
         state: e.state,
+        class: classOf(e.state),
+        label: "Composer environment",
         uiUrl: e.airflowUri,
         airflowVersion: e.image.airflowVersion,
         detail: parts.length ? parts.join(", ") : null,
       };
     },
-    async getHealth(signal) {
-      return track(client.getHealth(await version(signal), signal));
-    },
-    async getVersion(signal) {
-      return track(client.getVersion(await version(signal), signal));
-    },
-    apiVersion() {
-      return answered && env ? apiVersionFor(env) : null;
-    },
-    uiUrl() {
-      return (settings.uiUrl ?? env?.airflowUri ?? null)?.replace(/\/+$/, "") ?? null;
-    },
-    async listDags(page, signal) {
-      return track(client.listDags(await version(signal), page, signal));
-    },
-    async listRuns(query, signal) {
-      return track(client.listRuns(await version(signal), query, signal));
-    },
-    async listImportErrors(page, signal) {
-      return track(client.listImportErrors(await version(signal), page, signal));
-    },
-    async listDagRuns(dagId, limit, signal) {
-      return track(client.listDagRuns(await version(signal), dagId, limit, signal));
-    },
-    async triggerRun(dagId, input, signal) {
-      return writes.triggerRun(await version(signal), dagId, input, signal);
-    },
-    async clearFailed(dagId, runId, signal) {
-      return writes.clearFailed(await version(signal), dagId, runId, signal);
-    },
-    async setPaused(dagId, paused, signal) {
-      return writes.setPaused(await version(signal), dagId, paused, signal);
-    },
-  };
+    uiUrl: () => (settings.uiUrl ?? env?.airflowUri ?? null)?.replace(/\/+$/, "") ?? null,
+  });
 }

@@ -149,6 +149,8 @@ describe("MWAA connector against the simulator (real SDK, SigV4 and TLS)", () =>
     const signal = AbortSignal.timeout(10_000);
     const platform = await conn.getPlatform(signal);
     expect(platform?.state).toBe(c.state);
+    // The connector classes MWAA's states, so the monitor needs no MWAA words.
+    expect(platform).toMatchObject({ class: c.state === "UNAVAILABLE" ? "broken" : c.state === "UPDATING" ? "transition" : "ok", label: "MWAA environment" });
     expect(platform?.airflowVersion).toBe(c.airflowVersion);
     if (c.scenario === "private-only") expect(platform?.uiUrl).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
     else expect(platform?.uiUrl).toBe(sim.url(c.id));

@@ -1,11 +1,11 @@
 import { GetEnvironmentCommand, type Environment } from "@aws-sdk/client-mwaa";
-import { asAirflowError, createAirflowRestClient, type AirflowRestClient } from "../client";
-import { createAirflowWriteClient, type AirflowWriteClient } from "../writes";
+import { asAirflowError } from "../client";
+import { createConnector } from "../connector-kit";
 import { AirflowError } from "../errors";
+import { singleFlight } from "../single-flight";
 import type { CallLimits, Transport } from "../transport";
-import { raceSignal } from "../single-flight";
 import { createHttpTransport } from "../transports/http-transport";
-import type { ApiVersion, Connector, PlatformInfo } from "../types";
+import type { ApiVersion, Connector, PlatformClass, PlatformInfo } from "../types";
 import { accountOfArn, envPlaneUrl, mwaaClientFor, type AwsTarget } from "./aws";
 import { controlPlaneCall } from "./aws-errors";
 import { createCliConnector } from "../cli/connector";
@@ -59,6 +59,14 @@ interface EnvInfo {
   detail: string | null;
 }
 
+const BROKEN = new Set(["CREATE_FAILED", "UNAVAILABLE", "DELETED", "DELETING"]);
+const TRANSITION = new Set(["CREATING", "UPDATING", "ROLLING_BACK", "MAINTENANCE", "PENDING", "CREATING_SNAPSHOT", "UPDATE_FAILED"]);
+
+/** MWAA `Status` (contract §3): failed, unavailable or deleted environments are broken; the rest of the lifecycle a transition. */
+function classOf(state: string): PlatformClass {
+  return BROKEN.has(state) ? "broken" : TRANSITION.has(state) ? "transition" : "ok";
+}
+
 /** Airflow major from MWAA's `AirflowVersion` ("2.10.3", "3.0.6"); any 3.x or later is Airflow 3. */
 export function airflowMajor(version: string | null | undefined): 2 | 3 {
   const m = /^v?(\d+)\./.exec(version ?? "");
@@ -97,22 +105,16 @@ export function createMwaaConnector(settings: MwaaConnectorSettings): Connector 
   const client = mwaaClientFor(target);
   const planeUrl = settings.endpoint ?? `https://api.airflow.${settings.region}.amazonaws.com`;
   let info: EnvInfo | null = null;
-  let describing: Promise<EnvInfo> | null = null;
-  let api: { key: string; client: AirflowRestClient; writes: AirflowWriteClient } | null = null;
+  let transport: { key: string; transport: Transport } | null = null;
 
-  const describe = (signal: AbortSignal): Promise<EnvInfo> => {
-    describing ??= (async () => {
-      // Shared by concurrent callers, so bounded by its own timeout only; callers race their signals.
-      const ctx = { op: "GetEnvironment", environmentName: name, region: settings.region, url: planeUrl, timeoutMs: settings.limits.timeoutMs, profile: settings.profile };
-      info = await controlPlaneCall(ctx, async (abortSignal) => infoOf((await client.send(new GetEnvironmentCommand({ Name: name }), { abortSignal })).Environment, name));
-      return info;
-    })().finally(() => {
-      describing = null;
-    });
-    return raceSignal(describing, signal);
-  };
+  // Shared by concurrent callers, so bounded by its own timeout only; callers race their signals.
+  const describe = singleFlight(async (): Promise<EnvInfo> => {
+    const ctx = { op: "GetEnvironment", environmentName: name, region: settings.region, url: planeUrl, timeoutMs: settings.limits.timeoutMs, profile: settings.profile };
+    info = await controlPlaneCall(ctx, async (abortSignal) => infoOf((await client.send(new GetEnvironmentCommand({ Name: name }), { abortSignal })).Environment, name));
+    return info;
+  });
 
-  const transportFor = (i: EnvInfo): Transport => {
+  const buildTransport = (i: EnvInfo): Transport => {
     if (settings.access === "rest-api") {
       return createRestApiTransport({
         target,
@@ -149,18 +151,11 @@ export function createMwaaConnector(settings: MwaaConnectorSettings): Connector 
     });
   };
 
-  /** The REST client for the current web server and Airflow major; rebuilt (new session) when either changes. */
-  const apiFor = (i: EnvInfo): AirflowRestClient => {
+  /** The transport for the current web server and Airflow major; rebuilt (new session) when either changes. */
+  const transportFor = (i: EnvInfo): Transport => {
     const key = `${i.major}|${settings.access === "rest-api" ? "" : i.host}`;
-    if (api?.key !== key) {
-      const transport = transportFor(i);
-      api = { key, client: createAirflowRestClient(transport), writes: createAirflowWriteClient(transport) };
-    }
-    return api.client;
-  };
-  const writesFor = (i: EnvInfo): AirflowWriteClient => {
-    apiFor(i);
-    return api!.writes;
+    if (transport?.key !== key) transport = { key, transport: buildTransport(i) };
+    return transport.transport;
   };
 
   /** Explains a failure that comes from a private web server being out of reach. */
@@ -177,21 +172,14 @@ export function createMwaaConnector(settings: MwaaConnectorSettings): Connector 
     });
   };
 
-  const run = async <T>(signal: AbortSignal, fn: (c: AirflowRestClient, v: ApiVersion, w: AirflowWriteClient) => Promise<T>): Promise<T> => {
-    let i: EnvInfo | null = null;
-    try {
-      i = info ?? (await describe(signal));
-      return await fn(apiFor(i), i.major === 3 ? "v2" : "v1", writesFor(i));
-    } catch (e) {
-      const err = asAirflowError(e);
-      throw i ? explain(err, i) : err;
-    }
-  };
+  const versionOf = (i: EnvInfo): ApiVersion => (i.major === 3 ? "v2" : "v1");
 
   const getPlatform = async (signal: AbortSignal): Promise<PlatformInfo> => {
     const i = await describe(signal);
     return {
       state: i.state,
+      class: classOf(i.state),
+      label: "MWAA environment",
       uiUrl: i.host ? `https://${i.host}` : null,
       airflowVersion: i.airflowVersion,
       detail: i.detail,
@@ -244,20 +232,16 @@ export function createMwaaConnector(settings: MwaaConnectorSettings): Connector 
     });
   }
 
-  return {
+  return createConnector({
     kind: "mwaa",
-    getPlatform,
-    getHealth: (signal) => run(signal, (c, v) => c.getHealth(v, signal)),
-    getVersion: (signal) => run(signal, (c, v) => c.getVersion(v, signal)),
-    apiVersion: () => (info ? (info.major === 3 ? "v2" : "v1") : null),
-    uiUrl,
-    listDags: (page, signal) => run(signal, (c, v) => c.listDags(v, page, signal)),
-    listRuns: (query, signal) => run(signal, (c, v) => c.listRuns(v, query, signal)),
-    listImportErrors: (page, signal) => run(signal, (c, v) => c.listImportErrors(v, page, signal)),
-    listDagRuns: (dagId, limit, signal) => run(signal, (c, v) => c.listDagRuns(v, dagId, limit, signal)),
+    where: `MWAA environment ${name}`,
+    // Airflow 2 speaks /api/v1, Airflow 3 /api/v2: the control plane's AirflowVersion says which.
+    resolveVersion: async (signal) => versionOf(info ?? (await describe(signal))),
     // Writes go through the same session or InvokeRestApi (and its shared rate limiter) as reads.
-    triggerRun: (dagId, input, signal) => run(signal, (_c, v, w) => w.triggerRun(v, dagId, input, signal)),
-    clearFailed: (dagId, runId, signal) => run(signal, (_c, v, w) => w.clearFailed(v, dagId, runId, signal)),
-    setPaused: (dagId, paused, signal) => run(signal, (_c, v, w) => w.setPaused(v, dagId, paused, signal)),
-  };
+    transportFor: () => transportFor(info!),
+    knownVersion: () => (info ? versionOf(info) : null),
+    getPlatform,
+    uiUrl,
+    explain: (e) => (info ? explain(e, info) : e),
+  });
 }
