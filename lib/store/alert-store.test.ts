@@ -1,12 +1,12 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AlertEngine } from "@/lib/alerts/engine";
 import { webhookReceiver, type HttpReceiver } from "@/lib/alerts/testing/receivers";
 import { envView } from "@/lib/alerts/testing/views";
 import type { EnvView } from "@/lib/alerts/view";
 import type { AlertsConfig } from "@/lib/config/alerts";
 import { FakeClock } from "@/lib/monitor/clock";
-import { HistoryStore, type StorageTarget } from "./index";
-import { testBackends } from "./test-backends";
+import { HistoryStore } from "./index";
+import { freshDatabases, testBackends } from "./test-backends";
 
 /**
  * Alerting's records in a real database: a process restart (a new HistoryStore on the same
@@ -34,16 +34,7 @@ const config = (): AlertsConfig => ({
 
 for (const backend of testBackends()) {
   describe(`alert records on ${backend.name}`, () => {
-    const cleanups: (() => Promise<void>)[] = [];
-    afterEach(async () => {
-      for (const c of cleanups.splice(0).reverse()) await c();
-    });
-
-    async function fresh(): Promise<StorageTarget> {
-      const db = await backend.fresh();
-      cleanups.push(db.drop);
-      return db.target;
-    }
+    const { fresh, defer } = freshDatabases(backend);
 
     it("a restart neither re-sends a firing alert nor forgets its resolution; silences and attempts survive", async () => {
       hook.received.length = 0;
@@ -62,7 +53,7 @@ for (const backend of testBackends()) {
         await engine!.settle();
         await store!.close();
       };
-      cleanups.push(async () => {
+      defer(async () => {
         engine?.stop();
         await store?.close().catch(() => {});
       });

@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { EnvironmentStatus, EnvironmentSummary } from "@/lib/monitor/dto";
 import { HistoryStore, StoreError, type StorageTarget } from "./index";
-import { testBackends } from "./test-backends";
+import { freshDatabases, testBackends } from "./test-backends";
 
 const T0 = Date.parse("2026-11-21T12:00:00Z");
 const S = 1000;
@@ -35,20 +35,11 @@ function summary(id: string, status: EnvironmentStatus, reasons: string[] = [], 
 
 for (const backend of testBackends()) {
   describe(`history store on ${backend.name}`, () => {
-    const cleanups: (() => Promise<void>)[] = [];
-    afterEach(async () => {
-      for (const c of cleanups.splice(0).reverse()) await c();
-    });
-
-    async function fresh(): Promise<StorageTarget> {
-      const db = await backend.fresh();
-      cleanups.push(db.drop);
-      return db.target;
-    }
+    const { fresh, defer } = freshDatabases(backend);
 
     async function open(target: StorageTarget, clock: { t: number }, writer = {}): Promise<HistoryStore> {
       const store = await HistoryStore.open({ target, now: () => clock.t, writer: { intervalMs: 60_000, ...writer } });
-      cleanups.push(() => store.close());
+      defer(() => store.close());
       return store;
     }
 

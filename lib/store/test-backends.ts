@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
+import { afterEach } from "vitest";
 import type { StorageTarget } from "./db";
 
 /**
@@ -55,4 +56,24 @@ export function testBackends(): TestBackend[] {
   if (process.env.CI === "true") throw new Error(`${msg}; CI must run it`);
   console.warn(`\n⚠⚠⚠ ${msg} ⚠⚠⚠\n`);
   return [sqlite];
+}
+
+/**
+ * Per-test databases on one backend, for a `describe` block: `fresh()` gives an empty database;
+ * after each test, whatever `defer` was handed (stores to close) and then the databases are
+ * dropped, newest first, so a failing test never leaves a store open on a dropped database.
+ */
+export function freshDatabases(backend: TestBackend): { fresh(): Promise<StorageTarget>; defer(cleanup: () => Promise<void>): void } {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+  return {
+    async fresh() {
+      const db = await backend.fresh();
+      cleanups.push(db.drop);
+      return db.target;
+    },
+    defer: (cleanup) => void cleanups.push(cleanup),
+  };
 }
