@@ -11,6 +11,7 @@ import { parseArgs } from "node:util";
 import type { SimConfig, SimStats } from "../sim/index";
 import { freePort } from "../e2e/helpers/servers";
 import Database from "libsql";
+import { printHeapGroups } from "./heap-groups";
 import { load, merge, percentile, type LoadResult } from "./load";
 
 const { values: args } = parseArgs({
@@ -22,6 +23,8 @@ const { values: args } = parseArgs({
     seconds: { type: "string", default: "20" },
     window: { type: "string", default: "60" },
     rounds: { type: "string", default: "4" },
+    /** Also writes heap snapshots of the server (after the first cycle and after the load) and prints their largest groups. */
+    snapshot: { type: "boolean", default: false },
   },
 });
 const N = Number(args.environments);
@@ -64,14 +67,56 @@ function treeRssMb(rootPid: number): number {
   return Math.round(kb / 1024);
 }
 
-/** The RSS of the server process itself (the launcher's only child). */
+/** The server process itself: the launcher's only child. */
+function serverPid(launcherPid: number): number {
+  return Number(readFileSync(`/proc/${launcherPid}/task/${launcherPid}/children`, "utf8").trim().split(/\s+/)[0]);
+}
+
+/** The RSS of the server process itself. */
 function serverRssMb(launcherPid: number): number {
   try {
-    const child = readFileSync(`/proc/${launcherPid}/task/${launcherPid}/children`, "utf8").trim().split(/\s+/)[0];
-    return Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child}/status`, "utf8"))?.[1] ?? 0) / 1024);
+    return Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${serverPid(launcherPid)}/status`, "utf8"))?.[1] ?? 0) / 1024);
   } catch {
     return NaN;
   }
+}
+
+interface HeapFigures {
+  usage: NodeJS.MemoryUsage;
+  spaces: Record<string, { size: number; used: number }>;
+}
+
+/**
+ * The server's V8 heap, read through its inspector (bench/inspect-server.mjs): SIGUSR1 opens it on
+ * the port --inspect-port=0 picked, which the server prints to its log. Read after the RSS, so the
+ * inspector's own memory is not in that figure.
+ */
+async function serverInspector(launcherPid: number, log: string): Promise<(...args: string[]) => Promise<string>> {
+  const before = readFileSync(log, "utf8").length;
+  process.kill(serverPid(launcherPid), "SIGUSR1");
+  let url: string | undefined;
+  for (let i = 0; i < 100 && !url; i++) {
+    await sleep(100);
+    url = /Debugger listening on (ws:\/\/\S+)/.exec(readFileSync(log, "utf8").slice(before))?.[1];
+  }
+  if (!url) throw new Error("the server's inspector did not open");
+  return (...args: string[]) =>
+    new Promise((resolve, reject) => {
+      const p = spawn(process.execPath, ["--experimental-websocket", "--no-warnings", path.resolve(import.meta.dirname, "inspect-server.mjs"), url!, ...args], { stdio: ["ignore", "pipe", "inherit"] });
+      let out = "";
+      p.stdout.on("data", (b: Buffer) => (out += b.toString()));
+      p.on("exit", (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`inspect-server.mjs ${args[0]} failed (${code})`))));
+    });
+}
+
+const mbOf = (b: number) => Math.round(b / 1048576);
+function heapLine(h: HeapFigures, live?: HeapFigures): string {
+  const s = h.spaces;
+  return (
+    `V8 heap ${mbOf(h.usage.heapTotal)} MB (used ${mbOf(h.usage.heapUsed)} MB${live ? `, live after a full GC ${mbOf(live.usage.heapUsed)} MB` : ""}; ` +
+    `new space ${mbOf(s.new_space?.size ?? 0)} MB, old ${mbOf(s.old_space?.size ?? 0)} MB, large objects ${mbOf(s.large_object_space?.size ?? 0)} MB, code ${mbOf(s.code_space?.size ?? 0)} MB), ` +
+    `external ${mbOf(h.usage.external)} MB (array buffers ${mbOf(h.usage.arrayBuffers)} MB)`
+  );
 }
 
 function nextMessage<T>(child: ChildProcess, type: string): Promise<T> {
@@ -122,7 +167,8 @@ async function main(): Promise<void> {
 
   const server = spawn(process.execPath, ["scripts/start.mjs"], {
     cwd: path.resolve(import.meta.dirname, ".."),
-    env: { ...process.env, ...sim.processEnv, FLIGHTBOARD_CONFIG: configFile, PORT: String(PORT), NEXT_TELEMETRY_DISABLED: "1" },
+    // --inspect-port=0: the inspector the bench may open later (SIGUSR1) takes a free port.
+    env: { ...process.env, ...sim.processEnv, FLIGHTBOARD_CONFIG: configFile, PORT: String(PORT), NEXT_TELEMETRY_DISABLED: "1", NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --inspect-port=127.0.0.1:0`.trim() },
     detached: true,
     stdio: ["ignore", openSync(path.join(dir, "server.log"), "w"), openSync(path.join(dir, "server.log"), "a")],
   });
@@ -194,7 +240,11 @@ async function main(): Promise<void> {
         `${dagRefreshes} refreshes, ${dagCalls} pages in the window`,
     );
     console.log(`  runs cycle per environment: ${(runCalls / Math.max(1, N * (span / REFRESH.runs))).toFixed(1)} requests (4 counts + the incremental page; no per-DAG calls)`);
-    console.log(`server RSS: ${treeRssMb(server.pid!)} MB`);
+    const rssCycle = { tree: treeRssMb(server.pid!), alone: serverRssMb(server.pid!) };
+    const inspect = await serverInspector(server.pid!, path.join(dir, "server.log"));
+    const heapCycle = JSON.parse(await inspect("usage")) as HeapFigures;
+    console.log(`server RSS after the first cycle and the window: ${rssCycle.alone} MB (with the launcher ${rssCycle.tree} MB); ${heapLine(heapCycle)}`);
+    if (args.snapshot) printHeapGroups((JSON.parse(await inspect("snapshot", path.join(dir, "cycle.heapsnapshot"))) as { file: string }).file);
     // Raw rows are pruned after retention.rawHours (48 h); roll-ups add about 1/120 of that per hour.
     const perEnvDayKb = ((h1.bytes - h0.bytes) / span) * 86_400 / N / 1024;
     console.log(
@@ -238,7 +288,16 @@ async function main(): Promise<void> {
         `p99 ${(percentile(a.latencies, 99) / percentile(b.latencies, 99)).toFixed(2)} × bare (bar ≤ 2); upstream requests meanwhile: ${(await sim.stats()).total} (polling only)`,
     );
     await sleep(2_000);
-    console.log(`server RSS after load: ${treeRssMb(server.pid!)} MB (launcher + server; the server alone ${serverRssMb(server.pid!)} MB); the bare server after the same load: ${bareRss} MB`);
+    const rssLoad = { tree: treeRssMb(server.pid!), alone: serverRssMb(server.pid!) };
+    const heapLoad = JSON.parse(await inspect("usage")) as HeapFigures;
+    const heapLive = JSON.parse(await inspect("usage", "--gc")) as HeapFigures;
+    console.log(`server RSS after load: ${rssLoad.alone} MB (with the launcher ${rssLoad.tree} MB); ${heapLine(heapLoad, heapLive)}; the bare server after the same load: ${bareRss} MB`);
+    if (args.snapshot) printHeapGroups((JSON.parse(await inspect("snapshot", path.join(dir, "load.heapsnapshot"))) as { file: string }).file);
+    console.log(
+      `summary ${N} × ${M}: first cycle ${(first / 1000).toFixed(1)} s; RSS after cycle ${rssCycle.alone} MB, after load ${rssLoad.alone} MB (bar < 400), ` +
+        `heap used after load ${mbOf(heapLoad.usage.heapUsed)} MB (live ${mbOf(heapLive.usage.heapUsed)} MB); ` +
+        `throughput ${((a.requests / a.seconds) / (b.requests / b.seconds)).toFixed(2)} × bare, p99 ${(percentile(a.latencies, 99) / percentile(b.latencies, 99)).toFixed(2)} × bare`,
+    );
   } finally {
     stop();
     await sim.close();
