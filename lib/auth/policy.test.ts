@@ -80,7 +80,7 @@ describe("start-up announcement", () => {
     lines.length = 0;
     announceAuth(authConfig({ displayTokens: [displayToken("lobby", undefined)] }), "/etc/fb.yaml", log);
     expect(lines).toEqual([
-      "log flightboard: authentication on at http://localhost:3000 (sign-in: oidc; sessions 12 h; 1 display token(s))",
+      "log flightboard: authentication on at http://localhost:3000 (sign-in: oidc; sessions 12 h; 1 display token(s), 0 API token(s))",
       'warn flightboard: display token "lobby" is disabled: TOKEN_LOBBY is not set',
     ]);
   });
