@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `npm test`: every test, in the order CI runs them — lint and types, unit and integration (Vitest,
-// against the simulator on loopback), then a production build and the Playwright end-to-end tests in
+// `npm test`: every test, in the order CI runs them — lint and types, a production build, unit and
+// integration (Vitest, against the simulator on loopback), then the Playwright end-to-end tests in
 // Chromium. The simulator's CA is prepared first so every Node process trusts it from its start.
 import { spawnSync } from "node:child_process";
 import path from "node:path";
@@ -43,10 +43,12 @@ if (!only || only === "static") {
   run("tsc", node, [bin("typescript/bin/tsc"), "--noEmit"]);
   run("eslint", node, [bin("eslint/bin/eslint.js"), "--max-warnings=0", "."]);
 }
+// The production build comes before Vitest: the process tests (three replicas of dist/server.mjs)
+// run the real build and skip without one, so a full run must never reach them unbuilt.
+if (!only || only === "e2e") run("build", node, [bin("next/dist/bin/next"), "build"]);
 // Vitest runs under a throwaway PostgreSQL so the store suite covers both backends.
 if (!only || only === "unit") run("unit + integration (vitest)", node, [path.join(root, "scripts", "with-postgres.mjs"), node, bin("vitest/vitest.mjs"), "run"]);
 if (!only || only === "e2e") {
-  run("build", node, [bin("next/dist/bin/next"), "build"]);
   run("end-to-end (playwright)", node, [bin("@playwright/test/cli.js"), "test"], { env: { ...env, FLIGHTBOARD_SKIP_BUILD: "1" } });
 }
 console.log("\nall tests passed");
