@@ -17,22 +17,25 @@ const SERVER_ONLY = {
 const PAGES = { ...SERVER_ONLY, group: [...SERVER_ONLY.group, "!@/lib/server/page-guard", "!@/lib/server/page-lookup"], message: `${SERVER_ONLY.message} (pages may import @/lib/server/page-guard and page-lookup)` };
 const CONNECTORS = { group: ["@/lib/airflow/*", "**/lib/airflow/*"], message: "the HTTP surface reaches connectors only through lib/monitor and lib/server", allowTypeImports: true };
 
+// Tests and their support (`testing/` folders, the one place for it) wire layers together on purpose
+// (config → monitor → connectors → simulator); the layer rules bind production code.
+const TESTS = ["**/*.test.ts", "**/testing/**"];
+
 const config = [
   ...nextVitals,
   ...nextTs,
   { ignores: [".next/**", "dist/**", "node_modules/**", "test-results/**", "playwright-report/**", "next-env.d.ts"] },
   {
     files: ["lib/airflow/**/*.ts"],
-    ignores: ["**/*.test.ts"],
+    ignores: TESTS,
     rules: {
       "no-restricted-imports": restrict([NEXT_OR_REACT, MONITOR, CONFIG, APP]),
       "no-restricted-properties": ["error", { object: "process", property: "env", message: "lib/airflow is handed its settings; only lib/config reads process.env" }],
     },
   },
   {
-    // Tests wire layers together on purpose (config → monitor → connectors → simulator).
     files: ["lib/monitor/**/*.ts"],
-    ignores: ["**/*.test.ts"],
+    ignores: TESTS,
     rules: {
       "no-restricted-imports": restrict([NEXT_OR_REACT, CONFIG, APP]),
       "no-restricted-properties": ["error", { object: "process", property: "env", message: "the monitor is handed config and a clock" }],
@@ -41,7 +44,7 @@ const config = [
   {
     // design.md: alerts hang off the snapshot; they never call Airflow and never read process.env.
     files: ["lib/alerts/**/*.ts"],
-    ignores: ["**/*.test.ts"],
+    ignores: TESTS,
     rules: {
       "no-restricted-imports": restrict([NEXT_OR_REACT, CONNECTORS, APP]),
       "no-restricted-properties": ["error", { object: "process", property: "env", message: "alerts are handed config and a clock" }],
@@ -50,7 +53,7 @@ const config = [
   {
     // History storage: drivers and the query layer only; handed its settings (docs/design.md).
     files: ["lib/store/**/*.ts"],
-    ignores: ["**/*.test.ts", "lib/store/test-backends.ts"],
+    ignores: TESTS,
     rules: {
       "no-restricted-imports": restrict([
         NEXT_OR_REACT,

@@ -6,7 +6,7 @@ import addFormats from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { startSimulator } from "./index";
-import { basic, bearer, call, FakeClock } from "./testing";
+import { basic, bearer, call, FakeClock } from "./testing/helpers";
 import type { Simulator } from "./types";
 
 /**

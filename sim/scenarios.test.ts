@@ -2,7 +2,7 @@ import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoFleet, startSimulator } from "./index";
 import { defaultPlaneLoader, startSimulatorWith } from "./simulator";
-import { basic, call, FakeClock } from "./testing";
+import { basic, call, FakeClock } from "./testing/helpers";
 import type { PlaneFactory, Simulator } from "./types";
 
 const T0 = Date.parse("2026-03-20T10:00:00Z");

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator } from "./index";
-import { basic, bearer, call, FakeClock } from "./testing";
+import { basic, bearer, call, FakeClock } from "./testing/helpers";
 import type { Simulator } from "./types";
 
 const T0 = Date.parse("2026-03-20T10:00:00Z");

@@ -2,7 +2,7 @@ import type { ServerResponse } from "node:http";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createAirflowConnector, type AirflowConnectorSettings } from "./airflow-connector";
 import { AirflowError } from "./errors";
-import { closedPort, sendJson, startTestServer, type SeenRequest, type TestServer } from "./transports/test-server";
+import { closedPort, sendJson, startTestServer, type SeenRequest, type TestServer } from "./transports/testing/http-server";
 
 /**
  * The connector against a scripted Airflow on loopback. Each test sets `routes` (path without

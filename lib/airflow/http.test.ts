@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AirflowError } from "./errors";
 import { classifyNetworkError, hostPath, isHtml, isLoginRedirect, jsonFromUpstream, parseJsonBody, upstreamFetch, type UpstreamInit } from "./http";
-import { closedPort, selfSignedCert, sendJson, startTestServer, type TestServer } from "./transports/test-server";
+import { closedPort, selfSignedCert, sendJson, startTestServer, type TestServer } from "./transports/testing/http-server";
 
 const limits = { timeoutMs: 2_000, maxBytes: 10_000 };
 const init = (over: Partial<UpstreamInit> = {}): UpstreamInit => ({

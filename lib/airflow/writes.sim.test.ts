@@ -6,7 +6,7 @@ import { startSimulator } from "../../sim";
 import type { SimEnvironmentSpec, Simulator } from "../../sim/types";
 import { createAirflowConnector } from "./airflow-connector";
 import { AirflowError } from "./errors";
-import { startTestServer, type TestServer } from "./transports/test-server";
+import { startTestServer, type TestServer } from "./transports/testing/http-server";
 import type { AirflowAuth } from "./transports/auth-strategies";
 import type { Connector } from "./types";
 import { clearRequest, pauseRequest, triggerRequest } from "./writes";

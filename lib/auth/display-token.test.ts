@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { exchangeWallToken, stripToken } from "./display-exchange";
 import { displayCookieName, issueDisplayCookie, matchDisplayToken, verifyDisplayCookie } from "./display-token";
-import { authConfig, displayToken } from "./test-fixtures";
+import { authConfig, displayToken } from "./testing/fixtures";
 
 const LOBBY = "lobby-token-value-0123456789-abcdefghijklmnopqrstuvwxyz";
 const OPS = "ops-token-value-0123456789-abcdefghijklmnopqrstuvwxyz-000";

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { AuthProviderConfig } from "@/lib/config/types";
 import { claimList, identityFromProfile, nextAuthOptions } from "./next-auth-options";
 import type { AuthPolicy } from "./policy-store";
-import { authConfig } from "./test-fixtures";
+import { authConfig } from "./testing/fixtures";
 
 const secret = { env: "X", value: "client-secret" };
 const oidc: AuthProviderConfig = { type: "oidc", id: "oidc", name: "SSO", issuer: "https://idp.example.com", clientId: "fb", clientSecret: secret, scopes: ["openid"], groupsClaim: "realm_access.roles" };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { disabledAuth } from "@/lib/config/auth";
 import { mayAct } from "./operators";
-import { authConfig, displayToken, identity } from "./test-fixtures";
+import { authConfig, displayToken, identity } from "./testing/fixtures";
 
 describe("mayAct (contract §12)", () => {
   const auth = authConfig({ operators: { emails: ["op@example.com"], groups: ["oncall"] } });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { canSee, roleOf, seesEverything, type Viewer } from "./policy";
-import { authConfig, displayToken, identity } from "./test-fixtures";
+import { authConfig, displayToken, identity } from "./testing/fixtures";
 
 const auth = authConfig();
 const user = (over: Parameters<typeof identity>[0], role: "viewer" | "admin" = "viewer"): Viewer => ({ kind: "user", role, identity: identity(over) });

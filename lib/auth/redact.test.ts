@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { nextAuthOptions } from "./next-auth-options";
 import type { AuthPolicy } from "./policy-store";
 import { describeError, LogLimiter, quoteForLog, redact } from "./redact";
-import { authConfig } from "./test-fixtures";
+import { authConfig } from "./testing/fixtures";
 
 describe("quoteForLog", () => {
   it("quotes, escapes line breaks, quotes, backslashes, controls and invisible characters", () => {

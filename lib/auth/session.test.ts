@@ -5,7 +5,7 @@ import { issueDisplayCookie } from "./display-token";
 import { decide } from "./identify";
 import type { AuthPolicy } from "./policy-store";
 import { readSession, sessionCookieName } from "./session";
-import { authConfig, displayToken, identity, TEST_SECRET } from "./test-fixtures";
+import { authConfig, displayToken, identity, TEST_SECRET } from "./testing/fixtures";
 
 const LOBBY = "lobby-token-value-0123456789-abcdefghijklmnopqrstuvwxyz";
 const auth = authConfig({ displayTokens: [displayToken("lobby", LOBBY)] });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Viewer } from "@/lib/auth/policy";
 import type { AuthPolicy } from "@/lib/auth/policy-store";
-import { authConfig, identity } from "@/lib/auth/test-fixtures";
+import { authConfig, identity } from "@/lib/auth/testing/fixtures";
 import type { EnvironmentConfig } from "@/lib/config/types";
 import type { EnvironmentRuntime } from "@/lib/monitor/runtime";
 import { maySee, visibilityFilter, type Access } from "./access";

@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { authConfig, displayToken } from "@/lib/auth/test-fixtures";
+import { authConfig, displayToken } from "@/lib/auth/testing/fixtures";
 import type { AuthPolicy } from "@/lib/auth/policy-store";
 import type { FleetMonitor } from "@/lib/monitor/monitor";
 import { startMonitoredSim } from "@/lib/testing/monitored-sim";

@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { webhookReceiver, type HttpReceiver } from "@/lib/alerts/testing/receivers";
 import { startSimulator, type Simulator } from "@/sim/index";
-import { bundleServer, hasProductionBuild, readyz, restartablePostgres, sleep, startReplicaServer, until, type ReplicaServer, type TestPostgres } from "./replicas-servers.fixture";
+import { bundleServer, hasProductionBuild, readyz, restartablePostgres, sleep, startReplicaServer, until, type ReplicaServer, type TestPostgres } from "./testing/replicas-servers";
 
 /**
  * Three production servers (dist/server.mjs, Next.js included) on one real PostgreSQL and the

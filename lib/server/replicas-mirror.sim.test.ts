@@ -6,7 +6,7 @@ import type { FlightboardConfig } from "@/lib/config/types";
 import { createConnectorForEnvironment, createDiscoverers } from "@/lib/monitor/connectors";
 import { FleetMonitor } from "@/lib/monitor/monitor";
 import { HistoryStore } from "@/lib/store/index";
-import { testBackends } from "@/lib/store/test-backends";
+import { testBackends } from "@/lib/store/testing/backends";
 import { startSimulator, type Simulator } from "@/sim/index";
 import { MWAA_DEMO_ENVIRONMENTS } from "@/sim/mwaa/demo";
 import { historyRecorder } from "./history";

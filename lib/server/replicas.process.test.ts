@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { testBackends } from "@/lib/store/test-backends";
+import { testBackends } from "@/lib/store/testing/backends";
 import { startSimulator, type Simulator } from "@/sim/index";
 
 /**
@@ -37,7 +37,7 @@ describe.skipIf(!pgBackend)("replicas as processes (contract §11)", () => {
     const config = { ...structuredClone(sim.config), refresh: { health: HEALTH_S, runs: 600, dags: 600 } };
     const env = { ...process.env, FB_SIM: JSON.stringify({ config, processEnv: sim.processEnv }), FB_PG_URL: (db.target as { url: string }).url, FB_TTL_MS: String(TTL_MS) };
     for (let i = 0; i < 3; i++) {
-      const child = spawn(process.execPath, ["--import", "tsx", "lib/server/replica-process.fixture.ts"], { env, stdio: ["ignore", "pipe", "inherit"] });
+      const child = spawn(process.execPath, ["--import", "tsx", "lib/server/testing/replica-process.ts"], { env, stdio: ["ignore", "pipe", "inherit"] });
       const p: Proc = { child, role: "", roleAt: 0 };
       child.stdout!.on("data", (d: Buffer) => {
         for (const m of d.toString().matchAll(/role (\w+)/g)) {

@@ -5,7 +5,7 @@ import type { FlightboardConfig } from "@/lib/config/types";
 import { createConnectorForEnvironment } from "@/lib/monitor/connectors";
 import { FleetMonitor } from "@/lib/monitor/monitor";
 import { HistoryStore } from "@/lib/store/index";
-import { testBackends } from "@/lib/store/test-backends";
+import { testBackends } from "@/lib/store/testing/backends";
 import { startSimulator, type Simulator } from "@/sim/index";
 import { historyRecorder } from "./history";
 import { Replica } from "./replicas";

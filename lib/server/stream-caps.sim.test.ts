@@ -2,7 +2,7 @@ import { createServer, get, type IncomingMessage, type Server } from "node:http"
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as eventsGET } from "@/app/api/v1/events/route";
-import { displayToken, identity } from "@/lib/auth/test-fixtures";
+import { displayToken, identity } from "@/lib/auth/testing/fixtures";
 import { startMonitoredSim, type MonitoredSim } from "@/lib/testing/monitored-sim";
 import { hotPath } from "@/server/hot-paths";
 import type { FleetRuntime } from "./fleet";

@@ -6,7 +6,7 @@ import type { EnvView } from "@/lib/alerts/view";
 import type { AlertsConfig } from "@/lib/config/alerts";
 import { FakeClock } from "@/lib/monitor/clock";
 import { HistoryStore } from "./index";
-import { freshDatabases, testBackends } from "./test-backends";
+import { freshDatabases, testBackends } from "./testing/backends";
 
 /**
  * Alerting's records in a real database: a process restart (a new HistoryStore on the same

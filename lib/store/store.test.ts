@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { EnvironmentStatus, EnvironmentSummary } from "@/lib/monitor/dto";
 import { HistoryStore, StoreError, type StorageTarget } from "./index";
-import { freshDatabases, testBackends } from "./test-backends";
+import { freshDatabases, testBackends } from "./testing/backends";
 
 const T0 = Date.parse("2026-11-21T12:00:00Z");
 const S = 1000;

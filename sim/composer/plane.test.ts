@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type SimEnvironmentSpec, type Simulator } from "../index";
-import { validateDiscovery, type DiscoveryDoc } from "./discovery-schema";
+import { validateDiscovery, type DiscoveryDoc } from "../testing/discovery-schema";
 import { b64url, generateRsaKey, signJwt } from "./jwt";
 
 /**

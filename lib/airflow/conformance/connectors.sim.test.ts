@@ -3,7 +3,7 @@ import { validateConfig } from "@/lib/config/load";
 import type { FlightboardConfig } from "@/lib/config/types";
 import { createConnectorForEnvironment } from "@/lib/monitor/connectors";
 import { startSimulator, type Simulator } from "@/sim/index";
-import { assertSimCaTrusted } from "../mwaa/sim-ca.testing";
+import { assertSimCaTrusted } from "../mwaa/testing/sim-ca";
 import type { Connector } from "../types";
 import { describeConformance, specsFor, type ConformanceWorld } from "./suite";
 import { TARGETS } from "./targets";

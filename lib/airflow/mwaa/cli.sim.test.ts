@@ -5,7 +5,7 @@ import { AirflowError } from "../errors";
 import { createCliRunner } from "./cli-runner";
 import { mwaaClientFor } from "./aws";
 import { createMwaaConnector } from "./connector";
-import { assertSimCaTrusted } from "./sim-ca.testing";
+import { assertSimCaTrusted } from "./testing/sim-ca";
 
 /**
  * `access: cli` end to end: the real `@aws-sdk/client-mwaa` CreateCliToken (SigV4-checked by the

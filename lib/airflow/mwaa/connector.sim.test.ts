@@ -3,7 +3,7 @@ import { startSimulator, type SimEnvironmentSpec, type Simulator } from "@/sim/i
 import { AirflowError } from "../errors";
 import type { Connector, Health } from "../types";
 import { createMwaaConnector, type MwaaConnectorSettings } from "./connector";
-import { assertSimCaTrusted } from "./sim-ca.testing";
+import { assertSimCaTrusted } from "./testing/sim-ca";
 
 /**
  * The MWAA connector through the real `@aws-sdk/client-mwaa`, `@smithy/signature-v4` and TLS

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startSimulator, type Simulator } from "@/sim/index";
 import { MWAA_DEMO_ENVIRONMENTS } from "@/sim/mwaa/demo";
 import { createMwaaConnector, type MwaaConnectorSettings } from "./connector";
-import { assertSimCaTrusted } from "./sim-ca.testing";
+import { assertSimCaTrusted } from "./testing/sim-ca";
 
 /**
  * The demo MWAA environments, monitored from the configuration entries and process environment the

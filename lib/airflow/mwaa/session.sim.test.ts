@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startSimulator, type SimEnvironmentSpec, type Simulator } from "@/sim/index";
 import type { Connector } from "../types";
 import { createMwaaConnector } from "./connector";
-import { assertSimCaTrusted } from "./sim-ca.testing";
+import { assertSimCaTrusted } from "./testing/sim-ca";
 
 /**
  * Web-login economy: one CreateWebLoginToken + login per environment per session lifetime, shared

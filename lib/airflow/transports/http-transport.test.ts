@@ -4,7 +4,7 @@ import type { ApiRequest, Transport } from "../transport";
 import type { AirflowAuth } from "./auth-strategies";
 import { jwtExpiry } from "./token-cache";
 import { buildApiUrl, createHttpTransport } from "./http-transport";
-import { fakeJwt, sendJson, startTestServer, type TestServer } from "./test-server";
+import { fakeJwt, sendJson, startTestServer, type TestServer } from "./testing/http-server";
 
 const PASSWORD = "pa$$-SECRET-word";
 const TOKEN = "static-SECRET-token";

@@ -5,7 +5,7 @@ import { validateConfig } from "@/lib/config/load";
 import { createConnectorForEnvironment } from "@/lib/monitor/connectors";
 import { FleetMonitor } from "@/lib/monitor/monitor";
 import { HistoryStore } from "@/lib/store/index";
-import { Replica } from "./replicas";
+import { Replica } from "../replicas";
 
 const { config: raw, processEnv } = JSON.parse(process.env.FB_SIM ?? "{}");
 const config = validateConfig(raw, "test", processEnv);

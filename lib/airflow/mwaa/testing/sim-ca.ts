@@ -8,7 +8,7 @@ import { ensureSimCaSync } from "@/sim/tls";
  */
 export function assertSimCaTrusted(): void {
   const caCert = ensureSimCaSync().caCert.trim();
-  const path = process.env.NODE_EXTRA_CA_CERTS; // eslint-disable-line no-restricted-properties -- test precondition
+  const path = process.env.NODE_EXTRA_CA_CERTS;
   let trusted = false;
   try {
     trusted = !!path && readFileSync(path, "utf8").includes(caCert);

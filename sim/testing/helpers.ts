@@ -1,4 +1,4 @@
-import type { SimClock } from "./types";
+import type { SimClock } from "../types";
 
 /** Test helpers shared by the simulator's own tests (not used by the simulator itself). */
 

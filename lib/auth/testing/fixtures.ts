@@ -1,6 +1,6 @@
 import { disabledAuth } from "@/lib/config/auth";
 import type { AuthConfig, DisplayTokenConfig } from "@/lib/config/types";
-import type { Identity } from "./policy";
+import type { Identity } from "../policy";
 
 /** Test helpers: resolved auth settings and identities (no I/O). */
 

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterEach } from "vitest";
-import type { StorageTarget } from "./db";
+import type { StorageTarget } from "../db";
 
 /**
  * The backends the store suite runs against: a real SQLite file, and a real PostgreSQL when

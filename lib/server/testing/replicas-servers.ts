@@ -10,9 +10,9 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 // @ts-expect-error -- a plain ES module script without types
-import { findPgBin } from "../../scripts/with-postgres.mjs";
+import { findPgBin } from "../../../scripts/with-postgres.mjs";
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
