@@ -26,6 +26,8 @@ interface Entry {
   phased: Set<Cadence>;
   /** Replaced when polling resumes after `pause`. */
   abort: AbortController;
+  /** Aborted only when the environment stops for good: a replica that paused still serves on-demand reads. */
+  life: AbortController;
   reads: DagRunReads;
 }
 
@@ -175,13 +177,14 @@ export class FleetMonitor {
       running: new Set(),
       phased: new Set(),
       abort,
+      life: new AbortController(),
       reads: new DagRunReads({
         now: () => this.clock.now(),
         ttlMs: DAG_RUNS_TTL_MS,
         maxRunning: reads.running,
         maxWaiting: reads.waiting,
         read: (dagId, limit, signal) =>
-          this.globalReads.run(() => connector.listDagRuns(dagId, limit, AbortSignal.any([entry.abort.signal, signal]))),
+          this.globalReads.run(() => connector.listDagRuns(dagId, limit, AbortSignal.any([entry.life.signal, signal]))),
       }),
     };
     const restored = this.opts.restored?.get(env.id);
@@ -199,6 +202,7 @@ export class FleetMonitor {
 
   private stopEntry(e: Entry): void {
     e.abort.abort();
+    e.life.abort();
     for (const t of Object.values(e.timers)) if (t !== undefined) this.clock.clearTimeout(t);
     e.rt.connector.close?.();
   }

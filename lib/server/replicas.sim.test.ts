@@ -162,5 +162,10 @@ describe.skipIf(!pgBackend)("several replicas on one PostgreSQL (contract §11)"
     const checked = Date.now();
     await until("a fresh poll by the new leader", () => third.monitor.runtimes().every((r) => r.checkedAt !== null && r.checkedAt >= checked), 3 * HEALTH_S * 1000);
     expect(maxPolling).toBe(1);
+
+    // Per-DAG runs, the one read that calls Airflow, answer on every replica: the leader, and the one
+    // that stepped down (its polls were aborted, its on-demand reads must not be).
+    const dagId = await until("the new leader's DAG list", () => [...(third.monitor.runtime("alpha")!.dags?.keys() ?? [])][0], 15_000);
+    for (const n of [third, second]) expect((await n.monitor.dagRuns("alpha", dagId, 5)).length).toBeGreaterThan(0);
   });
 });
