@@ -6,17 +6,42 @@ import type { ApiVersion, Connector, PlatformInfo, VersionInfo } from "./types";
 import { createAirflowWriteClient, type AirflowWriteClient } from "./writes";
 
 /**
- * The connector kit: every REST connector (self-hosted, MWAA web login or InvokeRestApi, Composer)
+ * The connector kit: every connector (self-hosted, MWAA web login, InvokeRestApi or CLI, Composer)
  * is this one factory plus a few hooks. The kit owns what they share: the REST client and the writes
  * over the kind's transport, choosing the API version, error typing, and the Connector surface.
+ * Airflow reached without its REST API (the MWAA CLI) plugs in as a `channel` instead of a transport.
  */
 
 export type ConnectorKind = Connector["kind"];
 
-export interface ConnectorHooks {
+/** What every kind tells the kit, whatever carries its calls. */
+interface CommonHooks {
   kind: ConnectorKind;
   /** Where the API lives, for messages (`host/prefix`, `MWAA environment sales`). */
   where: string;
+  /** Control-plane state; absent for a web server reached directly. */
+  getPlatform?(signal: AbortSignal): Promise<PlatformInfo | null>;
+  uiUrl(): string | null;
+  /** Rewrites a failure with what only the kind knows (e.g. a private MWAA web server out of reach). */
+  explain?(e: AirflowError): AirflowError;
+  limitations?(): string[];
+  close?(): void;
+}
+
+/**
+ * Airflow's reads and writes through something other than its REST API (the MWAA CLI channel,
+ * lib/airflow/cli): the kit types its errors, runs `explain`, and adds the platform and the UI base.
+ */
+export type ConnectorChannel = Pick<
+  Connector,
+  "getHealth" | "getVersion" | "listDags" | "listRuns" | "listImportErrors" | "listDagRuns" | "triggerRun" | "clearFailed" | "setPaused"
+>;
+
+export interface ChannelHooks extends CommonHooks {
+  channel: ConnectorChannel;
+}
+
+export interface RestHooks extends CommonHooks {
   /**
    * The API version of the next call:
    * - `auto`: `GET /api/v2/version`, on a 404 `GET /api/v1/version`; kept, and detected again once when
@@ -32,18 +57,69 @@ export interface ConnectorHooks {
   transportFor(version: ApiVersion): Transport;
   /** What `apiVersion()` reports; default: the detected or fixed version; with a function, the version of the last call that answered. */
   knownVersion?(): ApiVersion | null;
-  /** Control-plane state; absent for a web server reached directly. */
-  getPlatform?(signal: AbortSignal): Promise<PlatformInfo | null>;
-  uiUrl(): string | null;
-  /** Rewrites a failure with what only the kind knows (e.g. a private MWAA web server out of reach). */
-  explain?(e: AirflowError): AirflowError;
-  limitations?(): string[];
-  close?(): void;
 }
+
+export type ConnectorHooks = RestHooks | ChannelHooks;
 
 const isApiRoot404 = (e: unknown) => e instanceof AirflowError && e.httpStatus === 404 && e.kind !== "not_found";
 
+/** The parts of a Connector that do not depend on how Airflow is reached. */
+function common(hooks: CommonHooks) {
+  return {
+    kind: hooks.kind,
+    getPlatform: async (signal: AbortSignal): Promise<PlatformInfo | null> => {
+      if (!hooks.getPlatform) return null;
+      try {
+        return await hooks.getPlatform(signal);
+      } catch (e) {
+        // Not `explain`: a control-plane failure says nothing about the web server.
+        throw asAirflowError(e);
+      }
+    },
+    uiUrl: () => hooks.uiUrl(),
+    ...(hooks.limitations ? { limitations: hooks.limitations } : {}),
+    close: hooks.close,
+    fail: (e: unknown): AirflowError => {
+      const err = asAirflowError(e);
+      return hooks.explain ? hooks.explain(err) : err;
+    },
+  };
+}
+
 export function createConnector(hooks: ConnectorHooks): Connector {
+  return "channel" in hooks ? channelConnector(hooks) : restConnector(hooks);
+}
+
+function channelConnector(hooks: ChannelHooks): Connector {
+  const { fail, ...base } = common(hooks);
+  const ch = hooks.channel;
+  const typed =
+    <A extends unknown[], T>(fn: (...args: A) => Promise<T>) =>
+    async (...args: A): Promise<T> => {
+      try {
+        return await fn(...args);
+      } catch (e) {
+        throw fail(e);
+      }
+    };
+  return {
+    ...base,
+    getHealth: typed(ch.getHealth),
+    getVersion: typed(ch.getVersion),
+    // No REST API: no API version to report.
+    apiVersion: () => null,
+    listDags: typed(ch.listDags),
+    listRuns: typed(ch.listRuns),
+    listImportErrors: typed(ch.listImportErrors),
+    listDagRuns: typed(ch.listDagRuns),
+    ...(ch.triggerRun ? { triggerRun: typed(ch.triggerRun) } : {}),
+    ...(ch.clearFailed ? { clearFailed: typed(ch.clearFailed) } : {}),
+    ...(ch.setPaused ? { setPaused: typed(ch.setPaused) } : {}),
+  };
+}
+
+function restConnector(hooks: RestHooks): Connector {
+  const { fail, ...base } = common(hooks);
   const how = hooks.resolveVersion;
   const auto = how === "auto";
   let detected: ApiVersion | null = typeof how === "string" && how !== "auto" ? how : null;
@@ -86,11 +162,6 @@ export function createConnector(hooks: ConnectorHooks): Connector {
     return api;
   }
 
-  const fail = (e: unknown): AirflowError => {
-    const err = asAirflowError(e);
-    return hooks.explain ? hooks.explain(err) : err;
-  };
-
   /** Runs `fn` with the API version; with `auto`, detects again once after a 404 for the API root. */
   const run = async <T>(signal: AbortSignal, fn: (a: NonNullable<typeof api>, v: ApiVersion) => Promise<T>): Promise<T> => {
     try {
@@ -114,16 +185,7 @@ export function createConnector(hooks: ConnectorHooks): Connector {
   };
 
   return {
-    kind: hooks.kind,
-    getPlatform: async (signal) => {
-      if (!hooks.getPlatform) return null;
-      try {
-        return await hooks.getPlatform(signal);
-      } catch (e) {
-        // Not `explain`: a control-plane failure says nothing about the web server.
-        throw asAirflowError(e);
-      }
-    },
+    ...base,
     getHealth: (signal) => run(signal, (a, v) => a.client.getHealth(v, signal)),
     getVersion: async (signal) => {
       // The first detection already read the version: no second call.
@@ -138,7 +200,6 @@ export function createConnector(hooks: ConnectorHooks): Connector {
       return run(signal, (a, v) => a.client.getVersion(v, signal));
     },
     apiVersion: () => (hooks.knownVersion ? hooks.knownVersion() : typeof how === "function" ? answered : detected),
-    uiUrl: () => hooks.uiUrl(),
     listDags: (page, signal) => run(signal, (a, v) => a.client.listDags(v, page, signal)),
     listRuns: (query, signal) => run(signal, (a, v) => a.client.listRuns(v, query, signal)),
     listImportErrors: (page, signal) => run(signal, (a, v) => a.client.listImportErrors(v, page, signal)),
@@ -147,7 +208,5 @@ export function createConnector(hooks: ConnectorHooks): Connector {
     triggerRun: (dagId, input, signal) => run(signal, (a, v) => a.writes.triggerRun(v, dagId, input, signal)),
     clearFailed: (dagId, runId, signal) => run(signal, (a, v) => a.writes.clearFailed(v, dagId, runId, signal)),
     setPaused: (dagId, paused, signal) => run(signal, (a, v) => a.writes.setPaused(v, dagId, paused, signal)),
-    ...(hooks.limitations ? { limitations: hooks.limitations } : {}),
-    close: hooks.close,
   };
 }

@@ -1,11 +1,12 @@
-import { AirflowError, isAirflowError } from "../errors";
+import type { ConnectorChannel } from "../connector-kit";
+import { AirflowError } from "../errors";
 import type { CliRunner } from "../mwaa/cli-runner";
-import type { Connector, Dag, DagRun, Health, ImportError, Page, PlatformInfo, VersionInfo } from "../types";
+import type { Connector, Dag, DagRun, Health, ImportError, Page, VersionInfo } from "../types";
 import { dagFromRow, importErrorFromRow, isCliUnsupported, parseJobCheck, parseJsonList, parseVersion, runFromRow } from "./output";
 import { RunCache, type SweepStats } from "./run-cache";
 
 /**
- * A `Connector` that reads the domain model through the Airflow CLI instead of the REST API (MWAA
+ * The connector kit's channel (connector-kit.ts) that reads the domain model through the Airflow CLI instead of the REST API (MWAA
  * `access: cli`: environments on 2.0.2/2.2.2 have no REST API, and some IAM policies grant only
  * `airflow:CreateCliToken`). Per cycle:
  * - health: `jobs check --job-type SchedulerJob` (+ `TriggererJob` where MWAA runs a triggerer);
@@ -15,16 +16,12 @@ import { RunCache, type SweepStats } from "./run-cache";
  *   (see run-cache.ts).
  */
 
-export interface CliConnectorOptions {
+export interface CliChannelOptions {
   runner: CliRunner;
   /** Human label for messages, e.g. `MWAA environment sales`. */
   where: string;
-  getPlatform(signal: AbortSignal): Promise<PlatformInfo | null>;
   /** The Airflow version the control plane reports (chooses commands), null until known. */
   airflowVersion(): string | null;
-  uiUrl(): string | null;
-  /** Extra limitations the caller knows of (e.g. no control-plane access). */
-  limitations?(): string[];
   /** Per-DAG run calls are spread over this many ms (most of `refresh.runs`). */
   runsSpreadMs: number;
   /** CLI calls in flight at most for the run sweep (default 2). */
@@ -40,6 +37,11 @@ export interface CliCost {
 
 export type CliConnector = Connector & { cliCost(): CliCost };
 
+export type CliChannel = ConnectorChannel & { limitations(): string[]; close(): void; cliCost(): CliCost };
+
+/** A version `airflow version` printed is reused this long (a DAG cycle asks it when no control plane says). */
+const VERSION_TTL_MS = 30 * 60_000;
+
 /** MWAA runs a triggerer from Airflow 2.7 (deferrable operators); before that `TriggererJob` is never alive. */
 export function hasTriggerer(version: string | null): boolean {
   const m = /^v?(\d+)\.(\d+)/.exec(version ?? "");
@@ -51,15 +53,19 @@ function arg(v: string): string {
   return /^[\w.-]+$/.test(v) ? v : `'${v.replace(/'/g, `'"'"'`)}'`;
 }
 
-export function createCliConnector(opts: CliConnectorOptions): CliConnector {
+export function createCliChannel(opts: CliChannelOptions): CliChannel {
   const run = (cmd: string, signal: AbortSignal) => opts.runner.run(cmd, signal);
   let lastDags: { at: number; dags: Dag[] } | null = null;
   let lastImportErrors: ImportError[] | null = null;
-  let detectedVersion: string | null = null;
+  let detected: { version: string; at: number } | null = null;
   const limits = new Set<string>();
   const now = opts.now ?? Date.now;
 
-  const version = () => opts.airflowVersion() ?? detectedVersion;
+  const version = () => opts.airflowVersion() ?? detected?.version ?? null;
+  const readVersion = async (signal: AbortSignal): Promise<string> => {
+    detected = { version: parseVersion("version", await run("version", signal)), at: now() };
+    return detected.version;
+  };
 
   const fetchDags = async (signal: AbortSignal): Promise<Dag[]> => {
     const cmd = "dags list -o json";
@@ -104,70 +110,51 @@ export function createCliConnector(opts: CliConnectorOptions): CliConnector {
     }
   };
 
-  const toError = (e: unknown): AirflowError =>
-    isAirflowError(e)
-      ? (e as AirflowError)
-      : new AirflowError({ kind: "bad_response", message: `unexpected failure reading ${opts.where} through the Airflow CLI`, cause: e });
-
-  const guard = async <T>(fn: () => Promise<T>): Promise<T> => {
-    try {
-      return await fn();
-    } catch (e) {
-      throw toError(e);
-    }
-  };
-
+  // Errors are typed by the kit (createConnector), which also adds the platform and the UI base.
   return {
-    kind: "mwaa",
-    getPlatform: (signal) => guard(() => opts.getPlatform(signal)),
-    getHealth: (signal) =>
-      guard(async () => {
-        const scheduler = await jobCheck("SchedulerJob", signal);
-        // No `jobs check` (2.0.2): `version` still proves the CLI endpoint answers.
-        if (scheduler === null) detectedVersion = parseVersion("version", await run("version", signal));
-        const triggerer = hasTriggerer(version()) ? await jobCheck("TriggererJob", signal) : null;
-        return {
-          // `jobs check` reads the jobs table: an answer means the metadatabase answered too.
-          metadatabase: scheduler === null ? null : "healthy",
-          scheduler,
-          triggerer,
-          dagProcessor: null,
-          schedulerHeartbeat: null,
-          triggererHeartbeat: null,
-          dagProcessorHeartbeat: null,
-          source: "cli",
-        };
-      }),
-    getVersion: (signal) =>
-      guard(async (): Promise<VersionInfo> => {
-        detectedVersion = parseVersion("version", await run("version", signal));
-        return { version: detectedVersion, gitVersion: null };
-      }),
-    apiVersion: () => null,
-    uiUrl: () => opts.uiUrl(),
-    listDags: (page, signal) =>
-      guard(async (): Promise<Page<Dag>> => {
-        // One call gives every DAG; later pages of the same pass reuse it.
-        const dags = page.offset === 0 || !lastDags ? await fetchDags(signal) : lastDags.dags;
-        return { items: dags.slice(page.offset, page.offset + page.limit), total: dags.length };
-      }),
-    listImportErrors: (page, signal) =>
-      guard(async (): Promise<Page<ImportError>> => {
-        if (page.offset === 0 || !lastImportErrors) {
-          const cmd = "dags list-import-errors -o json";
-          try {
-            lastImportErrors = parseJsonList(cmd, await run(cmd, signal)).map(importErrorFromRow);
-          } catch (e) {
-            if (!isCliUnsupported(e)) throw e;
-            limits.add(`the Airflow CLI of ${version() ?? "this version"} has no \`dags list-import-errors\`: import errors unknown`);
-            lastImportErrors = [];
-          }
+    getHealth: async (signal) => {
+      const scheduler = await jobCheck("SchedulerJob", signal);
+      // No `jobs check` (2.0.2): `version` still proves the CLI endpoint answers.
+      if (scheduler === null) await readVersion(signal);
+      const triggerer = hasTriggerer(version()) ? await jobCheck("TriggererJob", signal) : null;
+      return {
+        // `jobs check` reads the jobs table: an answer means the metadatabase answered too.
+        metadatabase: scheduler === null ? null : "healthy",
+        scheduler,
+        triggerer,
+        dagProcessor: null,
+        schedulerHeartbeat: null,
+        triggererHeartbeat: null,
+        dagProcessorHeartbeat: null,
+        source: "cli",
+      };
+    },
+    getVersion: async (signal): Promise<VersionInfo> => {
+      // Asked every DAG cycle when no control plane reports it: a recent answer is reused.
+      const fresh = detected && now() - detected.at < VERSION_TTL_MS ? detected.version : null;
+      return { version: fresh ?? (await readVersion(signal)), gitVersion: null };
+    },
+    listDags: async (page, signal): Promise<Page<Dag>> => {
+      // One call gives every DAG; later pages of the same pass reuse it.
+      const dags = page.offset === 0 || !lastDags ? await fetchDags(signal) : lastDags.dags;
+      return { items: dags.slice(page.offset, page.offset + page.limit), total: dags.length };
+    },
+    listImportErrors: async (page, signal): Promise<Page<ImportError>> => {
+      if (page.offset === 0 || !lastImportErrors) {
+        const cmd = "dags list-import-errors -o json";
+        try {
+          lastImportErrors = parseJsonList(cmd, await run(cmd, signal)).map(importErrorFromRow);
+        } catch (e) {
+          if (!isCliUnsupported(e)) throw e;
+          limits.add(`the Airflow CLI of ${version() ?? "this version"} has no \`dags list-import-errors\`: import errors unknown`);
+          lastImportErrors = [];
         }
-        return { items: lastImportErrors.slice(page.offset, page.offset + page.limit), total: lastImportErrors.length };
-      }),
-    listRuns: (query, signal) => guard(() => cache.query(query, signal)),
-    listDagRuns: (dagId, limit, signal) => guard(() => cache.dagRuns(dagId, limit, signal)),
-    limitations: () => ["read through the Airflow CLI (no REST API): no heartbeat ages", ...limits, ...(opts.limitations?.() ?? [])],
+      }
+      return { items: lastImportErrors.slice(page.offset, page.offset + page.limit), total: lastImportErrors.length };
+    },
+    listRuns: (query, signal) => cache.query(query, signal),
+    listDagRuns: (dagId, limit, signal) => cache.dagRuns(dagId, limit, signal),
+    limitations: () => ["read through the Airflow CLI (no REST API): no heartbeat ages", ...limits],
     close: () => cache.close(),
     cliCost: () => ({ ...opts.runner.counts(), sweep: { ...cache.stats } }),
   };

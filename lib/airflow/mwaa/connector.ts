@@ -8,7 +8,7 @@ import { createHttpTransport } from "../transports/http-transport";
 import type { ApiVersion, Connector, PlatformClass, PlatformInfo } from "../types";
 import { accountOfArn, envPlaneUrl, mwaaClientFor, type AwsTarget } from "./aws";
 import { controlPlaneCall } from "./aws-errors";
-import { createCliConnector } from "../cli/connector";
+import { createCliChannel, type CliConnector } from "../cli/connector";
 import { createCliRunner } from "./cli-runner";
 import { createRestApiTransport } from "./rest-api-transport";
 import { bareHost, webLoginAuth } from "./web-login";
@@ -204,32 +204,39 @@ export function createMwaaConnector(settings: MwaaConnectorSettings): Connector 
       }
     };
     // Same control plane (GetEnvironment) and credentials; Airflow is read through its CLI.
-    const runner = createCliRunner({
-      client,
-      environmentName: name,
-      region: settings.region,
-      endpointUrl: envPlaneUrl(target),
-      profile: settings.profile,
-      limits: settings.limits,
-      fetch: settings.fetch,
-      now: settings.now,
-    });
-    return createCliConnector({
-      runner: {
-        // A private web server's CLI endpoint is out of reach like its REST API: say why.
-        run: (command, signal) => runner.run(command, signal).catch((e: unknown) => Promise.reject(info ? explain(asAirflowError(e), info) : e)),
-        counts: runner.counts,
-      },
+    const channel = createCliChannel({
+      runner: createCliRunner({
+        client,
+        environmentName: name,
+        region: settings.region,
+        endpointUrl: envPlaneUrl(target),
+        profile: settings.profile,
+        limits: settings.limits,
+        fetch: settings.fetch,
+        now: settings.now,
+      }),
       where: `MWAA environment ${name}`,
-      getPlatform: cliPlatform,
       airflowVersion: () => info?.airflowVersion ?? null,
-      limitations: () => (platformDenied ? ["AWS denies airflow:GetEnvironment: control-plane state unknown"] : []),
-      uiUrl,
       // Leave a fifth of the cycle so one sweep ends before the next cycle starts another.
       runsSpreadMs: 0.8 * (settings.runsRefreshMs ?? 60_000),
       concurrency: settings.cliConcurrency,
       now: settings.now,
     });
+    const connector: CliConnector = Object.assign(
+      createConnector({
+        kind: "mwaa",
+        where: `MWAA environment ${name}`,
+        channel,
+        getPlatform: cliPlatform,
+        uiUrl,
+        // A private web server's CLI endpoint is out of reach like its REST API: say why.
+        explain: (e) => (info ? explain(e, info) : e),
+        limitations: () => [...channel.limitations(), ...(platformDenied ? ["AWS denies airflow:GetEnvironment: control-plane state unknown"] : [])],
+        close: channel.close,
+      }),
+      { cliCost: channel.cliCost },
+    );
+    return connector;
   }
 
   return createConnector({
