@@ -1,4 +1,6 @@
 /** Human formatting shared by the views. Durations and ages live in lib/duration-format (the monitor words reasons with them too). */
+import type { EnvironmentKind } from "@/lib/vocabulary";
+
 export { formatAge, formatDuration } from "@/lib/duration-format";
 
 export function ageSeconds(isoTime: string | null, now: number): number | null {
@@ -13,7 +15,7 @@ export function formatTime(isoTime: string | null): string {
   return Number.isNaN(d.getTime()) ? "—" : d.toISOString().replace("T", " ").slice(0, 19) + " UTC";
 }
 
-export const KIND_LABEL = { airflow: "Airflow", mwaa: "MWAA", composer: "Composer" } as const;
+export const KIND_LABEL: Record<EnvironmentKind, string> = { airflow: "Airflow", mwaa: "MWAA", composer: "Composer" };
 
 /** "3 failing DAGs" / "1 failing DAG". */
 export function plural(n: number, one: string, many = `${one}s`): string {

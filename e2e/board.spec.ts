@@ -1,6 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { TID } from "../lib/test-ids";
-import { polledFleet, SEVERITY } from "./helpers/fleet";
+import { severityRank } from "../lib/vocabulary";
+import { polledFleet } from "./helpers/fleet";
 
 test("the health endpoint answers", async ({ request }) => {
   const res = await request.get("/api/healthz");
@@ -21,7 +22,7 @@ test("the board shows every environment of the demo fleet, worst first", async (
   const tiles = page.getByTestId(TID.tile);
   await expect(tiles).toHaveCount(fleet.environments.length);
   const statuses = await tiles.evaluateAll((els) => els.map((e) => e.getAttribute("data-status") ?? ""));
-  const ranks = statuses.map((s) => SEVERITY.indexOf(s));
+  const ranks = statuses.map((s) => severityRank(s));
   expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
   // Status is a word, not only a colour.
   await expect(tiles.first()).toContainText(/Unhealthy|Unreachable|Unauthorized|Degraded/);

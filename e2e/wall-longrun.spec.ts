@@ -1,6 +1,7 @@
 import { expect, test } from "@playwright/test";
 import type { EnvironmentStatus, EnvironmentSummary, FleetChanges, FleetResponse } from "../lib/monitor/dto";
 import { TID } from "../lib/test-ids";
+import { emptyStatusCounts, ENVIRONMENT_KINDS, severityRank } from "../lib/vocabulary";
 import { memoryMetrics } from "./helpers/page-checks";
 
 /**
@@ -22,7 +23,7 @@ function synthetic(update: number): FleetResponse {
     environments.push({
       id: `env-${String(i).padStart(3, "0")}`,
       name: `Environment ${i}`,
-      kind: (["airflow", "mwaa", "composer"] as const)[i % 3],
+      kind: ENVIRONMENT_KINDS[i % 3],
       tags: { team: `team-${i % 4}` },
       status,
       reasons: status === "healthy" ? [] : [`${failing + 1} failing DAGs (update ${update % 1000})`],
@@ -43,9 +44,8 @@ function synthetic(update: number): FleetResponse {
       uptime: { "24h": null, "7d": null, "30d": null },
     });
   }
-  const order = ["unhealthy", "unreachable", "unauthorized", "degraded", "unknown", "healthy"];
-  environments.sort((a, b) => order.indexOf(a.status) - order.indexOf(b.status) || a.name.localeCompare(b.name));
-  const counts = { healthy: 0, degraded: 0, unhealthy: 0, unreachable: 0, unauthorized: 0, unknown: 0 };
+  environments.sort((a, b) => severityRank(a.status) - severityRank(b.status) || a.name.localeCompare(b.name));
+  const counts = emptyStatusCounts();
   for (const e of environments) counts[e.status]++;
   return { generatedAt: new Date().toISOString(), counts, environments };
 }

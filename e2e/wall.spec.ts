@@ -1,7 +1,8 @@
 import { expect, test, type Page } from "@playwright/test";
 import type { EnvironmentSummary, FleetResponse } from "../lib/monitor/dto";
 import { TID } from "../lib/test-ids";
-import { polledFleet, SEVERITY } from "./helpers/fleet";
+import { severityRank } from "../lib/vocabulary";
+import { polledFleet } from "./helpers/fleet";
 import { wallGeometry } from "./helpers/page-checks";
 
 const SCREENS = [
@@ -103,7 +104,7 @@ test.describe("wall screen", () => {
     expect(shown.length).toBeGreaterThanOrEqual(3);
     await expect(page.locator(".wall-count-total")).toHaveText(`${shown.length} ${shown.length === 1 ? "env" : "envs"}`);
     // Worst first.
-    const ranks = shown.map((s) => SEVERITY.indexOf(s));
+    const ranks = shown.map((s) => severityRank(s));
     expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
   });
 

@@ -2,10 +2,10 @@
 import Link from "next/link";
 import { useId } from "react";
 import { TID } from "@/lib/test-ids";
-import type { FleetFilter } from "./fleet-filter";
+import type { ViewFilter } from "./view-filter";
 
 export interface FilterBarProps {
-  filter: FleetFilter;
+  filter: ViewFilter;
   text: string;
   onText: (text: string) => void;
   tags: { key: string; values: { value: string; count: number }[] }[];

@@ -14,7 +14,7 @@ import { useExpired } from "../use-expired";
 import { BoardSkeleton } from "./board-skeleton";
 import { EnvironmentTile } from "./environment-tile";
 import { FilterBar } from "./filter-bar";
-import { applyFleetFilter, collectTags, fleetFilterSearch, parseFleetFilter, type FleetFilter } from "./fleet-filter";
+import { applyViewFilter, collectTags, viewFilterSearch, parseViewFilter, type ViewFilter } from "./view-filter";
 import { SummaryBar } from "./summary-bar";
 
 const TEXT_DEBOUNCE_MS = 250;
@@ -32,8 +32,8 @@ function firstBatch(): number {
 startFleetEarly();
 
 /** Writes the filter into the address bar without a server round trip (Next syncs useSearchParams). */
-function writeUrl(next: FleetFilter, mode: "push" | "replace"): string {
-  const qs = fleetFilterSearch(next, new URLSearchParams(window.location.search));
+function writeUrl(next: ViewFilter, mode: "push" | "replace"): string {
+  const qs = viewFilterSearch(next, new URLSearchParams(window.location.search));
   const url = qs ? `?${qs}` : window.location.pathname;
   if (mode === "push") window.history.pushState(null, "", url);
   else window.history.replaceState(null, "", url);
@@ -48,7 +48,7 @@ export function FleetBoard() {
   // A <link rel=preload> in the HTML: the fleet downloads while the scripts do.
   preload(FLEET_PATH, { as: "fetch", crossOrigin: "anonymous", fetchPriority: "high" });
   const params = useSearchParams();
-  const urlFilter = useMemo(() => parseFleetFilter(new URLSearchParams(params.toString())), [params]);
+  const urlFilter = useMemo(() => parseViewFilter(new URLSearchParams(params.toString())), [params]);
   const { data, error, isPending, dataUpdatedAt } = useQuery(fleetQuery());
   const stream = useFleetEvents();
   // Firing alerts mark their tiles; a separate, slower poll that never holds up the fleet.
@@ -78,7 +78,7 @@ export function FleetBoard() {
 
   const filter = useMemo(() => ({ ...urlFilter, text }), [urlFilter, text]);
   const update = useCallback(
-    (next: FleetFilter) => {
+    (next: ViewFilter) => {
       lastWritten.current = writeUrl(next, "push");
     },
     [],
@@ -94,7 +94,7 @@ export function FleetBoard() {
   // Typing stays instant with 300 tiles: the grid follows the filter as a background render.
   const gridFilter = useDeferredValue(filter);
   const environments = data?.environments;
-  const view = useMemo(() => applyFleetFilter(environments ?? [], gridFilter), [environments, gridFilter]);
+  const view = useMemo(() => applyViewFilter(environments ?? [], gridFilter), [environments, gridFilter]);
   const tags = useMemo(() => collectTags(environments ?? []), [environments]);
 
   // First paint with the first screenful of tiles; the rest render in a transition right after.
@@ -127,7 +127,7 @@ export function FleetBoard() {
       </div>
     );
   }
-  const wallQs = fleetFilterSearch({ ...filter, text: "" }, new URLSearchParams());
+  const wallQs = viewFilterSearch({ ...filter, text: "" }, new URLSearchParams());
   return (
     <section data-testid={TID.board} aria-label="Environments">
       <h1 className="sr-only">Fleet board</h1>

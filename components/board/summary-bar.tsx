@@ -2,10 +2,11 @@
 import type { EnvironmentStatus, StatusCounts } from "@/lib/monitor/dto";
 import type { StreamState } from "@/lib/queries/use-fleet-events";
 import { TID } from "@/lib/test-ids";
+import { ENVIRONMENT_STATUSES } from "@/lib/vocabulary";
 import { AgeMs } from "../age";
 import { plural } from "../format";
 import { StatusIcon } from "../status-icon";
-import { STATUS_LABEL, STATUS_ORDER } from "../status-meta";
+import { STATUS_LABEL } from "../status-meta";
 
 export interface SummaryBarProps {
   counts: StatusCounts;
@@ -22,7 +23,7 @@ export interface SummaryBarProps {
  * status is listed (a zero is news too); zeros are drawn quieter.
  */
 export function SummaryBar({ counts, scopeSize, shownCount, selected, onToggle, updatedAt, stream }: SummaryBarProps) {
-  const visible = STATUS_ORDER;
+  const visible = ENVIRONMENT_STATUSES;
   return (
     <div className="summary-bar" data-testid={TID.summaryBar}>
       <strong className="summary-total">

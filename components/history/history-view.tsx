@@ -6,9 +6,10 @@ import { useMemo } from "react";
 import type { EnvironmentStatus, EnvironmentSummary, IncidentDto } from "@/lib/monitor/dto";
 import { fleetQuery, incidentsQuery } from "@/lib/queries";
 import { TID } from "@/lib/test-ids";
+import { isEnvironmentStatus, PROBLEM_STATUSES } from "@/lib/vocabulary";
 import { formatAge } from "../format";
 import { useNow } from "../use-now";
-import { isStatus, STATUS_LABEL, STATUS_ORDER } from "../status-meta";
+import { STATUS_LABEL } from "../status-meta";
 import { formatTime, IncidentList } from "./incident-list";
 
 const WINDOWS = { "6h": 6, "24h": 24, "7d": 24 * 7 } as const;
@@ -80,7 +81,7 @@ export function HistoryView() {
   const names = useMemo(() => new Map([...envs].map(([id, e]) => [id, e.name])), [envs]);
   const tags = useMemo(() => [...new Set([...envs.values()].flatMap((e) => Object.entries(e.tags).map(([k, v]) => `${k}:${v}`)))].sort(), [envs]);
   const shown = (data?.incidents ?? []).filter((i) => {
-    if (status && isStatus(status) && i.status !== (status as EnvironmentStatus)) return false;
+    if (status && isEnvironmentStatus(status) && i.status !== (status as EnvironmentStatus)) return false;
     if (tag) {
       const [k, v] = [tag.slice(0, tag.indexOf(":")), tag.slice(tag.indexOf(":") + 1)];
       if (envs.get(i.environmentId)?.tags[k] !== v) return false;
@@ -111,7 +112,7 @@ export function HistoryView() {
           Status{" "}
           <select value={status} onChange={(e) => set("status", e.target.value)}>
             <option value="">any</option>
-            {STATUS_ORDER.filter((s) => s !== "healthy" && s !== "unknown").map((s) => (
+            {PROBLEM_STATUSES.map((s) => (
               <option key={s} value={s}>{STATUS_LABEL[s]}</option>
             ))}
           </select>

@@ -1,10 +1,11 @@
 "use client";
 import type { StatusCounts } from "@/lib/monitor/dto";
 import { TID } from "@/lib/test-ids";
+import { ENVIRONMENT_STATUSES } from "@/lib/vocabulary";
 import { AgeMs } from "../age";
 import { formatClock, plural } from "../format";
 import { StatusIcon } from "../status-icon";
-import { STATUS_LABEL, STATUS_ORDER } from "../status-meta";
+import { STATUS_LABEL } from "../status-meta";
 import { useNow } from "../use-now";
 
 function Clock() {
@@ -28,7 +29,7 @@ export interface WallHeaderProps {
 
 /** Title and selection, counts per status, page indicator, data age and a clock. */
 export function WallHeader({ selection, counts, total, page, pages, rotateS, updatedAt }: WallHeaderProps) {
-  const shown = STATUS_ORDER.filter((s) => counts[s] > 0);
+  const shown = ENVIRONMENT_STATUSES.filter((s) => counts[s] > 0);
   return (
     <header className="wall-header">
       <div className="wall-title">

@@ -1,4 +1,4 @@
-import { parseFleetFilter, type FleetFilter } from "../board/fleet-filter";
+import { parseViewFilter, type ViewFilter } from "../board/view-filter";
 
 /**
  * The wall's options, all in the query string (Grafana-style kiosk URLs):
@@ -7,7 +7,7 @@ import { parseFleetFilter, type FleetFilter } from "../board/fleet-filter";
  * banner shows after two intervals without fresh data).
  */
 export interface WallOptions {
-  filter: FleetFilter;
+  filter: ViewFilter;
   rotateS: number;
   refreshS: number;
 }
@@ -24,14 +24,14 @@ function seconds(raw: string | null, fallback: number, [min, max]: readonly [num
 
 export function parseWallOptions(params: URLSearchParams): WallOptions {
   return {
-    filter: parseFleetFilter(params),
+    filter: parseViewFilter(params),
     rotateS: seconds(params.get("rotate"), WALL_DEFAULTS.rotateS, WALL_LIMITS.rotate),
     refreshS: seconds(params.get("refresh"), WALL_DEFAULTS.refreshS, WALL_LIMITS.refresh),
   };
 }
 
 /** A short description of the selection for the wall's header, e.g. "team: sales · problems only". */
-export function describeSelection(f: FleetFilter): string {
+export function describeSelection(f: ViewFilter): string {
   const parts = f.tags.map((t) => `${t.key}: ${t.value}`);
   if (f.statuses.length > 0) parts.push(f.statuses.join(", "));
   if (f.text.trim()) parts.push(`“${f.text.trim()}”`);

@@ -6,7 +6,7 @@ import { wallFleetQuery } from "@/lib/queries";
 import { ApiRequestError } from "@/lib/queries/fetch-json";
 import { useFleetEvents } from "@/lib/queries/use-fleet-events";
 import { TID } from "@/lib/test-ids";
-import { applyFleetFilter } from "../board/fleet-filter";
+import { applyViewFilter } from "../board/view-filter";
 import { StatusIcon } from "../status-icon";
 import { StaleBanner, type StaleReason } from "./stale-banner";
 import { useExpired } from "../use-expired";
@@ -38,9 +38,9 @@ export function WallView() {
     error instanceof ApiRequestError && (error.status === 401 || error.status === 403) ? "signed-out" : error || !data ? "unreachable" : "stale";
 
   const environments = data?.environments;
-  const view = useMemo(() => applyFleetFilter(environments ?? [], opts.filter), [environments, opts.filter]);
+  const view = useMemo(() => applyViewFilter(environments ?? [], opts.filter), [environments, opts.filter]);
   const allInScope = useMemo(
-    () => (opts.filter.problemsOnly ? applyFleetFilter(environments ?? [], { ...opts.filter, problemsOnly: false }).shown.length : view.scopeSize),
+    () => (opts.filter.problemsOnly ? applyViewFilter(environments ?? [], { ...opts.filter, problemsOnly: false }).shown.length : view.scopeSize),
     [environments, opts.filter, view.scopeSize],
   );
 

@@ -15,5 +15,3 @@ export async function polledFleet(request: APIRequestContext, baseURL = "", time
     .toBe(true);
   return fleet!;
 }
-
-export const SEVERITY = ["unhealthy", "unreachable", "unauthorized", "degraded", "unknown", "healthy"];

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SimEnvironmentSpec, Simulator, StartOptions } from "../../sim/types";
 import { createAirflowConnector } from "./airflow-connector";
 import { AirflowError } from "./errors";
+import { DEFAULT_MAX_BYTES } from "./transport";
 import type { AirflowAuth } from "./transports/auth-strategies";
 import type { Connector } from "./types";
 
@@ -17,7 +18,7 @@ const haveSim = existsSync(SIM_INDEX);
 
 let t = Date.parse("2026-11-21T12:00:00Z");
 const clock = { now: () => t };
-const limits = { timeoutMs: 2_000, maxBytes: 16 * 1024 * 1024 };
+const limits = { timeoutMs: 2_000, maxBytes: DEFAULT_MAX_BYTES };
 const signal = () => new AbortController().signal;
 
 const specs: SimEnvironmentSpec[] = [

@@ -2,6 +2,7 @@
  * The one domain model every connector reshapes Airflow (v1 and v2), MWAA and Composer payloads into.
  * Nothing outside `lib/airflow` ever sees a raw upstream payload.
  */
+import type { EnvironmentKind } from "../vocabulary";
 
 export type ApiVersion = "v1" | "v2";
 export type ComponentState = "healthy" | "unhealthy" | null;
@@ -112,7 +113,7 @@ export interface ListRunsQuery {
  * rejects only with an `AirflowError`.
  */
 export interface Connector {
-  readonly kind: "airflow" | "mwaa" | "composer";
+  readonly kind: EnvironmentKind;
   /** Control-plane state; `null` for kind `airflow`. Called once per health cycle, before `getHealth`. */
   getPlatform(signal: AbortSignal): Promise<PlatformInfo | null>;
   getHealth(signal: AbortSignal): Promise<Health>;

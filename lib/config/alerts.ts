@@ -1,5 +1,6 @@
 import picomatch from "picomatch";
 import { z } from "zod";
+import { PROBLEM_STATUSES } from "../vocabulary";
 import type { SecretRef } from "./types";
 
 /**
@@ -14,7 +15,6 @@ const ENV_VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 export const WEEKDAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
-export const ALERT_STATUSES = ["unhealthy", "unreachable", "unauthorized", "degraded"] as const;
 
 const nonEmpty = z.string().trim().min(1, "must not be empty");
 const name = z.string().regex(NAME, "must match ^[a-z0-9][a-z0-9_-]{0,62}$");
@@ -87,7 +87,7 @@ const channel = z.discriminatedUnion(
 
 const when = z.union(
   [
-    z.strictObject({ status: z.array(z.enum(ALERT_STATUSES)).min(1, "must list at least one status") }),
+    z.strictObject({ status: z.array(z.enum(PROBLEM_STATUSES)).min(1, "must list at least one status") }),
     z.strictObject({ failingDags: z.literal(true) }),
     z.strictObject({ importErrors: z.literal(true) }),
     z.strictObject({ stale: z.literal(true) }),

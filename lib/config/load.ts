@@ -8,6 +8,7 @@ import { resolveStorage } from "./storage";
 import { configFileSchema, type ConfigFile, type EnvironmentEntry } from "./schema";
 import { closestKey, keysAt } from "./suggest";
 import type { AirflowAuthConfig, AuthConfig, EnvironmentConfig, FlightboardConfig, SecretRef, TargetConfig } from "./types";
+import { ENVIRONMENT_KINDS } from "../vocabulary";
 
 /** Thrown when a configuration does not validate; `problems` holds one line per problem, by path. */
 export class ConfigError extends Error {
@@ -141,9 +142,9 @@ function crossChecks(envs: unknown[]): string[] {
   envs.forEach((e, i) => {
     if (e === null || typeof e !== "object") return;
     const entry = e as Record<string, unknown>;
-    const kinds = ["airflow", "mwaa", "composer"].filter((k) => entry[k] !== undefined);
-    if (kinds.length === 0) problems.push(`environments[${i}]: needs exactly one of airflow, mwaa, composer`);
-    if (kinds.length > 1) problems.push(`environments[${i}]: has ${kinds.join(" and ")}; needs exactly one of airflow, mwaa, composer`);
+    const kinds = ENVIRONMENT_KINDS.filter((k) => entry[k] !== undefined);
+    if (kinds.length === 0) problems.push(`environments[${i}]: needs exactly one of ${ENVIRONMENT_KINDS.join(", ")}`);
+    if (kinds.length > 1) problems.push(`environments[${i}]: has ${kinds.join(" and ")}; needs exactly one of ${ENVIRONMENT_KINDS.join(", ")}`);
     if (typeof entry.id === "string") {
       const first = seen.get(entry.id);
       if (first !== undefined) problems.push(`environments[${i}].id: duplicate of environments[${first}].id "${entry.id}"`);

@@ -1,16 +1,15 @@
 import type { AirflowErrorKind } from "@/lib/airflow/errors";
+import type { EnvironmentKind, EnvironmentStatus, StatusCounts } from "@/lib/vocabulary";
+
+// The status and kind words are defined in lib/vocabulary (client-safe values); named here beside the shapes that use them.
+export type { EnvironmentKind, EnvironmentStatus, StatusCounts };
 
 /**
  * The JSON API's shapes (contract §4). Views import these as types only.
  */
 
-export type EnvironmentStatus = "unknown" | "unreachable" | "unhealthy" | "unauthorized" | "degraded" | "healthy";
-export type EnvironmentKind = "airflow" | "mwaa" | "composer";
 /** Contract `error.code`: every connector error kind but the per-DAG `not_found`. */
 export type ErrorCode = Exclude<AirflowErrorKind, "not_found">;
-
-/** Severity order used for sorting the fleet (contract §4). */
-export const STATUS_ORDER: readonly EnvironmentStatus[] = ["unhealthy", "unreachable", "unauthorized", "degraded", "unknown", "healthy"];
 
 export interface EnvironmentError {
   code: ErrorCode;
@@ -86,8 +85,6 @@ export interface EnvironmentSummary {
   /** Extension (contract §12): set while a freeze holds the environment's DAGs paused. */
   frozen?: { since: string; by: string; dags: number } | null;
 }
-
-export type StatusCounts = Record<EnvironmentStatus, number>;
 
 export interface FleetResponse {
   generatedAt: string;

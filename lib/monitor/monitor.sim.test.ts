@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FlightboardConfig } from "@/lib/config/types";
 import { startMonitoredSim } from "@/lib/testing/monitored-sim";
 import type { SimEnvironmentSpec, Simulator } from "@/sim/index";
+import { severityRank } from "@/lib/vocabulary";
 import { FakeClock } from "./clock";
 import type { FleetMonitor } from "./monitor";
 import { buildDetail, buildFleet } from "./views";
@@ -178,8 +179,7 @@ describe("monitor + airflow connector + simulator (contract §3)", () => {
 
   it("orders the fleet by severity, then name", () => {
     const fleet = buildFleet(monitor.runtimes().map((r) => r.summary), { tags: [], statuses: [] }, clock.now());
-    const order = ["unhealthy", "unreachable", "unauthorized", "degraded", "unknown", "healthy"];
-    const ranks = fleet.environments.map((e) => order.indexOf(e.status));
+    const ranks = fleet.environments.map((e) => severityRank(e.status));
     expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
     expect(Object.values(fleet.counts).reduce((a, b) => a + b, 0)).toBe(config.environments.length);
   });

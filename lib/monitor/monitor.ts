@@ -1,5 +1,5 @@
 import { targetIdentity } from "@/lib/airflow/registry";
-import type { CallLimits } from "@/lib/airflow/transport";
+import { DEFAULT_MAX_BYTES, type CallLimits } from "@/lib/airflow/transport";
 import type { DagRun } from "@/lib/airflow/types";
 import type { EnvironmentConfig, FlightboardConfig } from "@/lib/config/types";
 import { systemClock, type Clock } from "./clock";
@@ -60,7 +60,7 @@ export class FleetMonitor {
     this.clock = opts.clock ?? systemClock;
     this.global = new Limiter(opts.globalConcurrency ?? 48);
     this.globalReads = new Limiter(opts.globalReadConcurrency ?? 16);
-    this.limits = { timeoutMs: opts.config.timeoutSeconds * 1000, maxBytes: opts.maxResponseBytes ?? 16 * 1024 * 1024 };
+    this.limits = { timeoutMs: opts.config.timeoutSeconds * 1000, maxBytes: opts.maxResponseBytes ?? DEFAULT_MAX_BYTES };
     for (const env of opts.config.environments) this.add(env);
   }
 

@@ -1,48 +1,19 @@
 import { iso } from "./clock";
-import type {
-  DagDto,
-  DagListResponse,
-  EnvironmentDetail,
-  EnvironmentStatus,
-  EnvironmentSummary,
-  FleetResponse,
-  SearchResponse,
-  SearchResult,
-  StatusCounts,
-} from "./dto";
-import { STATUS_ORDER } from "./dto";
+import { matchesFleetFilter, type FleetFilter } from "@/lib/fleet-filter";
+import { emptyStatusCounts, severityRank } from "@/lib/vocabulary";
+import type { DagDto, DagListResponse, EnvironmentDetail, EnvironmentSummary, FleetResponse, SearchResponse, SearchResult } from "./dto";
 import type { EnvironmentRuntime } from "./runtime";
 import { dagUrl } from "./urls";
 
 /** Read models of the JSON API (contract §4), built from the monitor's snapshot only. */
 
-export const ALL_STATUSES: readonly EnvironmentStatus[] = ["healthy", "degraded", "unhealthy", "unreachable", "unauthorized", "unknown"];
-
-export interface FleetFilter {
-  /** `key:value` pairs, all of which must match (AND). */
-  tags: { key: string; value: string }[];
-  /** Allowed statuses; empty = all. */
-  statuses: EnvironmentStatus[];
-}
-
-const severity = new Map(STATUS_ORDER.map((s, i) => [s, i]));
-
 export function compareSummaries(a: EnvironmentSummary, b: EnvironmentSummary): number {
-  return (severity.get(a.status)! - severity.get(b.status)!) || a.name.localeCompare(b.name) || a.id.localeCompare(b.id);
-}
-
-export function matchesFilter(s: EnvironmentSummary, f: FleetFilter): boolean {
-  if (f.statuses.length > 0 && !f.statuses.includes(s.status)) return false;
-  return f.tags.every(({ key, value }) => s.tags[key] === value);
-}
-
-export function emptyCounts(): StatusCounts {
-  return { healthy: 0, degraded: 0, unhealthy: 0, unreachable: 0, unauthorized: 0, unknown: 0 };
+  return severityRank(a.status) - severityRank(b.status) || a.name.localeCompare(b.name) || a.id.localeCompare(b.id);
 }
 
 export function buildFleet(summaries: EnvironmentSummary[], filter: FleetFilter, now: number): FleetResponse {
-  const environments = summaries.filter((s) => matchesFilter(s, filter)).sort(compareSummaries);
-  const counts = emptyCounts();
+  const environments = summaries.filter((s) => matchesFleetFilter(s, filter)).sort(compareSummaries);
+  const counts = emptyStatusCounts();
   for (const s of environments) counts[s.status]++;
   return { generatedAt: iso(now), counts, environments };
 }

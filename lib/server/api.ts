@@ -1,7 +1,6 @@
 import "server-only";
 import { isAirflowError } from "@/lib/airflow/errors";
-import type { EnvironmentStatus } from "@/lib/monitor/dto";
-import { ALL_STATUSES, type FleetFilter } from "@/lib/monitor/views";
+import { readFleetFilter, type FleetFilter } from "@/lib/fleet-filter";
 
 /** Small helpers shared by the route handlers: JSON responses, contract error bodies, query parsing. */
 
@@ -22,23 +21,11 @@ export function apiError(status: number, code: string, message: string): Respons
 
 export class BadRequest extends Error {}
 
-/** Parses `?tag=key:value` (repeatable, AND) and `?status=a,b`; throws BadRequest on malformed values. */
+/** The fleet filter of a request (`?tag=key:value`, `?status=a,b`); throws BadRequest on malformed values. */
 export function parseFleetFilter(params: URLSearchParams): FleetFilter {
-  const tags = params.getAll("tag").map((raw) => {
-    const i = raw.indexOf(":");
-    if (i <= 0) throw new BadRequest(`tag must look like key:value, got "${raw.slice(0, 100)}"`);
-    return { key: raw.slice(0, i), value: raw.slice(i + 1) };
-  });
-  const statuses: EnvironmentStatus[] = [];
-  for (const raw of params.getAll("status")) {
-    for (const part of raw.split(",").map((s) => s.trim()).filter(Boolean)) {
-      if (!(ALL_STATUSES as readonly string[]).includes(part)) {
-        throw new BadRequest(`status must be one of ${ALL_STATUSES.join(", ")}; got "${part.slice(0, 50)}"`);
-      }
-      statuses.push(part as EnvironmentStatus);
-    }
-  }
-  return { tags, statuses };
+  const { filter, problems } = readFleetFilter(params);
+  if (problems.length > 0) throw new BadRequest(problems[0]);
+  return filter;
 }
 
 /** Wraps a handler so BadRequest becomes a 400 and anything unexpected a 500 without internals. */

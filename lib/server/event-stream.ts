@@ -1,5 +1,5 @@
 import "server-only";
-import type { FleetFilter } from "@/lib/monitor/views";
+import type { FleetFilter } from "@/lib/fleet-filter";
 import type { FleetMonitor } from "@/lib/monitor/monitor";
 import { visibilityFilter, type Access } from "./access";
 import { FleetChangeTracker } from "./fleet-changes";

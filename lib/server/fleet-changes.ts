@@ -1,6 +1,7 @@
 import "server-only";
 import type { EnvironmentRuntime } from "@/lib/monitor/runtime";
-import { buildFleet, type FleetFilter } from "@/lib/monitor/views";
+import type { FleetFilter } from "@/lib/fleet-filter";
+import { buildFleet } from "@/lib/monitor/views";
 import { historyHealth } from "./history";
 
 /**

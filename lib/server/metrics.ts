@@ -5,6 +5,7 @@ import { decide } from "@/lib/auth/identify";
 import type { AuthPolicy } from "@/lib/auth/policy-store";
 import type { EnvironmentSummary } from "@/lib/monitor/dto";
 import type { FleetMonitor, PollDone } from "@/lib/monitor/monitor";
+import { availability, ENVIRONMENT_STATUSES } from "@/lib/vocabulary";
 import { visibilityFilter } from "./access";
 import { apiError } from "./api";
 
@@ -15,7 +16,6 @@ import { apiError } from "./api";
  * environment's tags and the set of tag keys changes with the configuration.
  */
 
-const STATUSES = ["healthy", "degraded", "unhealthy", "unreachable", "unauthorized", "unknown"] as const;
 const COMPONENTS = ["metadatabase", "scheduler", "triggerer", "dagProcessor"] as const;
 /** Snake case for the `component` label (Prometheus convention). */
 const COMPONENT_LABEL: Record<(typeof COMPONENTS)[number], string> = { metadatabase: "metadatabase", scheduler: "scheduler", triggerer: "triggerer", dagProcessor: "dag_processor" };
@@ -91,9 +91,9 @@ export async function metricsText(summaries: readonly EnvironmentSummary[], now:
   for (const e of summaries) {
     const labels: Record<string, string> = { environment: e.id, kind: e.kind };
     for (const [k, v] of Object.entries(e.tags)) labels[tagLabel(k)] = v;
-    if (e.status === "healthy" || e.status === "degraded") up.set(labels, 1);
-    else if (e.status === "unhealthy" || e.status === "unreachable") up.set(labels, 0);
-    for (const st of STATUSES) status.set({ ...labels, status: st }, e.status === st ? 1 : 0);
+    const avail = availability(e.status);
+    if (avail !== "nodata") up.set(labels, avail === "up" ? 1 : 0);
+    for (const st of ENVIRONMENT_STATUSES) status.set({ ...labels, status: st }, e.status === st ? 1 : 0);
     stale.set(labels, e.stale ? 1 : 0);
     for (const c of COMPONENTS) {
       const v = e.components?.[c];

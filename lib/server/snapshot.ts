@@ -2,7 +2,8 @@ import "server-only";
 import { iso } from "@/lib/monitor/clock";
 import type { FleetMonitor } from "@/lib/monitor/monitor";
 import type { EnvironmentRuntime } from "@/lib/monitor/runtime";
-import { buildFleet, type FleetFilter } from "@/lib/monitor/views";
+import type { FleetFilter } from "@/lib/fleet-filter";
+import { buildFleet } from "@/lib/monitor/views";
 import { historyHealth } from "./history";
 
 /**

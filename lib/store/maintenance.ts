@@ -1,7 +1,8 @@
 import type { Kysely } from "kysely";
 import type { Uptime } from "@/lib/monitor/dto";
 import type { StoreTables } from "./schema";
-import { availability, DAY_MS, floorTo, HOUR_MS, median, percent, worse, type RetentionConfig } from "./types";
+import { DAY_MS, floorTo, HOUR_MS, median, percent, worse, type RetentionConfig } from "./types";
+import { availability } from "../vocabulary";
 
 
 export const UPTIME_WINDOWS: { key: keyof Uptime; ms: number }[] = [

@@ -3,7 +3,8 @@ import type { Kysely } from "kysely";
 import { iso } from "../monitor/clock";
 import type { DagRunDto, EnvironmentStatus, HistoryPoint, HistoryResponse, IncidentDto, RunsHour } from "@/lib/monitor/dto";
 import type { IncidentTable, StoreTables } from "./schema";
-import { availability, DAY_MS, floorTo, HOUR_MS, median, worse, type RetentionConfig } from "./types";
+import { DAY_MS, floorTo, HOUR_MS, median, worse, type RetentionConfig } from "./types";
+import { availability } from "../vocabulary";
 
 /** Reads behind the history API. Every value reaches SQL as a bound parameter. */
 

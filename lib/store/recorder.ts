@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { DagRunDto, EnvironmentSummary } from "@/lib/monitor/dto";
 import type { StoreTables } from "./schema";
-import { isIncidentStatus, worse } from "./types";
+import { isProblemStatus } from "../vocabulary";
+import { worse } from "./types";
 import type { StoreWriter } from "./writer";
 
 /** An incident as the recorder keeps it in memory while open. */
@@ -90,7 +91,7 @@ export class Recorder {
   private trackIncident(s: EnvironmentSummary, at: number): void {
     if (s.status === "unknown") return;
     const cur = this.open.get(s.id);
-    if (!isIncidentStatus(s.status)) {
+    if (!isProblemStatus(s.status)) {
       if (cur) {
         this.open.delete(s.id);
         this.writer.putIncident(row(cur, at));

@@ -1,4 +1,4 @@
-import type { EnvironmentStatus } from "@/lib/monitor/dto";
+import { severityRank } from "../vocabulary";
 
 /** `retention:` of contract §7. */
 export interface RetentionConfig {
@@ -12,32 +12,12 @@ export const RETENTION_DEFAULTS: RetentionConfig = { rawHours: 48, hourlyDays: 9
 export const HOUR_MS = 3600_000;
 export const DAY_MS = 24 * HOUR_MS;
 
-/** Availability class of a status (contract §7). */
-export function availability(status: string): "up" | "down" | "nodata" {
-  switch (status as EnvironmentStatus) {
-    case "healthy":
-    case "degraded":
-      return "up";
-    case "unhealthy":
-    case "unreachable":
-      return "down";
-    default:
-      return "nodata";
-  }
-}
-
-/** Severity rank, lower is worse (contract §4 order). */
-const RANK: Record<string, number> = { unhealthy: 0, unreachable: 1, unauthorized: 2, degraded: 3, unknown: 4, healthy: 5 };
-
+/** The worse of two statuses (contract §4 order); a word that is not a status counts as the least severe. */
 export function worse(a: string | null, b: string | null): string | null {
   if (a === null) return b;
   if (b === null) return a;
-  return (RANK[a] ?? 9) <= (RANK[b] ?? 9) ? a : b;
-}
-
-/** Whether a status belongs to an incident: neither healthy nor unknown. */
-export function isIncidentStatus(status: string): boolean {
-  return status !== "healthy" && status !== "unknown";
+  const rank = (s: string) => (severityRank(s) < 0 ? Infinity : severityRank(s));
+  return rank(a) <= rank(b) ? a : b;
 }
 
 export function median(values: number[]): number | null {

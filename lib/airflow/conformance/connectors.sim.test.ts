@@ -4,6 +4,7 @@ import type { FlightboardConfig } from "@/lib/config/types";
 import { createConnectorForEnvironment } from "@/lib/monitor/connectors";
 import { startSimulator, type Simulator } from "@/sim/index";
 import { assertSimCaTrusted } from "../mwaa/testing/sim-ca";
+import { DEFAULT_MAX_BYTES } from "../transport";
 import type { Connector } from "../types";
 import { describeConformance, specsFor, type ConformanceWorld } from "./suite";
 import { TARGETS } from "./targets";
@@ -24,7 +25,7 @@ let ahead = 0;
 function build(cfg: FlightboardConfig, id: string, timeoutMs: number): Connector {
   const env = cfg.environments.find((e) => e.id === id);
   if (!env) throw new Error(`no configured environment ${id}`);
-  const c = createConnectorForEnvironment(env, { timeoutMs, maxBytes: 16 * 1024 * 1024 }, cfg.refresh);
+  const c = createConnectorForEnvironment(env, { timeoutMs, maxBytes: DEFAULT_MAX_BYTES }, cfg.refresh);
   open.push(c);
   return c;
 }

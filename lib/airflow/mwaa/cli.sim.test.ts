@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startSimulator, type SimEnvironmentSpec, type Simulator } from "@/sim/index";
 import type { CliConnector } from "../cli/connector";
+import { DEFAULT_MAX_BYTES } from "../transport";
 import { AirflowError } from "../errors";
 import { createCliRunner } from "./cli-runner";
 import { mwaaClientFor } from "./aws";
@@ -13,7 +14,7 @@ import { assertSimCaTrusted } from "./testing/sim-ca";
  * CLI output of each MWAA Airflow 2 version parsed back into the domain model.
  */
 
-const LIMITS = { timeoutMs: 3000, maxBytes: 16 * 1024 * 1024 };
+const LIMITS = { timeoutMs: 3000, maxBytes: DEFAULT_MAX_BYTES };
 const VERSIONS = ["2.0.2", "2.2.2", "2.10.3"] as const;
 const SCENARIOS = ["healthy", "failing-dags", "import-errors", "scheduler-down"] as const;
 const idOf = (v: string, s: string) => `c-${v.replace(/\./g, "")}-${s}`;

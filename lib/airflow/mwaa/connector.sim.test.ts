@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startSimulator, type SimEnvironmentSpec, type Simulator } from "@/sim/index";
 import { AirflowError } from "../errors";
+import { DEFAULT_MAX_BYTES } from "../transport";
 import type { Connector, Health } from "../types";
 import { createMwaaConnector, type MwaaConnectorSettings } from "./connector";
 import { assertSimCaTrusted } from "./testing/sim-ca";
@@ -107,7 +108,7 @@ CASES.push(
   },
 );
 
-const LIMITS = { timeoutMs: 1500, maxBytes: 16 * 1024 * 1024 };
+const LIMITS = { timeoutMs: 1500, maxBytes: DEFAULT_MAX_BYTES };
 let sim: Simulator;
 const connectors = new Map<string, Connector>();
 

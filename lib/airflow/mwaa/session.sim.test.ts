@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startSimulator, type SimEnvironmentSpec, type Simulator } from "@/sim/index";
 import type { Connector } from "../types";
+import { DEFAULT_MAX_BYTES } from "../transport";
 import { createMwaaConnector } from "./connector";
 import { assertSimCaTrusted } from "./testing/sim-ca";
 
@@ -12,7 +13,7 @@ import { assertSimCaTrusted } from "./testing/sim-ca";
  */
 
 const HOUR = 3600_000;
-const LIMITS = { timeoutMs: 5000, maxBytes: 16 * 1024 * 1024 };
+const LIMITS = { timeoutMs: 5000, maxBytes: DEFAULT_MAX_BYTES };
 let now = Date.now();
 const clock = { now: () => now };
 let sim: Simulator;

@@ -1,15 +1,14 @@
-import type { EnvironmentStatus, EnvironmentSummary, StatusCounts } from "@/lib/monitor/dto";
+import { matchesStatuses, matchesTags, readFleetFilter, writeFleetFilter, type FleetFilter } from "@/lib/fleet-filter";
+import type { EnvironmentSummary } from "@/lib/monitor/dto";
+import { emptyStatusCounts, isProblemStatus, type StatusCounts } from "@/lib/vocabulary";
 import { KIND_LABEL } from "../format";
-import { emptyCounts, isProblem, isStatus, STATUS_ORDER } from "../status-meta";
 
 /**
- * The board's and the wall's view filter, kept in the URL so a link reproduces the view. Same
- * parameter shapes as `/api/v1/fleet`: `tag=key:value` (repeatable, AND) and `status=a,b`, plus
- * `q` (free text) on the board and `problemsOnly` on the wall.
+ * The board's and the wall's view filter, kept in the URL so a link reproduces the view: the API's
+ * fleet filter (`tag=key:value`, `status=a,b`) plus `q` (free text) on the board and `problemsOnly`
+ * on the wall.
  */
-export interface FleetFilter {
-  tags: { key: string; value: string }[];
-  statuses: EnvironmentStatus[];
+export interface ViewFilter extends FleetFilter {
   text: string;
   problemsOnly: boolean;
 }
@@ -21,41 +20,25 @@ function truthy(v: string | null): boolean {
 }
 
 /** Reads a filter from query parameters; malformed parts are ignored rather than breaking the page. */
-export function parseFleetFilter(params: URLSearchParams): FleetFilter {
-  const tags: FleetFilter["tags"] = [];
-  for (const raw of params.getAll("tag")) {
-    const i = raw.indexOf(":");
-    if (i > 0 && !tags.some((t) => t.key === raw.slice(0, i) && t.value === raw.slice(i + 1))) {
-      tags.push({ key: raw.slice(0, i), value: raw.slice(i + 1) });
-    }
-  }
-  const wanted = new Set(
-    params
-      .getAll("status")
-      .flatMap((s) => s.split(","))
-      .map((s) => s.trim().toLowerCase())
-      .filter(isStatus),
-  );
+export function parseViewFilter(params: URLSearchParams): ViewFilter {
   return {
-    tags,
-    statuses: STATUS_ORDER.filter((s) => wanted.has(s)),
+    ...readFleetFilter(params).filter,
     text: (params.get("q") ?? "").slice(0, 200),
     problemsOnly: truthy(params.get("problemsOnly")),
   };
 }
 
 /** Writes a filter into query parameters, keeping any parameter it does not own (e.g. `rotate`). */
-export function fleetFilterSearch(filter: FleetFilter, base: URLSearchParams): string {
+export function viewFilterSearch(filter: ViewFilter, base: URLSearchParams): string {
   const out = new URLSearchParams();
   for (const [k, v] of base) if (!OWN_PARAMS.includes(k)) out.append(k, v);
-  for (const t of filter.tags) out.append("tag", `${t.key}:${t.value}`);
-  if (filter.statuses.length > 0) out.set("status", filter.statuses.join(","));
+  writeFleetFilter(filter, out);
   if (filter.text.trim()) out.set("q", filter.text);
   if (filter.problemsOnly) out.set("problemsOnly", "1");
   return out.toString();
 }
 
-export function isFiltering(f: FleetFilter): boolean {
+export function isFiltering(f: ViewFilter): boolean {
   return f.tags.length > 0 || f.statuses.length > 0 || f.text.trim() !== "" || f.problemsOnly;
 }
 
@@ -66,9 +49,9 @@ function matchesText(env: EnvironmentSummary, needle: string): boolean {
 }
 
 /** Everything but the status filter: what the status counts are computed over. */
-export function matchesScope(env: EnvironmentSummary, f: FleetFilter): boolean {
-  if (f.problemsOnly && !isProblem(env.status)) return false;
-  if (!f.tags.every(({ key, value }) => env.tags[key] === value)) return false;
+export function matchesScope(env: EnvironmentSummary, f: ViewFilter): boolean {
+  if (f.problemsOnly && !isProblemStatus(env.status)) return false;
+  if (!matchesTags(env.tags, f.tags)) return false;
   return matchesText(env, f.text.trim().toLowerCase());
 }
 
@@ -80,15 +63,15 @@ export interface FilteredFleet {
   scopeSize: number;
 }
 
-export function applyFleetFilter(envs: readonly EnvironmentSummary[], f: FleetFilter): FilteredFleet {
-  const counts = emptyCounts();
+export function applyViewFilter(envs: readonly EnvironmentSummary[], f: ViewFilter): FilteredFleet {
+  const counts = emptyStatusCounts();
   const shown: EnvironmentSummary[] = [];
   let scopeSize = 0;
   for (const env of envs) {
     if (!matchesScope(env, f)) continue;
     scopeSize++;
     counts[env.status]++;
-    if (f.statuses.length === 0 || f.statuses.includes(env.status)) shown.push(env);
+    if (matchesStatuses(env.status, f.statuses)) shown.push(env);
   }
   return { shown, counts, scopeSize };
 }

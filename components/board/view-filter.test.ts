@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { EnvironmentSummary } from "@/lib/monitor/dto";
 import { parseWallOptions } from "../wall/wall-options";
-import { applyFleetFilter, collectTags, fleetFilterSearch, parseFleetFilter } from "./fleet-filter";
+import { applyViewFilter, collectTags, viewFilterSearch, parseViewFilter } from "./view-filter";
 
 function env(id: string, status: EnvironmentSummary["status"], tags: Record<string, string>): EnvironmentSummary {
   return { id, name: id.toUpperCase(), kind: "airflow", tags, status, airflowVersion: "2.10.5" } as EnvironmentSummary;
@@ -14,38 +14,38 @@ const FLEET = [
   env("finance-dev", "unknown", { team: "finance", stage: "dev" }),
 ];
 
-describe("fleet filter", () => {
+describe("view filter", () => {
   it("round-trips through the query string and keeps parameters it does not own", () => {
-    const f = parseFleetFilter(new URLSearchParams("tag=team:sales&tag=stage:prod&status=degraded,unhealthy,bogus&q=pro&rotate=30"));
+    const f = parseViewFilter(new URLSearchParams("tag=team:sales&tag=stage:prod&status=degraded,unhealthy,bogus&q=pro&rotate=30"));
     expect(f).toEqual({
       tags: [{ key: "team", value: "sales" }, { key: "stage", value: "prod" }],
       statuses: ["unhealthy", "degraded"],
       text: "pro",
       problemsOnly: false,
     });
-    const qs = fleetFilterSearch(f, new URLSearchParams("rotate=30&q=old&status=healthy"));
+    const qs = viewFilterSearch(f, new URLSearchParams("rotate=30&q=old&status=healthy"));
     expect(qs).toBe("rotate=30&tag=team%3Asales&tag=stage%3Aprod&status=unhealthy%2Cdegraded&q=pro");
-    expect(parseFleetFilter(new URLSearchParams(qs))).toEqual(f);
+    expect(parseViewFilter(new URLSearchParams(qs))).toEqual(f);
   });
 
   it("ignores malformed tags and tolerates values with colons", () => {
-    const f = parseFleetFilter(new URLSearchParams("tag=nocolon&tag=:x&tag=url:http://x"));
+    const f = parseViewFilter(new URLSearchParams("tag=nocolon&tag=:x&tag=url:http://x"));
     expect(f.tags).toEqual([{ key: "url", value: "http://x" }]);
   });
 
   it("filters by tags (AND), text and status, counting statuses over everything but the status filter", () => {
-    const r = applyFleetFilter(FLEET, parseFleetFilter(new URLSearchParams("tag=team:sales&status=degraded")));
+    const r = applyViewFilter(FLEET, parseViewFilter(new URLSearchParams("tag=team:sales&status=degraded")));
     expect(r.shown.map((e) => e.id)).toEqual(["sales-dev"]);
     expect(r.scopeSize).toBe(2);
     expect(r.counts).toMatchObject({ unhealthy: 1, degraded: 1, healthy: 0 });
-    expect(applyFleetFilter(FLEET, parseFleetFilter(new URLSearchParams("q=PROD"))).shown.map((e) => e.id)).toEqual(["sales-prod", "finance-prod"]);
-    expect(applyFleetFilter(FLEET, parseFleetFilter(new URLSearchParams("q=stage:dev"))).shown).toHaveLength(2);
+    expect(applyViewFilter(FLEET, parseViewFilter(new URLSearchParams("q=PROD"))).shown.map((e) => e.id)).toEqual(["sales-prod", "finance-prod"]);
+    expect(applyViewFilter(FLEET, parseViewFilter(new URLSearchParams("q=stage:dev"))).shown).toHaveLength(2);
   });
 
   it("problemsOnly keeps every status but healthy and unknown", () => {
-    const r = applyFleetFilter(FLEET, parseFleetFilter(new URLSearchParams("problemsOnly=1")));
+    const r = applyViewFilter(FLEET, parseViewFilter(new URLSearchParams("problemsOnly=1")));
     expect(r.shown.map((e) => e.id)).toEqual(["sales-prod", "sales-dev"]);
-    expect(parseFleetFilter(new URLSearchParams("problemsOnly=false")).problemsOnly).toBe(false);
+    expect(parseViewFilter(new URLSearchParams("problemsOnly=false")).problemsOnly).toBe(false);
   });
 
   it("collects tag keys and values with counts, sorted", () => {
