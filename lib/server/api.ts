@@ -28,6 +28,17 @@ export function parseFleetFilter(params: URLSearchParams): FleetFilter {
   return filter;
 }
 
+/**
+ * A whole-number query parameter from min to max (`limit`, `offset`, `days`); absent or empty gives
+ * the fallback, anything else outside the range a BadRequest naming the range.
+ */
+export function intParam(params: URLSearchParams, name: string, min: number, max: number, fallback: number): number {
+  const raw = params.get(name);
+  if (raw === null || raw === "") return fallback;
+  if (!/^\d{1,7}$/.test(raw) || Number(raw) < min || Number(raw) > max) throw new BadRequest(`${name} must be an integer from ${min} to ${max}`);
+  return Number(raw);
+}
+
 /** Wraps a handler so BadRequest becomes a 400 and anything unexpected a 500 without internals. */
 export async function handle(fn: () => Promise<Response> | Response): Promise<Response> {
   try {

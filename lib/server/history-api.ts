@@ -4,7 +4,7 @@ import type { FleetMonitor } from "@/lib/monitor/monitor";
 import type { EnvironmentRuntime } from "@/lib/monitor/runtime";
 import type { HistoryStore } from "@/lib/store/index";
 import { type Access, visibilityFilter } from "./access";
-import { BadRequest } from "./api";
+import { BadRequest, intParam } from "./api";
 
 /** Query parsing and reads of the history API (contract §7); every value is checked, then bound. */
 
@@ -21,15 +21,6 @@ export function parseTime(params: URLSearchParams, name: string, fallback: numbe
   return t;
 }
 
-export function parseIntParam(params: URLSearchParams, name: string, min: number, max: number, fallback: number): number {
-  const raw = params.get(name);
-  if (raw === null || raw === "") return fallback;
-  if (!/^\d{1,7}$/.test(raw)) throw new BadRequest(`${name} must be a whole number from ${min} to ${max}`);
-  const n = Number(raw);
-  if (n < min || n > max) throw new BadRequest(`${name} must be a whole number from ${min} to ${max}`);
-  return n;
-}
-
 /** GET /api/v1/incidents for one viewer. */
 export async function incidentsFor(store: HistoryStore, monitor: FleetMonitor, access: Access, params: URLSearchParams): Promise<IncidentsResponse> {
   const state = params.get("state");
@@ -39,7 +30,7 @@ export async function incidentsFor(store: HistoryStore, monitor: FleetMonitor, a
   const from = parseTime(params, "from", undefined);
   const to = parseTime(params, "to", undefined);
   if (from !== undefined && to !== undefined && from > to) throw new BadRequest("from must not be after to");
-  const limit = parseIntParam(params, "limit", 1, 1000, 100);
+  const limit = intParam(params, "limit", 1, 1000, 100);
   const runtimes = monitor.runtimes();
   const filter = visibilityFilter(access, runtimes);
   // A viewer limited to some environments sees incidents of those only (not of removed ones).

@@ -1,5 +1,5 @@
 import { mayAct } from "@/lib/auth/operators";
-import { apiError, BadRequest, handle, json } from "@/lib/server/api";
+import { apiError, BadRequest, handle, intParam, json } from "@/lib/server/api";
 import { apiAccess, maySee } from "@/lib/server/access";
 import { getFleet } from "@/lib/server/fleet";
 import { history } from "@/lib/server/history";
@@ -17,17 +17,13 @@ export async function GET(req: Request): Promise<Response> {
     const access = await apiAccess(req);
     if (access instanceof Response) return access;
     const params = new URL(req.url).searchParams;
-    const rawLimit = params.get("limit");
-    if (rawLimit !== null && (!/^\d{1,4}$/.test(rawLimit) || Number(rawLimit) < 1 || Number(rawLimit) > 1000)) throw new BadRequest("limit must be an integer from 1 to 1000");
-    const limit = rawLimit === null ? 100 : Number(rawLimit);
+    const limit = intParam(params, "limit", 1, 1000, 100);
     const envFilter = params.get("environment");
     const action = params.get("action") ?? undefined;
     if (action !== undefined && !AUDITED_ACTIONS.includes(action)) throw new BadRequest(`action must be one of ${AUDITED_ACTIONS.join(", ")}`);
     const outcome = params.get("outcome") ?? undefined;
     if (outcome !== undefined && outcome !== "ok" && outcome !== "failed" && outcome !== "pending") throw new BadRequest("outcome must be ok, failed or pending");
-    const rawOffset = params.get("offset");
-    if (rawOffset !== null && (!/^\d{1,6}$/.test(rawOffset))) throw new BadRequest("offset must be an integer from 0 to 999999");
-    const offset = rawOffset === null ? 0 : Number(rawOffset);
+    const offset = intParam(params, "offset", 0, 999_999, 0);
     const { monitor, config } = await getFleet();
     const admin = access.viewer.kind === "user" && access.viewer.role === "admin";
     let ids: string[] | undefined;

@@ -1,8 +1,7 @@
-import { apiError, handle, json } from "@/lib/server/api";
+import { apiError, handle, intParam, json } from "@/lib/server/api";
 import { apiAccess, visibleRuntime } from "@/lib/server/access";
 import { getFleet } from "@/lib/server/fleet";
 import { history } from "@/lib/server/history";
-import { parseIntParam } from "@/lib/server/history-api";
 import type { EnvironmentDetail } from "@/lib/monitor/dto";
 import { buildDetail } from "@/lib/monitor/views";
 
@@ -21,7 +20,7 @@ export async function GET(req: Request, ctx: { params: Promise<{ id: string }> }
     // Contract §7: `?days=` (1–30) reads stored failed runs; without it the list is the cached 24 h.
     const params = new URL(req.url).searchParams;
     if (params.has("days")) {
-      const days = parseIntParam(params, "days", 1, 30, 1);
+      const days = intParam(params, "days", 1, 30, 1);
       const store = history();
       if (store) detail.recentFailures = await store.failures(rt.config.id, days);
     }

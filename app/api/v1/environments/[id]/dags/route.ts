@@ -1,4 +1,4 @@
-import { apiError, BadRequest, handle, json } from "@/lib/server/api";
+import { apiError, BadRequest, handle, intParam, json } from "@/lib/server/api";
 import { apiAccess, visibleRuntime } from "@/lib/server/access";
 import { getFleet } from "@/lib/server/fleet";
 import { buildDagList, DAG_SORTS, type DagQuery, type DagSort } from "@/lib/monitor/views";
@@ -32,17 +32,10 @@ function parseQuery(params: URLSearchParams): DagQuery {
     if (dir !== "asc" && dir !== "desc") throw new BadRequest("dir must be asc or desc");
     query.dir = dir;
   }
-  query.offset = intParam(params, "offset", 0, 1_000_000);
-  const limit = params.get("limit");
-  if (limit !== null) query.limit = intParam(params, "limit", 1, 500);
+  query.offset = intParam(params, "offset", 0, 1_000_000, 0);
+  // Without a limit the whole list is built (the contract's answer).
+  if (params.get("limit")) query.limit = intParam(params, "limit", 1, 500, 500);
   return query;
-}
-
-function intParam(params: URLSearchParams, name: string, min: number, max: number): number {
-  const raw = params.get(name);
-  if (raw === null) return min;
-  if (!/^\d{1,7}$/.test(raw) || Number(raw) < min || Number(raw) > max) throw new BadRequest(`${name} must be an integer from ${min} to ${max}`);
-  return Number(raw);
 }
 
 export async function GET(req: Request, ctx: { params: Promise<{ id: string }> }): Promise<Response> {

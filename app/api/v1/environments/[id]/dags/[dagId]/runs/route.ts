@@ -1,20 +1,14 @@
 import { ReadsBusy } from "@/lib/monitor/dag-run-reads";
-import { apiError, BadRequest, handle, isValidDagId, json, upstreamErrorResponse } from "@/lib/server/api";
+import { apiError, BadRequest, handle, intParam, isValidDagId, json, upstreamErrorResponse } from "@/lib/server/api";
 import { apiAccess, visibleRuntime } from "@/lib/server/access";
 import { actionContext, perform, writer } from "@/lib/server/actions";
 import { getFleet } from "@/lib/server/fleet";
-
-function parseLimit(raw: string | null): number {
-  if (raw === null) return 25;
-  if (!/^\d{1,3}$/.test(raw) || Number(raw) < 1 || Number(raw) > 100) throw new BadRequest("limit must be an integer from 1 to 100");
-  return Number(raw);
-}
 
 export async function GET(req: Request, ctx: { params: Promise<{ id: string; dagId: string }> }): Promise<Response> {
   return handle(async () => {
     const access = await apiAccess(req);
     if (access instanceof Response) return access;
-    const limit = parseLimit(new URL(req.url).searchParams.get("limit"));
+    const limit = intParam(new URL(req.url).searchParams, "limit", 1, 100, 25);
     const { id, dagId } = await ctx.params;
     const { monitor } = await getFleet();
     const rt = visibleRuntime(access, monitor.runtime(id));
