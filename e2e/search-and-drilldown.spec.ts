@@ -1,11 +1,24 @@
 import { expect, test } from "@playwright/test";
-import type { DagRunsResponse, EnvironmentDetail, SearchResponse } from "../lib/monitor/dto";
+import type { DagRunsResponse, EnvironmentDetail, FleetResponse, SearchResponse } from "../lib/monitor/dto";
 import { TID } from "../lib/test-ids";
 import { polledFleet } from "./helpers/fleet";
 
+/** Deep links need the environment's UI base and its API version (URLs differ between v1 and v2). */
+function linksIntoAirflow(fleet: FleetResponse, id: string): boolean {
+  const e = fleet.environments.find((x) => x.id === id);
+  return !!e?.uiUrl && !!e.apiVersion;
+}
+
+/** An environment with failing DAGs whose runs link into Airflow: the links below must be there. */
+function failingWithLinks(fleet: FleetResponse): FleetResponse["environments"][number] {
+  const env = fleet.environments.find((e) => (e.dags?.failing ?? 0) > 0 && linksIntoAirflow(fleet, e.id));
+  expect(env, "an environment with failing DAGs and deep links").toBeDefined();
+  return env!;
+}
+
 test.describe("DAG search", () => {
   test("one box finds DAGs in every environment, with state and deep links; arrows and Escape work", async ({ page, request }) => {
-    await polledFleet(request);
+    const fleet = await polledFleet(request);
     const api = (await (await request.get("/api/v1/search?q=load")).json()) as SearchResponse;
     const envs = new Set(api.results.map((r) => r.environmentId));
     expect(envs.size).toBeGreaterThan(1);
@@ -24,7 +37,18 @@ test.describe("DAG search", () => {
       "href",
       `/environments/${encodeURIComponent(first.environmentId)}/dags/${encodeURIComponent(first.dagId)}`,
     );
-    if (first.url) await expect(row.getByRole("link", { name: /in the Airflow UI/ })).toHaveAttribute("href", first.url);
+    // Every result of an environment whose UI and API version are known links into Airflow (the
+    // demo's CLI-read environment has no API version, so none of its results do); the page shows
+    // exactly the API's link.
+    for (const r of api.results) expect(r.url !== null, `deep link of ${r.environmentId}/${r.dagId}`).toBe(linksIntoAirflow(fleet, r.environmentId));
+    // Rows are found by environment and DAG, not by position (states may reorder between the calls).
+    const airflowLink = (r: SearchResponse["results"][number]) =>
+      results.and(page.locator(`[data-env-id="${r.environmentId}"][data-dag-id="${r.dagId}"]`)).getByRole("link", { name: /in the Airflow UI/ });
+    const linked = api.results.find((r) => r.url !== null);
+    expect(linked, "a result with a deep link").toBeDefined();
+    await expect(airflowLink(linked!)).toHaveAttribute("href", linked!.url!);
+    const unlinked = api.results.find((r) => r.url === null);
+    if (unlinked) await expect(airflowLink(unlinked)).toHaveCount(0);
     // State in words (or "no runs"), never colour alone.
     await expect(row).toContainText(/Success|Failed|Running|Queued|no runs/);
 
@@ -58,7 +82,7 @@ test.describe("DAG search", () => {
 test.describe("environment page", () => {
   test("health, reasons, failing DAGs and failures with deep links into Airflow, and both charts", async ({ page, request }) => {
     const fleet = await polledFleet(request);
-    const env = fleet.environments.find((e) => (e.dags?.failing ?? 0) > 0)!;
+    const env = failingWithLinks(fleet);
     await page.goto(`/environments/${env.id}`);
     await expect(page.getByTestId(TID.envHeader)).toContainText(env.name);
     await expect(page.getByTestId(TID.envHeader)).toContainText(/Degraded|Unhealthy/);
@@ -88,7 +112,8 @@ test.describe("environment page", () => {
     if (detail.platform) await expect(components).toContainText(detail.platform.state);
 
     const f = detail.failingDags[0];
-    if (f.lastRun.url) await expect(failing.locator(`a[href="${f.lastRun.url}"]`)).toHaveCount(1);
+    expect(f.lastRun.url, "the failing DAG's last run links into Airflow").toBeTruthy();
+    await expect(failing.locator(`a[href="${f.lastRun.url}"]`)).toHaveCount(1);
     await expect(failing.getByRole("link", { name: f.dagId, exact: true }).first()).toHaveAttribute("href", `/environments/${env.id}/dags/${encodeURIComponent(f.dagId)}`);
 
     if (detail.recentFailures.length > 10) {
@@ -96,7 +121,8 @@ test.describe("environment page", () => {
       await expect(recent.locator("tbody tr")).toHaveCount(detail.recentFailures.length);
     }
     const r = detail.recentFailures[0];
-    if (r?.url) await expect(recent.locator(`a[href="${r.url}"]`).first()).toBeVisible();
+    expect(r?.url, "the newest failure links into Airflow").toBeTruthy();
+    await expect(recent.locator(`a[href="${r.url}"]`).first()).toBeVisible();
 
     // Hourly counts recorded by history (demo mode keeps it in a temporary file) are drawn as a chart;
     // without them the panel shows the exact 24 h totals, never an estimate chart.
@@ -135,7 +161,7 @@ test.describe("environment page", () => {
 test.describe("DAG page", () => {
   test("recent runs as a strip of cells with state in words, each linking to Airflow, plus a duration chart", async ({ page, request }) => {
     const fleet = await polledFleet(request);
-    const env = fleet.environments.find((e) => (e.dags?.failing ?? 0) > 0)!;
+    const env = failingWithLinks(fleet);
     const detail = (await (await request.get(`/api/v1/environments/${env.id}`)).json()) as EnvironmentDetail;
     const dagId = detail.failingDags[0].dagId;
     const runs = (await (await request.get(`/api/v1/environments/${env.id}/dags/${dagId}/runs?limit=50`)).json()) as DagRunsResponse;
@@ -156,14 +182,13 @@ test.describe("DAG page", () => {
     const label = (await failedCell.getAttribute("aria-label")) ?? "";
     const runId = label.slice(0, label.indexOf(": Failed, started"));
     expect(runId, label).not.toBe("");
-    if (env.uiUrl) {
-      const href = (await failedCell.getAttribute("href")) ?? "";
-      expect(href.startsWith(env.uiUrl), href).toBe(true);
-      expect(href.endsWith(encodeURIComponent(runId)), href).toBe(true);
-      // A run the API listed a moment ago carries exactly the API's deep link.
-      const listed = runs.runs.find((r) => r.runId === runId);
-      if (listed?.url) expect(href).toBe(listed.url);
-    }
+    const href = (await failedCell.getAttribute("href")) ?? "";
+    expect(href.startsWith(env.uiUrl!), href).toBe(true);
+    expect(href.endsWith(encodeURIComponent(runId)), href).toBe(true);
+    // A run the API listed a moment ago carries exactly the API's deep link.
+    const listed = runs.runs.find((r) => r.runId === runId);
+    expect(listed, `run ${runId} in the API's list`).toBeDefined();
+    expect(href).toBe(listed!.url);
     await expect(page.getByTestId(TID.durationChart).locator(".recharts-bar-rectangle").first()).toBeVisible();
     await expect(page.getByTestId(TID.dagRuns)).toContainText("Failed");
     await expect(page.getByTestId(TID.dagHeader)).toContainText(dagId);
