@@ -1,23 +1,21 @@
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { SimEnvironmentSpec, Simulator, StartOptions } from "../../sim/types";
-import { createAirflowConnector } from "./airflow-connector";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { validateConfig } from "@/lib/config/load";
+import type { FlightboardConfig } from "@/lib/config/types";
+import { startSimulator, type SimEnvironmentSpec, type Simulator } from "@/sim/index";
 import { AirflowError } from "./errors";
+import { connectorFor } from "./registry";
 import { DEFAULT_MAX_BYTES } from "./transport";
-import type { AirflowAuth } from "./transports/auth-strategies";
 import type { Connector } from "./types";
 
 /**
  * The airflow connector against the project's simulator (real HTTP on loopback): Airflow 2 and
- * Airflow 3 virtual environments, their auth, and the failure scenarios.
+ * Airflow 3 virtual environments, their auth, and the failure scenarios. Each connector is built
+ * from the configuration the simulator writes, through the real loader and the kind registry, so a
+ * broken config-to-auth mapping fails here. Connector and simulator share Date (faked to age
+ * a token); `serverAhead` moves only the simulator's clock (a server that expires a token early).
  */
 
-const SIM_INDEX = fileURLToPath(new URL("../../sim/index.ts", import.meta.url));
-const haveSim = existsSync(SIM_INDEX);
-
-let t = Date.parse("2026-11-21T12:00:00Z");
-const clock = { now: () => t };
+let serverAhead = 0;
 const limits = { timeoutMs: 2_000, maxBytes: DEFAULT_MAX_BYTES };
 const signal = () => new AbortController().signal;
 
@@ -34,33 +32,14 @@ const specs: SimEnvironmentSpec[] = [
 ];
 
 let sim: Simulator;
+let config: FlightboardConfig;
 
-type Entry = {
-  id: string;
-  airflow?: { baseUrl: string; apiVersion?: "auto" | "v1" | "v2"; auth?: { type: string; username?: string; passwordEnv?: string; tokenEnv?: string } };
-};
-
-/** Builds the connector exactly as the monitor would from the configuration the simulator wrote. */
-function connectorFor(id: string, over: { timeoutMs?: number; now?: () => number } = {}): Connector {
-  const entry = (sim.config.environments as Entry[]).find((e) => e.id === id);
-  if (!entry?.airflow) throw new Error(`simulator config has no airflow entry ${id}`);
-  const a = entry.airflow.auth ?? { type: "none" };
-  const secret = (name?: string) => ({ env: name ?? "", value: name ? sim.processEnv[name] : undefined });
-  const auth: AirflowAuth =
-    a.type === "basic"
-      ? { type: "basic", username: a.username ?? "", password: secret(a.passwordEnv) }
-      : a.type === "jwt"
-        ? { type: "jwt", username: a.username ?? "", password: secret(a.passwordEnv) }
-        : a.type === "bearer"
-          ? { type: "bearer", token: secret(a.tokenEnv) }
-          : { type: "none" };
-  return createAirflowConnector({
-    baseUrl: entry.airflow.baseUrl,
-    apiVersion: entry.airflow.apiVersion ?? "auto",
-    auth,
-    limits: { ...limits, timeoutMs: over.timeoutMs ?? limits.timeoutMs },
-    now: over.now ?? clock.now,
-  });
+/** Builds the connector exactly as the monitor does: the validated config entry through the registry. */
+function connector(id: string, over: { timeoutMs?: number } = {}): Connector {
+  const env = config.environments.find((e) => e.id === id);
+  if (!env) throw new Error(`simulator config has no environment ${id}`);
+  expect(env.target.kind).toBe("airflow");
+  return connectorFor(env.target, { limits: { ...limits, timeoutMs: over.timeoutMs ?? limits.timeoutMs }, uiUrl: env.uiUrl });
 }
 
 async function failure(p: Promise<unknown>): Promise<AirflowError> {
@@ -74,10 +53,10 @@ async function failure(p: Promise<unknown>): Promise<AirflowError> {
   throw new Error("expected a rejection");
 }
 
-describe.skipIf(!haveSim)(`airflow connector × simulator${haveSim ? "" : " (skipped: sim/index.ts not there yet)"}`, () => {
+describe("airflow connector × simulator", () => {
   beforeAll(async () => {
-    const mod = (await import(/* @vite-ignore */ SIM_INDEX)) as { startSimulator(o: StartOptions): Promise<Simulator> };
-    sim = await mod.startSimulator({ environments: specs, clock, seed: 7 });
+    sim = await startSimulator({ environments: specs, clock: { now: () => Date.now() + serverAhead }, seed: 7 });
+    config = validateConfig(sim.config, "simulator", sim.processEnv);
   });
   afterAll(async () => {
     await sim?.close();
@@ -88,7 +67,7 @@ describe.skipIf(!haveSim)(`airflow connector × simulator${haveSim ? "" : " (ski
     ["a3", "3.1.0", "v2"],
   ] as const) {
     it(`${id}: detects ${api}, reads health, DAGs, runs and import errors`, async () => {
-      const c = connectorFor(id);
+      const c = connector(id);
       expect((await c.getVersion(signal())).version).toBe(version);
       expect(c.apiVersion()).toBe(api);
       const h = await c.getHealth(signal());
@@ -103,7 +82,7 @@ describe.skipIf(!haveSim)(`airflow connector × simulator${haveSim ? "" : " (ski
       expect(dags.every((d) => d.active)).toBe(true); // stale DAGs are left out
       expect(new Set(dags.map((d) => d.dagId)).size).toBe(dags.length);
 
-      const since = new Date(t - 24 * 3600_000).toISOString();
+      const since = new Date(Date.now() - 24 * 3600_000).toISOString();
       const runs = await c.listRuns({ updatedAtGte: since, offset: 0, limit: 100 }, signal());
       expect(runs.total).toBeGreaterThan(0);
       for (const r of runs.items) {
@@ -126,48 +105,57 @@ describe.skipIf(!haveSim)(`airflow connector × simulator${haveSim ? "" : " (ski
   }
 
   it("a3: one JWT login serves many calls, and a new one is made before exp", async () => {
-    const c = connectorFor("a3");
-    sim.resetStats();
-    await Promise.all([c.getHealth(signal()), c.listDags({ offset: 0, limit: 5 }, signal()), c.listImportErrors({ offset: 0, limit: 5 }, signal())]);
-    await c.listDags({ offset: 0, limit: 5 }, signal());
-    expect(sim.stats().byRoute["POST /auth/token"]).toBe(1);
-    t += 545_000; // 600 s tokens: renewed 60 s before exp
-    await c.listDags({ offset: 0, limit: 5 }, signal());
-    expect(sim.stats().byRoute["POST /auth/token"]).toBe(2);
+    // Date is faked before the connector exists, so the clock it keeps is the one moved below.
+    vi.useFakeTimers({ toFake: ["Date"], shouldAdvanceTime: true });
+    try {
+      const c = connector("a3");
+      sim.resetStats();
+      await Promise.all([c.getHealth(signal()), c.listDags({ offset: 0, limit: 5 }, signal()), c.listImportErrors({ offset: 0, limit: 5 }, signal())]);
+      await c.listDags({ offset: 0, limit: 5 }, signal());
+      expect(sim.stats().byRoute["POST /auth/token"]).toBe(1);
+      vi.setSystemTime(Date.now() + 545_000); // 600 s tokens: renewed 60 s before exp
+      await c.listDags({ offset: 0, limit: 5 }, signal());
+      expect(sim.stats().byRoute["POST /auth/token"]).toBe(2);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("a3: a token the server calls expired is renewed once on 401 and the call succeeds", async () => {
-    const frozen = t; // the connector's clock lags, so it never renews on its own
-    const c = connectorFor("a3", { now: () => frozen });
+    const c = connector("a3");
     sim.resetStats();
     await c.listDags({ offset: 0, limit: 5 }, signal());
-    t += 700_000; // past exp (600 s) and Airflow's 10 s leeway on the server's clock
-    const page = await c.listDags({ offset: 0, limit: 5 }, signal());
-    expect(page.items.length).toBe(5);
-    expect(sim.stats().byRoute["POST /auth/token"]).toBe(2);
+    serverAhead = 700_000; // past exp (600 s) and Airflow's 10 s leeway, on the server's clock only
+    try {
+      const page = await c.listDags({ offset: 0, limit: 5 }, signal());
+      expect(page.items.length).toBe(5);
+      expect(sim.stats().byRoute["POST /auth/token"]).toBe(2);
+    } finally {
+      serverAhead = 0;
+    }
   });
 
   it("import errors and an unhealthy scheduler are reported", async () => {
-    const imports = await connectorFor("a2-imports").listImportErrors({ offset: 0, limit: 50 }, signal());
+    const imports = await connector("a2-imports").listImportErrors({ offset: 0, limit: 50 }, signal());
     expect(imports.total).toBeGreaterThan(0);
     expect(imports.items[0].stackTrace.length).toBeGreaterThan(0);
-    const h = await connectorFor("a3-sched").getHealth(signal());
+    const h = await connector("a3-sched").getHealth(signal());
     expect(h.scheduler).toBe("unhealthy");
   });
 
   it("rejected credentials are auth errors on both versions", async () => {
-    const v1 = await failure(connectorFor("a2-badcreds").listDags({ offset: 0, limit: 5 }, signal()));
+    const v1 = await failure(connector("a2-badcreds").listDags({ offset: 0, limit: 5 }, signal()));
     expect([v1.kind, v1.httpStatus]).toEqual(["auth", 401]);
-    const v2 = await failure(connectorFor("a3-badcreds").listDags({ offset: 0, limit: 5 }, signal()));
+    const v2 = await failure(connector("a3-badcreds").listDags({ offset: 0, limit: 5 }, signal()));
     expect(v2.kind).toBe("auth");
     expect(v2.message).toMatch(/^Airflow rejected the login for user /);
   });
 
   it("a login redirect is an auth error, a 500 an http error, a hang a timeout", async () => {
-    expect((await failure(connectorFor("a2-login").listDags({ offset: 0, limit: 5 }, signal()))).kind).toBe("auth");
-    const e500 = await failure(connectorFor("a3-500").getHealth(signal()));
+    expect((await failure(connector("a2-login").listDags({ offset: 0, limit: 5 }, signal()))).kind).toBe("auth");
+    const e500 = await failure(connector("a3-500").getHealth(signal()));
     expect([e500.kind, e500.httpStatus]).toEqual(["http", 500]);
-    const hang = await failure(connectorFor("a2-hangs", { timeoutMs: 300 }).getHealth(signal()));
+    const hang = await failure(connector("a2-hangs", { timeoutMs: 300 }).getHealth(signal()));
     expect(hang.kind).toBe("timeout");
   });
 });
