@@ -2,7 +2,17 @@ import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { readFleetFilter, writeFleetFilter } from "./fleet-filter";
-import { availability, emptyStatusCounts, ENVIRONMENT_KINDS, ENVIRONMENT_STATUSES, isProblemStatus, PROBLEM_STATUSES, severityRank } from "./vocabulary";
+import {
+  availability,
+  DAG_RUNS_LIMIT,
+  emptyStatusCounts,
+  ENVIRONMENT_KINDS,
+  ENVIRONMENT_STATUSES,
+  INCIDENTS_LIMIT,
+  isProblemStatus,
+  PROBLEM_STATUSES,
+  severityRank,
+} from "./vocabulary";
 
 /**
  * The vocabulary pinned against the words of the public contract (../shared/docs/contract.md), so
@@ -32,6 +42,13 @@ describe.skipIf(!haveContract)(`vocabulary against the contract (${haveContract 
     expect([...ENVIRONMENT_STATUSES].sort()).toEqual(words(counts![1]).sort());
     const kinds = /"kind": "airflow", \/\/ ([^\n]*?) "tags"/.exec(text);
     expect(ENVIRONMENT_KINDS).toEqual(words(kinds![1]));
+  });
+
+  it("pages DAG runs and incidents with the contract's default and largest limit", () => {
+    const runs = /`\?limit=` default (\d+), max (\d+)/.exec(text);
+    expect(DAG_RUNS_LIMIT).toEqual({ default: Number(runs![1]), max: Number(runs![2]) });
+    const incidents = /`GET \/api\/v1\/incidents\?[^`]*` .*? default limit (\d+) \(max (\d+)\)/.exec(text);
+    expect(INCIDENTS_LIMIT).toEqual({ default: Number(incidents![1]), max: Number(incidents![2]) });
   });
 
   it("names as problems (incidents, alert rules) every status but healthy and unknown (§7)", () => {

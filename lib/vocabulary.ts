@@ -54,6 +54,13 @@ export function emptyStatusCounts(): StatusCounts {
   return { healthy: 0, degraded: 0, unhealthy: 0, unreachable: 0, unauthorized: 0, unknown: 0 };
 }
 
+/** `?limit=` of `/api/v1/environments/{id}/dags/{dagId}/runs` (contract §4). */
+export const DAG_RUNS_LIMIT = { default: 25, max: 100 } as const;
+/** `?limit=` of `/api/v1/incidents` (contract §7). */
+export const INCIDENTS_LIMIT = { default: 100, max: 1000 } as const;
+/** Results `/api/v1/search` answers at most; its `total` counts every match. */
+export const SEARCH_RESULTS_MAX = 200;
+
 /** The kinds of environment a configuration may declare (contract §2) and a summary reports. */
 export const ENVIRONMENT_KINDS = ["airflow", "mwaa", "composer"] as const;
 export type EnvironmentKind = (typeof ENVIRONMENT_KINDS)[number];

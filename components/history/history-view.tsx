@@ -6,7 +6,7 @@ import { useMemo } from "react";
 import type { EnvironmentStatus, EnvironmentSummary, IncidentDto } from "@/lib/monitor/dto";
 import { fleetQuery, incidentsQuery } from "@/lib/queries";
 import { TID } from "@/lib/test-ids";
-import { isEnvironmentStatus, PROBLEM_STATUSES } from "@/lib/vocabulary";
+import { INCIDENTS_LIMIT, isEnvironmentStatus, PROBLEM_STATUSES } from "@/lib/vocabulary";
 import { formatAge } from "../format";
 import { useNow } from "../use-now";
 import { STATUS_LABEL } from "../status-meta";
@@ -66,7 +66,7 @@ export function HistoryView() {
   const now = useNow(60);
   const to = Math.ceil(now / 60_000) * 60_000;
   const from = to - WINDOWS[windowKey] * HOUR_MS;
-  const search = `from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}&limit=1000`;
+  const search = `from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}&limit=${INCIDENTS_LIMIT.max}`;
   const { data, error, isPending } = useQuery({ ...incidentsQuery(search), enabled: now > 0 });
   const { data: fleet } = useQuery(fleetQuery(""));
 

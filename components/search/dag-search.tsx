@@ -106,7 +106,7 @@ export function DagSearch() {
                 ? "Searching…"
                 : results.length === 0
                   ? `No DAG matches “${q}”.`
-                  : `${results.length}${results.length >= 200 ? "+" : ""} DAG${results.length === 1 ? "" : "s"} in ${new Set(results.map((r) => r.environmentId)).size} environment(s) · Enter shows all`}
+                  : `${results.length}${(data.total ?? 0) > results.length ? "+" : ""} DAG${results.length === 1 ? "" : "s"} in ${new Set(results.map((r) => r.environmentId)).size} environment(s) · Enter shows all`}
           </p>
           {results.length > 0 && (
             <ul ref={listRef} className="dag-search-list">

@@ -169,7 +169,7 @@ export interface SearchResult {
 
 export interface SearchResponse {
   results: SearchResult[];
-  /** Extension: matches before the 200 cap. */
+  /** Extension: matches before the cap (SEARCH_RESULTS_MAX). */
   total?: number;
   /** Extension: environments whose DAGs could not be searched (no DAG list yet), with why. */
   unsearched?: { environmentId: string; reason: string }[];

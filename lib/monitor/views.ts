@@ -1,6 +1,6 @@
 import { iso } from "./clock";
 import { matchesFleetFilter, type FleetFilter } from "@/lib/fleet-filter";
-import { emptyStatusCounts, severityRank } from "@/lib/vocabulary";
+import { emptyStatusCounts, SEARCH_RESULTS_MAX, severityRank } from "@/lib/vocabulary";
 import type { DagDto, DagListResponse, EnvironmentDetail, EnvironmentSummary, FleetResponse, SearchResponse, SearchResult } from "./dto";
 import type { EnvironmentRuntime } from "./runtime";
 import { dagUrl } from "./urls";
@@ -120,7 +120,7 @@ export function buildDagList(rt: EnvironmentRuntime, query: DagQuery): DagListRe
  * with what a full results page needs to be honest: `total` matches before the cap,
  * and the environments whose DAG list has not arrived (their DAGs cannot be searched).
  */
-export function searchFleet(runtimes: EnvironmentRuntime[], q: string, max = 200): Required<Pick<SearchResponse, "results" | "total" | "unsearched">> {
+export function searchFleet(runtimes: EnvironmentRuntime[], q: string, max = SEARCH_RESULTS_MAX): Required<Pick<SearchResponse, "results" | "total" | "unsearched">> {
   const needle = q.toLowerCase();
   const exact: SearchResult[] = [];
   const partial: SearchResult[] = [];

@@ -1,5 +1,6 @@
 import { queryOptions } from "@tanstack/react-query";
 import type { DagListResponse, DagRunsResponse, EnvironmentDetail, FleetResponse, HistoryResponse, IncidentsResponse, SearchResponse } from "@/lib/monitor/dto";
+import { DAG_RUNS_LIMIT } from "@/lib/vocabulary";
 import { ApiRequestError, fetchJson } from "./fetch-json";
 
 /** Retry once on network trouble or a 5xx, never on a 4xx (a missing environment stays missing). */
@@ -90,7 +91,7 @@ export const dagsQuery = (id: string, search = "") =>
     retry: retryUnlessClientError,
   });
 
-export const dagRunsQuery = (id: string, dagId: string, limit = 25) =>
+export const dagRunsQuery = (id: string, dagId: string, limit: number = DAG_RUNS_LIMIT.default) =>
   queryOptions({
     queryKey: queryKeys.dagRuns(id, dagId, limit),
     queryFn: ({ signal }) =>

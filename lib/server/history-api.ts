@@ -4,6 +4,7 @@ import type { FleetMonitor } from "@/lib/monitor/monitor";
 import type { EnvironmentRuntime } from "@/lib/monitor/runtime";
 import type { HistoryStore } from "@/lib/store/index";
 import { type Access, visibilityFilter } from "./access";
+import { INCIDENTS_LIMIT } from "@/lib/vocabulary";
 import { BadRequest, intParam } from "./api";
 
 /** Query parsing and reads of the history API (contract §7); every value is checked, then bound. */
@@ -30,7 +31,7 @@ export async function incidentsFor(store: HistoryStore, monitor: FleetMonitor, a
   const from = parseTime(params, "from", undefined);
   const to = parseTime(params, "to", undefined);
   if (from !== undefined && to !== undefined && from > to) throw new BadRequest("from must not be after to");
-  const limit = intParam(params, "limit", 1, 1000, 100);
+  const limit = intParam(params, "limit", 1, INCIDENTS_LIMIT.max, INCIDENTS_LIMIT.default);
   const runtimes = monitor.runtimes();
   const filter = visibilityFilter(access, runtimes);
   // A viewer limited to some environments sees incidents of those only (not of removed ones).

@@ -3,12 +3,13 @@ import { apiError, BadRequest, handle, intParam, isValidDagId, json, upstreamErr
 import { apiAccess, visibleRuntime } from "@/lib/server/access";
 import { actionContext, perform, writer } from "@/lib/server/actions";
 import { getFleet } from "@/lib/server/fleet";
+import { DAG_RUNS_LIMIT } from "@/lib/vocabulary";
 
 export async function GET(req: Request, ctx: { params: Promise<{ id: string; dagId: string }> }): Promise<Response> {
   return handle(async () => {
     const access = await apiAccess(req);
     if (access instanceof Response) return access;
-    const limit = intParam(new URL(req.url).searchParams, "limit", 1, 100, 25);
+    const limit = intParam(new URL(req.url).searchParams, "limit", 1, DAG_RUNS_LIMIT.max, DAG_RUNS_LIMIT.default);
     const { id, dagId } = await ctx.params;
     const { monitor } = await getFleet();
     const rt = visibleRuntime(access, monitor.runtime(id));
