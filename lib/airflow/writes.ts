@@ -27,8 +27,8 @@ export interface AirflowWriteClient {
   setPaused(version: ApiVersion, dagId: string, paused: boolean, signal: AbortSignal): Promise<Dag>;
 }
 
-/** The request bodies, exported so tests compare what a fake Airflow received with what the spec allows. */
-export function triggerRequest(version: ApiVersion, dagId: string, input: TriggerInput): ApiRequest {
+/** The request bodies (writes.sim.test.ts checks what Airflow receives against its OpenAPI spec). */
+function triggerRequest(version: ApiVersion, dagId: string, input: TriggerInput): ApiRequest {
   const body: Record<string, unknown> = { conf: input.conf };
   if (version === "v2") body.logical_date = null;
   // `note` exists since Airflow 2.5; left out when empty so older servers accept the body.
@@ -36,7 +36,7 @@ export function triggerRequest(version: ApiVersion, dagId: string, input: Trigge
   return { method: "POST", version, path: `/dags/${encodeURIComponent(dagId)}/dagRuns`, body };
 }
 
-export function clearRequest(version: ApiVersion, dagId: string, runId: string): ApiRequest {
+function clearRequest(version: ApiVersion, dagId: string, runId: string): ApiRequest {
   return {
     method: "POST",
     version,
@@ -45,7 +45,7 @@ export function clearRequest(version: ApiVersion, dagId: string, runId: string):
   };
 }
 
-export function pauseRequest(version: ApiVersion, dagId: string, paused: boolean): ApiRequest {
+function pauseRequest(version: ApiVersion, dagId: string, paused: boolean): ApiRequest {
   return {
     method: "PATCH",
     version,

@@ -43,7 +43,7 @@ export type CliChannel = ConnectorChannel & { limitations(): string[]; close(): 
 const VERSION_TTL_MS = 30 * 60_000;
 
 /** MWAA runs a triggerer from Airflow 2.7 (deferrable operators); before that `TriggererJob` is never alive. */
-export function hasTriggerer(version: string | null): boolean {
+function hasTriggerer(version: string | null): boolean {
   const m = /^v?(\d+)\.(\d+)/.exec(version ?? "");
   return !!m && (Number(m[1]) > 2 || (Number(m[1]) === 2 && Number(m[2]) >= 7));
 }

@@ -33,7 +33,7 @@ export interface ComposerConnectorSettings {
 }
 
 /** The Airflow API version a Composer image speaks: Airflow 3 → `/api/v2`, else `/api/v1`. */
-export function apiVersionFor(env: Pick<ComposerEnvironment, "image">): ApiVersion {
+function apiVersionFor(env: Pick<ComposerEnvironment, "image">): ApiVersion {
   return (env.image.airflowMajor ?? 2) >= 3 ? "v2" : "v1";
 }
 

@@ -68,7 +68,7 @@ function classOf(state: string): PlatformClass {
 }
 
 /** Airflow major from MWAA's `AirflowVersion` ("2.10.3", "3.0.6"); any 3.x or later is Airflow 3. */
-export function airflowMajor(version: string | null | undefined): 2 | 3 {
+function airflowMajor(version: string | null | undefined): 2 | 3 {
   const m = /^v?(\d+)\./.exec(version ?? "");
   return m && Number(m[1]) >= 3 ? 3 : 2;
 }
