@@ -1,9 +1,8 @@
 import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoFleet, startSimulator } from "./index";
-import { defaultPlaneLoader, startSimulatorWith } from "./simulator";
 import { basic, call, FakeClock } from "./testing/helpers";
-import type { PlaneFactory, Simulator } from "./types";
+import type { Simulator } from "./types";
 
 const T0 = Date.parse("2026-03-20T10:00:00Z");
 
@@ -250,41 +249,24 @@ describe("fleet, config and planes", () => {
     }
   });
 
-  it("plane hook: loads a plane only for its kind, shares counting and virtual Airflows", async () => {
-    const loaded: string[] = [];
-    const fake: PlaneFactory = async (specs, ctx) => {
-      const vas = specs.map((s) => ctx.createVirtualAirflow({ ...s, auth: "none" }));
-      const r = await vas[0].invoke("GET", "/dags", { limit: "2" }, undefined);
-      expect(r.status).toBe(200);
-      expect((r.json as { dags: unknown[] }).dags).toHaveLength(2);
-      ctx.count(specs[0].id, "POST /restapi/{Name}");
-      return {
-        configEntries: specs.map((s) => ({ id: s.id, mwaa: { environmentName: s.id, region: "eu-west-1" } })),
-        processEnv: { AWS_ENDPOINT_URL_MWAA: "http://127.0.0.1:1" },
-        discovery: { mwaa: [{ regions: ["eu-west-1"] }] },
-        close: async () => {},
-      };
-    };
-    const sim = await startSimulatorWith({ environments: [
+  it("cloud planes: an Airflow and an MWAA environment in one simulator share config, stats and scenarios", async () => {
+    const sim = await startSimulator({ environments: [
       { id: "plain", airflowVersion: "2.10.5", scenario: "healthy" },
       { id: "m1", kind: "mwaa", airflowVersion: "2.10.5", scenario: "healthy" },
-    ] }, async (kind) => { loaded.push(kind); return fake; });
+    ] });
     try {
-      expect(loaded).toEqual(["mwaa"]);
       expect(sim.config.environments.map((e) => e.id)).toEqual(["plain", "m1"]);
-      expect(sim.config.discovery).toEqual({ mwaa: [{ regions: ["eu-west-1"] }] });
-      expect(sim.processEnv.AWS_ENDPOINT_URL_MWAA).toBe("http://127.0.0.1:1");
-      expect(sim.stats().byRoute).toEqual({ "POST /restapi/{Name}": 1 });
-      sim.setScenario("m1", "failing-dags"); // falls back to the plane's virtual Airflow
+      expect(sim.config.environments[1]).toMatchObject({ mwaa: { environmentName: expect.any(String) } });
+      expect(sim.config.discovery).toMatchObject({ mwaa: [expect.objectContaining({ regions: expect.any(Array) })] });
+      expect(sim.processEnv.AWS_ENDPOINT_URL_MWAA).toMatch(/^https?:\/\/(127\.0\.0\.1|localhost):\d+/);
+      sim.resetStats();
+      const auth = (sim.config.environments[0].airflow as { auth: { username: string; passwordEnv: string } }).auth;
+      const dags = await call(`${sim.url("plain")}/api/v1/dags?limit=2`, { headers: basic(auth.username, sim.processEnv[auth.passwordEnv]) });
+      expect(dags.status).toBe(200);
+      expect(sim.stats().byRoute["GET /api/v1/dags"]).toBe(1);
+      sim.setScenario("m1", "failing-dags"); // the plane's environment runs on a virtual Airflow too
     } finally {
       await sim.close();
-    }
-  });
-
-  it("the default plane loader finds the plane or explains what is missing", async () => {
-    for (const kind of ["mwaa", "composer"] as const) {
-      const res = await defaultPlaneLoader(kind).then((f) => typeof f, (e: Error) => e.message);
-      expect(res === "function" || res.includes(`sim/${kind}/plane.ts`)).toBe(true);
     }
   });
 });

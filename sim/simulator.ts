@@ -10,26 +10,14 @@ import { createVirtualAirflowImpl, type VirtualAirflowDeps, type VirtualAirflowI
  */
 
 type PlaneKind = "mwaa" | "composer";
-export type PlaneLoader = (kind: PlaneKind) => Promise<PlaneFactory>;
 
-/** Literal specifiers so bundlers (Next, for demo mode) can follow them; loaded only when needed. */
-const PLANES: Record<PlaneKind, { load: () => Promise<unknown>; exportName: string }> = {
-  mwaa: { load: () => import("./mwaa/plane"), exportName: "startMwaaPlane" },
-  composer: { load: () => import("./composer/plane"), exportName: "startComposerPlane" },
-};
-
-/** Loads sim/{kind}/plane.ts, with a clear error when it is missing or broken. */
-export const defaultPlaneLoader: PlaneLoader = async (kind) => {
-  const { load, exportName } = PLANES[kind];
-  let mod: Record<string, unknown>;
-  try {
-    mod = (await load()) as Record<string, unknown>;
-  } catch (e) {
-    throw new Error(`Simulator: ${kind} environments need sim/${kind}/plane.ts exporting ${exportName}, which could not be loaded: ${(e as Error).message}`);
-  }
-  const factory = mod[exportName];
-  if (typeof factory !== "function") throw new Error(`Simulator: sim/${kind}/plane.ts does not export ${exportName}`);
-  return factory as PlaneFactory;
+/**
+ * Literal specifiers so bundlers (Next, for demo mode) can follow them; a plane's module (and the
+ * cloud SDK code it pulls in) loads only when an environment of its kind is asked for.
+ */
+const PLANES: Record<PlaneKind, () => Promise<PlaneFactory>> = {
+  mwaa: async () => (await import("./mwaa/plane")).startMwaaPlane,
+  composer: async () => (await import("./composer/plane")).startComposerPlane,
 };
 
 interface Listener { server: Server; sockets: Set<Socket> }
@@ -64,7 +52,8 @@ function checkSpecs(specs: SimEnvironmentSpec[]): void {
   }
 }
 
-export async function startSimulatorWith(opts: StartOptions, loadPlane: PlaneLoader): Promise<Simulator> {
+/** Starts the simulator; see sim/index.ts. */
+export async function startSimulator(opts: StartOptions): Promise<Simulator> {
   checkSpecs(opts.environments);
   const clock = opts.clock ?? { now: () => Date.now() };
   const seed = opts.seed ?? 42;
@@ -111,7 +100,7 @@ export async function startSimulatorWith(opts: StartOptions, loadPlane: PlaneLoa
     for (const kind of ["mwaa", "composer"] as const) {
       const specs = opts.environments.filter((s) => s.kind === kind);
       if (specs.length === 0) continue;
-      const factory = await loadPlane(kind);
+      const factory = await PLANES[kind]();
       planes.push(await factory(specs, ctx));
     }
   } catch (e) {
@@ -174,9 +163,4 @@ export async function startSimulatorWith(opts: StartOptions, loadPlane: PlaneLoa
     },
     close: () => (closed ??= closeAll()),
   };
-}
-
-/** Starts the simulator; see sim/index.ts. */
-export function startSimulator(opts: StartOptions): Promise<Simulator> {
-  return startSimulatorWith(opts, defaultPlaneLoader);
 }
