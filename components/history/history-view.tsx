@@ -3,10 +3,11 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
 import { useMemo } from "react";
-import type { EnvironmentStatus, EnvironmentSummary, IncidentDto } from "@/lib/monitor/dto";
+import type { EnvironmentSummary, IncidentDto } from "@/lib/monitor/dto";
+import { matchesFleetFilter, readFleetFilter } from "@/lib/fleet-filter";
 import { fleetQuery, incidentsQuery } from "@/lib/queries";
 import { TID } from "@/lib/test-ids";
-import { INCIDENTS_LIMIT, isEnvironmentStatus, PROBLEM_STATUSES } from "@/lib/vocabulary";
+import { INCIDENTS_LIMIT, PROBLEM_STATUSES } from "@/lib/vocabulary";
 import { formatAge } from "../format";
 import { useNow } from "../use-now";
 import { STATUS_LABEL } from "../status-meta";
@@ -80,14 +81,9 @@ export function HistoryView() {
   const envs = useMemo(() => new Map<string, EnvironmentSummary>((fleet?.environments ?? []).map((e) => [e.id, e])), [fleet]);
   const names = useMemo(() => new Map([...envs].map(([id, e]) => [id, e.name])), [envs]);
   const tags = useMemo(() => [...new Set([...envs.values()].flatMap((e) => Object.entries(e.tags).map(([k, v]) => `${k}:${v}`)))].sort(), [envs]);
-  const shown = (data?.incidents ?? []).filter((i) => {
-    if (status && isEnvironmentStatus(status) && i.status !== (status as EnvironmentStatus)) return false;
-    if (tag) {
-      const [k, v] = [tag.slice(0, tag.indexOf(":")), tag.slice(tag.indexOf(":") + 1)];
-      if (envs.get(i.environmentId)?.tags[k] !== v) return false;
-    }
-    return true;
-  });
+  // The board's `tag` and `status` parameters, read the same way (the menus here set one of each).
+  const filter = useMemo(() => readFleetFilter(new URLSearchParams(params.toString())).filter, [params]);
+  const shown = (data?.incidents ?? []).filter((i) => matchesFleetFilter({ status: i.status, tags: envs.get(i.environmentId)?.tags ?? {} }, filter));
   const open = shown.filter((i) => i.endedAt === null).length;
 
   return (
