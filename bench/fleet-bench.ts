@@ -95,7 +95,7 @@ async function serverInspector(launcherPid: number, log: string): Promise<(...ar
   const before = readFileSync(log, "utf8").length;
   process.kill(serverPid(launcherPid), "SIGUSR1");
   let url: string | undefined;
-  for (let i = 0; i < 100 && !url; i++) {
+  for (let i = 0; i < 300 && !url; i++) {
     await sleep(100);
     url = /Debugger listening on (ws:\/\/\S+)/.exec(readFileSync(log, "utf8").slice(before))?.[1];
   }
