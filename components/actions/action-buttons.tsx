@@ -26,7 +26,7 @@ export function usePermission(id: string) {
   });
 }
 
-async function send(path: string, method: "POST" | "PATCH", body: unknown): Promise<{ ok: boolean; json: Record<string, unknown> }> {
+export async function send(path: string, method: "POST" | "PATCH", body: unknown): Promise<{ ok: boolean; json: Record<string, unknown> }> {
   try {
     const res = await fetch(path, { method, headers: { "content-type": "application/json", accept: "application/json" }, body: JSON.stringify(body), cache: "no-store" });
     const json = (await res.json().catch(() => ({}))) as Record<string, unknown>;
@@ -36,7 +36,7 @@ async function send(path: string, method: "POST" | "PATCH", body: unknown): Prom
   }
 }
 
-function errorText(json: Record<string, unknown>): string {
+export function errorText(json: Record<string, unknown>): string {
   return (json.error as { message?: string } | undefined)?.message ?? "the action failed";
 }
 

@@ -13,6 +13,7 @@ import { AgeMs } from "../age";
 import { useExpired } from "../use-expired";
 import { BoardSkeleton } from "./board-skeleton";
 import { EnvironmentTile } from "./environment-tile";
+import { FailingDagsPanel } from "./failing-dags-panel";
 import { FilterBar } from "./filter-bar";
 import { applyViewFilter, collectTags, viewFilterSearch, parseViewFilter, type ViewFilter } from "./view-filter";
 import { SummaryBar } from "./summary-bar";
@@ -158,6 +159,10 @@ export function FleetBoard() {
           update({ tags: [], statuses: [], text: "", problemsOnly: false });
         }}
         wallHref={`/wall${wallQs ? `?${wallQs}` : ""}`}
+      />
+      <FailingDagsPanel
+        failing={data.environments.reduce((n, e) => n + (e.dags?.failing ?? 0), 0)}
+        environments={data.environments.filter((e) => (e.dags?.failing ?? 0) > 0).length}
       />
       {view.shown.length === 0 ? (
         <p className="empty" data-testid={TID.boardEmpty}>

@@ -6,9 +6,9 @@ import { useId, useRef, useState, type KeyboardEvent } from "react";
 import type { FleetResponse, SearchResult } from "@/lib/monitor/dto";
 import { fleetQuery, searchQuery } from "@/lib/queries";
 import { TID } from "@/lib/test-ids";
-import { dagHref } from "../environment/run-tables";
+import { BulkBar, useBulkSelection } from "../actions/bulk-actions";
 import { plural } from "../format";
-import { RunStateBadge } from "../status-badge";
+import { SearchGroup } from "./search-group";
 
 /** Results grouped by environment, in the order of the environments' names. */
 export function groupByEnvironment(results: SearchResult[], names: Map<string, string>): { id: string; name: string; results: SearchResult[] }[] {
@@ -21,7 +21,8 @@ export function groupByEnvironment(results: SearchResult[], names: Map<string, s
 
 /**
  * `/search?q=`: every match of the fleet-wide DAG search, grouped by environment, with the totals
- * and the environments that could not be searched. ↓/↑ move between the DAG links.
+ * and the environments that could not be searched. ↓/↑ move between the DAG links. Results can be
+ * selected across environments and acted on together (the bulk bar above the list).
  */
 export function SearchResults() {
   const params = useSearchParams();
@@ -29,6 +30,7 @@ export function SearchResults() {
   const router = useRouter();
   const [text, setText] = useState(q);
   const inputId = useId();
+  const selection = useBulkSelection();
   const listRef = useRef<HTMLDivElement>(null);
   const { data, error, isPending } = useQuery(searchQuery(q));
   const fleet = useQuery(fleetQuery());
@@ -88,27 +90,10 @@ export function SearchResults() {
               ))}
             </div>
           )}
+          <BulkBar selection={selection} />
           <div ref={listRef}>
             {groups.map((g) => (
-              <section key={g.id} className="panel" aria-labelledby={`sg-${g.id}`} data-testid={TID.searchGroup} data-env-id={g.id}>
-                <h2 id={`sg-${g.id}`}>
-                  <Link href={`/environments/${encodeURIComponent(g.id)}`}>{g.name}</Link> <span className="muted">({g.results.length})</span>
-                </h2>
-                <ul className="dag-search-list">
-                  {g.results.map((r) => (
-                    <li key={r.dagId} className="dag-search-item" data-testid={TID.dagSearchResult} data-env-id={r.environmentId} data-dag-id={r.dagId}>
-                      <Link data-primary href={dagHref(r.environmentId, r.dagId)} prefetch={false} className="dag-search-dag">{r.dagId}</Link>
-                      <span className="dag-search-state">
-                        <RunStateBadge state={r.lastRunState} />
-                        {r.paused && <span className="badge">paused</span>}
-                      </span>
-                      {r.url && (
-                        <a href={r.url} target="_blank" rel="noreferrer noopener" className="dag-search-ext" aria-label={`Open ${r.dagId} in the Airflow UI of ${g.name}`}>Airflow ↗</a>
-                      )}
-                    </li>
-                  ))}
-                </ul>
-              </section>
+              <SearchGroup key={g.id} id={g.id} name={g.name} results={g.results} selection={selection} />
             ))}
           </div>
         </>

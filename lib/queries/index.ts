@@ -16,6 +16,8 @@ export const queryKeys = {
   search: (q: string) => ["search", q] as const,
   history: (id: string, days: number) => ["history", id, days] as const,
   incidents: (search: string) => ["incidents", search] as const,
+  /** Failing DAGs across the visible fleet (the board's bulk selection). */
+  failing: () => ["failing-dags"] as const,
 };
 
 /** Board polling behind SSE: the events stream carries changes, the poll repairs a silent stream. */
