@@ -4,14 +4,15 @@ import Link from "next/link";
 import { useState } from "react";
 import { queryKeys } from "@/lib/queries";
 import { fetchJson } from "@/lib/queries/fetch-json";
-import { BulkBar, useBulkSelection, type BulkTarget } from "../actions/bulk-actions";
+import { BulkBar, useActingScope, useBulkSelection, type BulkTarget } from "../actions/bulk-actions";
 import { dagHref } from "../environment/run-tables";
 import { plural } from "../format";
 
 /**
  * Under the board's summary: the failing DAGs of every environment the viewer sees, to select and
  * act on together (re-run their failed tasks, by default). Fetched only when opened: a board of
- * 300 environments must not pull every failing DAG on each load.
+ * 300 environments must not pull every failing DAG on each load. Shown only to people who may act
+ * somewhere: a wall screen (display token), a viewer or a board with actions off stays calm.
  */
 
 interface FailingItem extends BulkTarget {
@@ -22,13 +23,14 @@ interface FailingItem extends BulkTarget {
 export function FailingDagsPanel({ failing, environments }: { failing: number; environments: number }) {
   const [open, setOpen] = useState(false);
   const selection = useBulkSelection();
+  const scope = useActingScope();
   const { data, error, isPending } = useQuery({
     queryKey: queryKeys.failing(),
     queryFn: ({ signal }) => fetchJson<{ items: FailingItem[] }>("/api/v1/actions/failing", signal),
     enabled: open,
     staleTime: 10_000,
   });
-  if (failing === 0 && !open) return null;
+  if (scope.data?.allowed !== true || (failing === 0 && !open)) return null;
   const groups = new Map<string, FailingItem[]>();
   for (const it of data?.items ?? []) groups.set(it.environmentId, [...(groups.get(it.environmentId) ?? []), it]);
   const all = data?.items ?? [];

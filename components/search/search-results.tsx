@@ -6,7 +6,7 @@ import { useId, useRef, useState, type KeyboardEvent } from "react";
 import type { FleetResponse, SearchResult } from "@/lib/monitor/dto";
 import { fleetQuery, searchQuery } from "@/lib/queries";
 import { TID } from "@/lib/test-ids";
-import { BulkBar, useBulkSelection } from "../actions/bulk-actions";
+import { BulkBar, useActingScope, useBulkSelection } from "../actions/bulk-actions";
 import { plural } from "../format";
 import { SearchGroup } from "./search-group";
 
@@ -22,7 +22,8 @@ export function groupByEnvironment(results: SearchResult[], names: Map<string, s
 /**
  * `/search?q=`: every match of the fleet-wide DAG search, grouped by environment, with the totals
  * and the environments that could not be searched. ↓/↑ move between the DAG links. Results can be
- * selected across environments and acted on together (the bulk bar above the list).
+ * selected across environments and acted on together (the bulk bar above the list) by people who
+ * may act somewhere.
  */
 export function SearchResults() {
   const params = useSearchParams();
@@ -31,6 +32,9 @@ export function SearchResults() {
   const [text, setText] = useState(q);
   const inputId = useId();
   const selection = useBulkSelection();
+  // Checkboxes and buttons only for people who may act somewhere; everyone else reads the reason once.
+  const scope = useActingScope();
+  const acting = scope.data?.allowed === true;
   const listRef = useRef<HTMLDivElement>(null);
   const { data, error, isPending } = useQuery(searchQuery(q));
   const fleet = useQuery(fleetQuery());
@@ -90,10 +94,13 @@ export function SearchResults() {
               ))}
             </div>
           )}
-          <BulkBar selection={selection} />
+          {acting && <BulkBar selection={selection} />}
+          {scope.data && !acting && scope.data.reason && groups.length > 0 && (
+            <p className="muted action-why" data-testid="search-why">Actions: {scope.data.reason}.</p>
+          )}
           <div ref={listRef}>
             {groups.map((g) => (
-              <SearchGroup key={g.id} id={g.id} name={g.name} results={g.results} selection={selection} />
+              <SearchGroup key={g.id} id={g.id} name={g.name} results={g.results} selection={acting ? selection : undefined} />
             ))}
           </div>
         </>

@@ -18,6 +18,8 @@ export const queryKeys = {
   incidents: (search: string) => ["incidents", search] as const,
   /** Failing DAGs across the visible fleet (the board's bulk selection). */
   failing: () => ["failing-dags"] as const,
+  /** Whether the caller may act anywhere (GET /api/v1/actions). */
+  actingScope: () => ["acting-scope"] as const,
 };
 
 /** Board polling behind SSE: the events stream carries changes, the poll repairs a silent stream. */

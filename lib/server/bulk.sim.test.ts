@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as bulkPOST } from "@/app/api/v1/actions/bulk/route";
 import { GET as failingGET } from "@/app/api/v1/actions/failing/route";
+import { GET as scopeGET } from "@/app/api/v1/actions/route";
 import { GET as auditGET } from "@/app/api/v1/audit/route";
 import { GET as envGET } from "@/app/api/v1/environments/[id]/route";
 import { call, DEFAULT_ENVIRONMENTS, DEPLOY, LOBBY, ORIGIN, params, READER, req, startActionsFixture, type ActionsFixture } from "./actions.fixture";
@@ -50,6 +51,15 @@ describe("bulk actions (POST /api/v1/actions/bulk)", () => {
     expect(statuses).toEqual([200, 200, 200, 403, 401, 200, 200, 200, 403, 401]);
     expect(allWrites()).toBe(before);
     expect((await call(auditGET(req("/api/v1/audit?limit=1000", "GET", f.admin)))).json.entries.length).toBe(audited);
+  });
+
+  it("GET /api/v1/actions says whether the caller may act anywhere, else why not (the pages hide their controls then)", async () => {
+    const scope = async (h: Record<string, string>) => (await call(scopeGET(req("/api/v1/actions", "GET", h)))).json;
+    expect(await scope(f.operator)).toEqual({ allowed: true, reason: null });
+    expect(await scope({ authorization: `Bearer ${DEPLOY}` })).toEqual({ allowed: true, reason: null });
+    expect(await scope(f.viewer)).toEqual({ allowed: false, reason: expect.stringContaining("may view this environment but not act") });
+    expect(await scope({ authorization: `Bearer ${LOBBY}` })).toEqual({ allowed: false, reason: "display tokens are read-only" });
+    expect(await scope({ authorization: `Bearer ${READER}` })).toEqual({ allowed: false, reason: expect.stringContaining("has role viewer") });
   });
 
   it("bad input is a 400 naming the problem, with nothing sent", async () => {

@@ -1,7 +1,7 @@
 import "server-only";
 import type { EnvironmentRuntime } from "@/lib/monitor/runtime";
 import { BadRequest, isValidDagId, json } from "./api";
-import { actionCaller, actionTarget, attempt, isRefusal, readJsonObject, type ActionContext, type Caller, type Outcome, type Refusal } from "./actions";
+import { actionCaller, actionTarget, actPermission, attempt, isRefusal, readJsonObject, type ActionContext, type Caller, type Outcome, type Refusal } from "./actions";
 import { maySee } from "./access";
 
 /**
@@ -209,4 +209,20 @@ export function failingAcross(access: Caller["access"], runtimes: readonly Envir
     }
   }
   return { items };
+}
+
+/**
+ * `GET /api/v1/actions`: whether the caller may act on at least one environment it sees, else why
+ * not. The board shows its bulk panel only then, and the search page its buttons: a wall screen, a
+ * viewer or a board with actions off stays calm, with the reason said once.
+ */
+export function actingScope(caller: Pick<Caller, "access" | "config">, runtimes: readonly EnvironmentRuntime[]): { allowed: boolean; reason: string | null } {
+  let reason: string | null = null;
+  for (const rt of runtimes) {
+    if (!maySee(caller.access, rt)) continue;
+    const d = actPermission(caller.access, rt, caller.config);
+    if (d.ok && typeof rt.connector.setPaused === "function") return { allowed: true, reason: null };
+    reason ??= d.ok ? "the environments you see are read through the Airflow CLI (access: cli), which cannot act" : d.reason;
+  }
+  return { allowed: false, reason: reason ?? "you see no environment to act on" };
 }
