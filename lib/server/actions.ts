@@ -204,6 +204,6 @@ export async function perform<T>(
 /** The connector's write, or the refusal when this access cannot write (the MWAA CLI). */
 export function writer<K extends "triggerRun" | "clearFailed" | "setPaused">(ctx: ActionContext, key: K): NonNullable<Connector[K]> | Response {
   const fn = ctx.connector[key];
-  if (!fn) return apiError(501, "not_supported", `environment ${ctx.rt.config.id} is read through a channel that cannot act (access: cli); use web-login or rest-api`);
+  if (!fn) return apiError(501, "not_supported", `environment ${ctx.rt.config.id} is read through a channel that cannot act`);
   return fn.bind(ctx.connector) as NonNullable<Connector[K]>;
 }

@@ -107,7 +107,7 @@ function refusal(item: BulkItem, runId: string | null, r: Refusal): BulkResult {
 const CANNOT_ACT = (ctx: ActionContext): Refusal => ({
   status: 501,
   code: "not_supported",
-  message: `environment ${ctx.rt.config.id} is read through a channel that cannot act (access: cli); use web-login or rest-api`,
+  message: `environment ${ctx.rt.config.id} is read through a channel that cannot act`,
 });
 
 async function one(caller: Caller, req: BulkRequest, item: BulkItem): Promise<BulkResult> {

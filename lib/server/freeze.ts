@@ -59,7 +59,7 @@ async function setAll(ctx: ActionContext, dagIds: string[], paused: boolean): Pr
 }
 
 export async function freeze(ctx: ActionContext): Promise<Response> {
-  if (!ctx.connector.setPaused) return apiError(501, "not_supported", `environment ${ctx.rt.config.id} is read through a channel that cannot act (access: cli)`);
+  if (!ctx.connector.setPaused) return apiError(501, "not_supported", `environment ${ctx.rt.config.id} is read through a channel that cannot act`);
   const env = ctx.rt.config.id;
   const existing = (await ctx.store.freezes()).find((f) => f.environmentId === env);
   if (existing) return apiError(409, "conflict", `environment ${env} is already frozen (since ${new Date(existing.frozenAt).toISOString()} by ${existing.frozenBy}); thaw it first`);
@@ -82,7 +82,7 @@ export async function freeze(ctx: ActionContext): Promise<Response> {
 }
 
 export async function thaw(ctx: ActionContext): Promise<Response> {
-  if (!ctx.connector.setPaused) return apiError(501, "not_supported", `environment ${ctx.rt.config.id} is read through a channel that cannot act (access: cli)`);
+  if (!ctx.connector.setPaused) return apiError(501, "not_supported", `environment ${ctx.rt.config.id} is read through a channel that cannot act`);
   const env = ctx.rt.config.id;
   const record = (await ctx.store.freezes()).find((f) => f.environmentId === env);
   if (!record) return apiError(409, "conflict", `environment ${env} is not frozen`);

@@ -1,10 +1,12 @@
+import { runCliWrite } from "./airflow-cli-writes";
 import type { MwaaEnv } from "./model";
 import { versionAtLeast } from "../wire";
 
 /**
  * The Airflow CLI as MWAA's `POST /aws_mwaa/cli` runs it, for Airflow 2 environments: the command
  * comes in as text, the answer is what the real CLI prints (stdout, stderr), computed from the
- * same virtual Airflow the REST API serves, so scenarios look alike through both. Version-accurate
+ * same virtual Airflow the REST API serves, so scenarios look alike through both (state-changing
+ * commands: airflow-cli-writes.ts). Version-accurate
  * where the monitor depends on it:
  * - `jobs` and `dags list-import-errors` exist from 2.1 (2.0.2 answers argparse's `invalid choice`);
  *   `--job-type TriggererJob` from 2.2;
@@ -50,7 +52,7 @@ function invalidChoice(prefix: string, arg: string, value: string, choices: stri
   return { stdout: "", stderr: `${usage}\n${prefix} command error: argument ${arg}: invalid choice: '${value}' (choose from ${choices.map((c) => `'${c}'`).join(", ")}), see help above.\n` };
 }
 
-function option(args: string[], ...names: string[]): string | undefined {
+export function option(args: string[], ...names: string[]): string | undefined {
   for (let i = 0; i < args.length; i++) {
     if (names.includes(args[i]!)) return args[i + 1];
     for (const n of names) if (n.startsWith("--") && args[i]!.startsWith(`${n}=`)) return args[i]!.slice(n.length + 1);
@@ -59,14 +61,14 @@ function option(args: string[], ...names: string[]): string | undefined {
 }
 
 /** Python's rendering of a value in the CLI's JSON: 2.1+ stringifies (`"True"`), 2.0.2 keeps JSON types. */
-function py(v: unknown, stringify: boolean): unknown {
+export function py(v: unknown, stringify: boolean): unknown {
   if (!stringify || v === null || v === undefined) return v ?? null;
   if (typeof v === "boolean") return v ? "True" : "False";
   return String(v);
 }
 
 /** RFC 3339 `Z` → Python `isoformat()` of an aware datetime (`+00:00`, microseconds when non-zero). */
-function isoformat(v: unknown): string {
+export function isoformat(v: unknown): string {
   if (typeof v !== "string" || !v) return "";
   const d = new Date(v);
   if (Number.isNaN(d.getTime())) return "";
@@ -75,30 +77,33 @@ function isoformat(v: unknown): string {
   return `${base}${ms ? `.${String(ms * 1000).padStart(6, "0")}` : ""}+00:00`;
 }
 
-function dagbagLine(now: number): string {
+export function dagbagLine(now: number): string {
   const t = new Date(now).toISOString().replace("T", " ").replace("Z", "").replace(".", ",");
   return `[${t}] {dagbag.py:496} INFO - Filling up the DagBag from /usr/local/airflow/dags\n`;
 }
 
-const traceback = (what: string) =>
+export const traceback = (what: string) =>
   `Traceback (most recent call last):\n  File "/usr/local/bin/airflow", line 8, in <module>\n    sys.exit(main())\n${what}\n`;
+
+/** The CLI's own reach into the metadatabase: the virtual Airflow's REST answer, or the crash a broken database gives. */
+export async function callAirflow(env: MwaaEnv, method: string, path: string, query: Record<string, string | string[]> = {}, body?: unknown): Promise<{ status: number; json: unknown }> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const out = await Promise.race([
+    env.va.invoke(method, path, query, body),
+    new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), CLI_TIMEOUT_MS))),
+  ]).catch(() => null);
+  clearTimeout(timer);
+  if (!out) throw new CliCrash("sqlalchemy.exc.OperationalError: (psycopg2.OperationalError) could not connect to server: Connection timed out");
+  if (out.status >= 500) throw new CliCrash("sqlalchemy.exc.OperationalError: (psycopg2.OperationalError) server closed the connection unexpectedly");
+  return out;
+}
 
 export async function runAirflowCli(env: MwaaEnv, command: string, now: number): Promise<CliAnswer> {
   const version = env.spec.airflowVersion;
   const modern = versionAtLeast(version, [2, 1, 0]);
   const args = splitCommand(command.trim());
   const [group, sub] = args;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const call = async (path: string, query: Record<string, string | string[]> = {}) => {
-    const out = await Promise.race([
-      env.va.invoke("GET", path, query, undefined),
-      new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), CLI_TIMEOUT_MS))),
-    ]).catch(() => null);
-    clearTimeout(timer);
-    if (!out) throw new CliCrash("sqlalchemy.exc.OperationalError: (psycopg2.OperationalError) could not connect to server: Connection timed out");
-    if (out.status >= 500) throw new CliCrash("sqlalchemy.exc.OperationalError: (psycopg2.OperationalError) server closed the connection unexpectedly");
-    return out;
-  };
+  const call = (path: string, query: Record<string, string | string[]> = {}) => callAirflow(env, "GET", path, query);
   const pages = async (path: string, key: string, max: number, query: Record<string, string> = {}) => {
     const rows: Record<string, unknown>[] = [];
     for (let offset = 0; rows.length < max; offset += 100) {
@@ -126,6 +131,8 @@ export async function runAirflowCli(env: MwaaEnv, command: string, now: number):
       const alive = part?.status === "healthy" && (type !== "TriggererJob" || versionAtLeast(version, [2, 7, 0]));
       return alive ? { stdout: "Found one alive job.\n", stderr: "" } : { stdout: "", stderr: "No alive jobs found.\n" };
     }
+    const write = await runCliWrite(env, args, now);
+    if (write) return write;
     if (group !== "dags") return { stdout: "", stderr: `The simulator does not emulate \`airflow ${group}\`.\n` };
     const subs = ["backfill", "delete", "list", "list-jobs", "list-runs", "next-execution", "pause", "report", "show", "state", "test", "trigger", "unpause", ...(modern ? ["list-import-errors"] : [])];
     if (!sub || !subs.includes(sub)) return invalidChoice("airflow dags", "COMMAND", sub ?? "", subs);
@@ -168,4 +175,4 @@ export async function runAirflowCli(env: MwaaEnv, command: string, now: number):
   }
 }
 
-class CliCrash extends Error {}
+export class CliCrash extends Error {}

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { htmlResponse, readBody, writeResponse } from "../http-util";
 import type { AuthRejection, PlaneContext } from "../types";
-import { runAirflowCli } from "./airflow-cli";
+import { runAirflowCli, splitCommand } from "./airflow-cli";
 import { sessionLifetimeS, type MwaaEnv, type MwaaState } from "./model";
 
 /**
@@ -83,6 +83,8 @@ export function createWebServerHandler(env: MwaaEnv, state: MwaaState, ctx: Plan
       writeResponse(res, htmlResponse(415, "<!DOCTYPE html>\n<title>415 Unsupported Media Type</title>\n<h1>Unsupported Media Type</h1>\n"));
       return;
     }
+    // Each command counted too (`CLI dags trigger`), so tests see which commands were sent, and how often.
+    ctx.count(env.spec.id, `CLI ${splitCommand(command.trim()).slice(0, 2).join(" ")}`);
     const out = await runAirflowCli(env, command, ctx.clock.now());
     const b64 = (t: string) => Buffer.from(t, "utf8").toString("base64");
     writeResponse(res, { status: 200, json: { stdout: b64(out.stdout), stderr: b64(out.stderr) }, contentType: "application/json" });

@@ -4,6 +4,7 @@ import type { CliRunner } from "../mwaa/cli-runner";
 import type { Connector, Dag, DagRun, Health, ImportError, Page, VersionInfo } from "../types";
 import { dagFromRow, importErrorFromRow, isCliUnsupported, parseJobCheck, parseJsonList, parseVersion, runFromRow } from "./output";
 import { RunCache, type SweepStats } from "./run-cache";
+import { arg, clearCommand, countFailed, manualRunId, parseCleared, parsePaused, parseTriggered, pauseCommand, statesCommand, triggerCommand } from "./writes";
 
 /**
  * The connector kit's channel (connector-kit.ts) that reads the domain model through the Airflow CLI instead of the REST API (MWAA
@@ -46,11 +47,6 @@ const VERSION_TTL_MS = 30 * 60_000;
 function hasTriggerer(version: string | null): boolean {
   const m = /^v?(\d+)\.(\d+)/.exec(version ?? "");
   return !!m && (Number(m[1]) > 2 || (Number(m[1]) === 2 && Number(m[2]) >= 7));
-}
-
-/** Quotes one CLI argument the way a shell would accept it back (DAG ids are `[\w.-]+` in Airflow). */
-function arg(v: string): string {
-  return /^[\w.-]+$/.test(v) ? v : `'${v.replace(/'/g, `'"'"'`)}'`;
 }
 
 export function createCliChannel(opts: CliChannelOptions): CliChannel {
@@ -154,6 +150,45 @@ export function createCliChannel(opts: CliChannelOptions): CliChannel {
     },
     listRuns: (query, signal) => cache.query(query, signal),
     listDagRuns: (dagId, limit, signal) => cache.dagRuns(dagId, limit, signal),
+    // Writes (writes.ts) share the sweep's bound on CLI calls in flight; each is sent once.
+    triggerRun: async (dagId, input, signal) => {
+      const runId = manualRunId(now());
+      const cmd = triggerCommand(dagId, runId, input.conf);
+      const out = await cache.withSlot(() => run(cmd, signal));
+      cache.forget(dagId);
+      return parseTriggered(cmd, out, dagId, runId, now());
+    },
+    clearFailed: async (dagId, runId, signal) => {
+      let found = cache.find(dagId, runId);
+      if (!found) {
+        found = (await cache.withSlot(() => fetchRuns(dagId, signal))).find((r) => r.runId === runId);
+      }
+      if (!found) throw new AirflowError({ kind: "not_found", message: `run ${runId} of DAG ${dagId} not found in ${opts.where}`, httpStatus: 404 });
+      if (!found.logicalDate) {
+        throw new AirflowError({ kind: "http", httpStatus: 400, message: `run ${runId} of ${dagId} has no logical date: the Airflow CLI clears task instances by logical-date range only` });
+      }
+      const v = version() ?? (await readVersion(signal));
+      const states = statesCommand(v, dagId, found);
+      const failed = countFailed(states, await cache.withSlot(() => run(states, signal)));
+      const cmd = clearCommand(dagId, found.logicalDate);
+      const out = await cache.withSlot(() => run(cmd, signal));
+      cache.forget(dagId);
+      // `--yes` prints no count: the failed ones counted just before are what it cleared.
+      return parseCleared(cmd, out) ? Math.max(failed, 1) : 0;
+    },
+    setPaused: async (dagId, paused, signal) => {
+      const cmd = pauseCommand(dagId, paused);
+      const outcome = parsePaused(cmd, await cache.withSlot(() => run(cmd, signal)), dagId);
+      if (outcome === "unchanged") {
+        // Already so, or no such DAG: the CLI says the same for both; `dags list` tells which.
+        const dag = (await fetchDags(signal)).find((d) => d.dagId === dagId);
+        if (!dag) throw new AirflowError({ kind: "not_found", message: `DAG ${dagId} not found in ${opts.where}`, httpStatus: 404 });
+        return dag;
+      }
+      const known = lastDags?.dags.find((d) => d.dagId === dagId);
+      if (known) known.paused = paused;
+      return { ...(known ?? dagFromRow({ dag_id: dagId })!), paused };
+    },
     limitations: () => ["read through the Airflow CLI (no REST API): no heartbeat ages", ...limits],
     close: () => cache.close(),
     cliCost: () => ({ ...opts.runner.counts(), sweep: { ...cache.stats } }),

@@ -18,10 +18,11 @@ export type CliErrorReason = "unsupported" | "failed";
 export class CliError extends AirflowError {
   readonly reason: CliErrorReason;
   readonly command: string;
-  constructor(reason: CliErrorReason, command: string, words: string, kind: AirflowError["kind"] = "http") {
+  constructor(reason: CliErrorReason, command: string, words: string, kind: AirflowError["kind"] = "http", httpStatus?: number) {
     super({
       kind,
       message: `the Airflow CLI ${reason === "unsupported" ? "does not support" : "failed"} \`${command}\`: ${words}`,
+      httpStatus,
     });
     this.reason = reason;
     this.command = command;
@@ -34,7 +35,7 @@ export function isCliUnsupported(e: unknown): boolean {
 
 const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
 
-function clean(s: string): string {
+export function clean(s: string): string {
   return s.replace(ANSI, "").replace(/\r/g, "");
 }
 

@@ -48,10 +48,33 @@ export class RunCache {
   private seeded = false;
   private readonly stop = new AbortController();
   private readonly now: () => number;
+  /** CLI calls in flight: the sweep's and the writes' (MWAA runs each command as a process on the web server). */
+  private readonly slots: Semaphore;
   readonly stats: SweepStats = { sweeps: 0, lastSweepCalls: 0, lastSweepMs: 0 };
 
   constructor(private readonly opts: RunCacheOptions) {
     this.now = opts.now ?? Date.now;
+    this.slots = new Semaphore(opts.concurrency);
+  }
+
+  /** Runs one CLI call within the environment's bound on calls in flight, shared with the sweep. */
+  async withSlot<T>(fn: () => Promise<T>): Promise<T> {
+    await this.slots.acquire();
+    try {
+      return await fn();
+    } finally {
+      this.slots.release();
+    }
+  }
+
+  /** A run known from an earlier listing, whatever its age (a run's logical date never changes). */
+  find(dagId: string, runId: string): DagRun | undefined {
+    return this.byDag.get(dagId)?.runs.find((r) => r.runId === runId);
+  }
+
+  /** Forgets one DAG's runs after a write changed them: the next read asks the CLI again. */
+  forget(dagId: string): void {
+    this.byDag.delete(dagId);
   }
 
   /** Answers a `listRuns` query from the cache; starts the next sweep when none is running. */
@@ -100,7 +123,7 @@ export class RunCache {
       const known = new Set(active);
       for (const id of this.byDag.keys()) if (!known.has(id)) this.byDag.delete(id);
       const gap = this.seeded || active.length === 0 ? this.opts.spreadMs / Math.max(1, active.length) : 0;
-      const slots = new Semaphore(this.opts.concurrency);
+      const slots = this.slots;
       const pending: Promise<void>[] = [];
       for (const [i, dagId] of active.entries()) {
         if (i > 0 && gap > 0) await sleep(gap, signal, "spacing Airflow CLI calls");

@@ -204,7 +204,7 @@ export function describeConformance(t: ConformanceTarget, world: ConformanceWorl
         expect((await c.setPaused!(active.dagId, false, s)).paused).toBe(false);
         const got = sim.stats().byRoute;
         const want: Record<string, number> = {};
-        for (const op of ["trigger", "clear", "pause", "pause"] as const) want[w.route(op)] = (want[w.route(op)] ?? 0) + 1;
+        for (const op of ["trigger", "clear", "pause", "resume"] as const) want[w.route(op)] = (want[w.route(op)] ?? 0) + 1;
         for (const [route, n] of Object.entries(want)) expect(got[route] ?? 0, route).toBe(n);
         const after = await c.listDagRuns(failed!.dagId, 10, s);
         expect(after.find((x) => x.runId === failed!.runId)?.state).not.toBe("failed");

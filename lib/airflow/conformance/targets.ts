@@ -43,7 +43,7 @@ export interface Renewal {
 
 export interface Writes {
   /** The simulator's route key of each write. */
-  route(op: "trigger" | "clear" | "pause"): string;
+  route(op: "trigger" | "clear" | "pause" | "resume"): string;
 }
 
 export interface ConformanceTarget {
@@ -184,7 +184,8 @@ function mwaaCliTarget(major: 2 | 3): ConformanceTarget {
     ],
     // CreateCliToken: MWAA honours a CLI token for 60 s.
     renewal: { routes: /^POST \/clitoken\/\{Name\}$/, lifetimeMs: 60_000 },
-    writes: { unsupported: "the Airflow CLI connector reads only" },
+    // One route per command (the simulator counts each CLI command besides the endpoint).
+    writes: { route: (op) => `CLI ${op === "trigger" ? "dags trigger" : op === "clear" ? "tasks clear" : op === "pause" ? "dags pause" : "dags unpause"}` },
     heartbeats: false,
   };
 }

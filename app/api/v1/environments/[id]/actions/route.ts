@@ -17,7 +17,7 @@ export async function GET(req: Request, ctx: { params: Promise<{ id: string }> }
     const writable = typeof rt.connector.setPaused === "function";
     return json({
       allowed: d.ok && writable,
-      reason: !d.ok ? d.reason : writable ? null : "this environment is read through the Airflow CLI (access: cli), which cannot act",
+      reason: !d.ok ? d.reason : writable ? null : "this environment is read through a channel that cannot act",
       frozen: frozenOf(id),
     });
   });
