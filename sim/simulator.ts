@@ -62,9 +62,11 @@ export async function startSimulator(opts: StartOptions): Promise<Simulator> {
   const flapPeriodS = opts.flapPeriodS ?? 60;
 
   let stats: SimStats = { total: 0, byEnvironment: {}, byRoute: {} };
-  const count = (envId: string, key: string) => {
-    stats.total++;
-    stats.byEnvironment[envId] = (stats.byEnvironment[envId] ?? 0) + 1;
+  const count = (envId: string, key: string, request = true) => {
+    if (request) {
+      stats.total++;
+      stats.byEnvironment[envId] = (stats.byEnvironment[envId] ?? 0) + 1;
+    }
     stats.byRoute[key] = (stats.byRoute[key] ?? 0) + 1;
   };
   const deps: VirtualAirflowDeps = { seed, clock, slowMs, flapPeriodS, count };

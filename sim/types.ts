@@ -135,7 +135,8 @@ export interface PlaneContext {
   host: string;
   slowMs: number;
   flapPeriodS: number;
-  count(envId: string, routeKey: string): void;
+  /** Counts one request under `routeKey`; `request: false` counts a detail of a request already counted (a CLI command). */
+  count(envId: string, routeKey: string, request?: boolean): void;
   /** Builds the virtual Airflow for a spec: the model plus a handler serving its REST API. */
   createVirtualAirflow(spec: SimEnvironmentSpec): VirtualAirflow;
 }

@@ -84,7 +84,7 @@ export function createWebServerHandler(env: MwaaEnv, state: MwaaState, ctx: Plan
       return;
     }
     // Each command counted too (`CLI dags trigger`), so tests see which commands were sent, and how often.
-    ctx.count(env.spec.id, `CLI ${splitCommand(command.trim()).slice(0, 2).join(" ")}`);
+    ctx.count(env.spec.id, `CLI ${splitCommand(command.trim()).slice(0, 2).join(" ")}`, false);
     const out = await runAirflowCli(env, command, ctx.clock.now());
     const b64 = (t: string) => Buffer.from(t, "utf8").toString("base64");
     writeResponse(res, { status: 200, json: { stdout: b64(out.stdout), stderr: b64(out.stderr) }, contentType: "application/json" });
