@@ -24,7 +24,7 @@ const monitor = new FleetMonitor({ config, createConnector: createConnectorForEn
 monitor.start();
 for (;;) {
   await new Promise((r) => setTimeout(r, 500));
-  if (monitor.runtimes().every((rt) => rt.summary.status !== "unknown" && rt.summary.dags && rt.summary.runs)) break;
+  if (monitor.environments().every((env) => env.summary.status !== "unknown" && env.summary.dags && env.summary.runs)) break;
 }
 await new Promise((r) => setTimeout(r, 2000));
 gc();

@@ -91,7 +91,7 @@ async function fleet(req: IncomingMessage, res: ServerResponse, params: URLSearc
   if (shuttingDown()) return sendResponse(req, res, apiError(503, "unavailable", "the server is shutting down; retry"));
   const filter = parseFleetFilter(params);
   const { monitor } = rt;
-  await sendText(req, res, 200, JSON_TYPE, fleetBytes(monitor, filter, visibilityFilter(access, monitor.runtimes())));
+  await sendText(req, res, 200, JSON_TYPE, fleetBytes(monitor, filter, visibilityFilter(access, monitor.environments())));
 }
 
 async function events(req: IncomingMessage, res: ServerResponse, params: URLSearchParams, rt: FleetRuntime): Promise<void> {

@@ -22,7 +22,7 @@ afterAll(async () => {
 
 describe("expectations over the simulator", () => {
   it("bounded per-DAG reads: at most one per expected DAG, none for the rest; unreachable data is unknown", async () => {
-    const dagIds = [...w.monitor.runtime("sales-prod")!.dags!.keys()];
+    const dagIds = [...w.monitor.environment("sales-prod")!.dags!.keys()];
     expect(dagIds.length).toBe(40);
     const alerts = resolveAlerts(
       {

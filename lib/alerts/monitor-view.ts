@@ -1,18 +1,18 @@
 import type { DagRun } from "@/lib/airflow/types";
 import type { ExpectationConfig } from "@/lib/config/alerts";
-import type { EnvironmentRuntime } from "@/lib/monitor/runtime";
+import type { EnvironmentSnapshot } from "@/lib/monitor/snapshot";
 import { globMatch } from "./match";
 import type { DagView, EnvView, RunView } from "./view";
 
 /**
- * Views of the monitor's runtimes for evaluation, plus the one bounded per-DAG read alerting may
+ * Views of the monitor's snapshot for evaluation, plus the one bounded per-DAG read alerting may
  * cause: a DAG under a success-based expectation (finishBy, freshness) whose last success the
  * incremental run stream has not seen gets its newest runs read once through the monitor's
  * single-flight `dagRuns`, at most `maxLookupsPerPass` per pass, counted in `lookups`.
  */
 
 export interface MonitorLike {
-  runtimes(): EnvironmentRuntime[];
+  environments(): readonly EnvironmentSnapshot[];
   dagRuns(id: string, dagId: string, limit: number): Promise<DagRun[]>;
 }
 
@@ -37,30 +37,30 @@ export class MonitorViews {
   views(): EnvView[] {
     let budget = this.maxLookupsPerPass;
     const wantsSuccess = this.expectations.filter((e) => e.kind === "finishBy" || e.kind === "freshness");
-    return this.monitor.runtimes().map((rt) => {
-      const s = rt.summary;
-      const dags = rt.dags;
+    return this.monitor.environments().map((env) => {
+      const s = env.summary;
+      const dags = env.dags;
       const dag = (dagId: string): DagView | undefined => {
         const d = dags?.get(dagId);
         if (!d) return undefined;
-        const success = rt.runs.lastSuccess(dagId);
+        const success = env.runs.lastSuccess(dagId);
         let lastSuccess: RunView | null | undefined = runView(success);
         if (!success) {
-          const key = `${rt.config.id}\u0000${dagId}`;
+          const key = `${env.id}\u0000${dagId}`;
           const got = this.looked.get(key);
           if (got?.state === "none") lastSuccess = null;
           else if (got?.state === "found") lastSuccess = got.run;
           else {
             lastSuccess = undefined;
-            const expected = wantsSuccess.some((e) => globMatch(e.environment, rt.config.id) && globMatch(e.dag, dagId));
+            const expected = wantsSuccess.some((e) => globMatch(e.environment, env.id) && globMatch(e.dag, dagId));
             const may = got === undefined || (got.state === "failed" && Date.now() - got.at > RETRY_MS);
-            if (expected && may && budget > 0 && rt.runsLoaded) {
+            if (expected && may && budget > 0 && env.runsLoaded) {
               budget--;
-              this.lookup(rt, dagId, key);
+              this.lookup(env.id, dagId, key);
             }
           }
         }
-        return { dagId, paused: d.paused, active: d.active, nextRunAfter: d.nextRunAfter ?? null, newestRun: runView(rt.runs.newestRun(dagId)), lastSuccess };
+        return { dagId, paused: d.paused, active: d.active, nextRunAfter: d.nextRunAfter ?? null, newestRun: runView(env.runs.newestRun(dagId)), lastSuccess };
       };
       return {
         id: s.id,
@@ -69,21 +69,21 @@ export class MonitorViews {
         status: s.status,
         reasons: s.reasons,
         stale: s.stale,
-        polled: rt.checkedAt !== null,
+        polled: env.checkedAt !== null,
         uiUrl: s.uiUrl,
         apiVersion: s.apiVersion,
-        importErrors: rt.importErrors ? rt.importErrors.length : null,
-        failingDags: dags && rt.runsLoaded ? rt.failingDags().map((f) => f.dagId) : null,
+        importErrors: env.importErrors ? env.importErrors.length : null,
+        failingDags: dags && env.runsLoaded ? env.failingDags().map((f) => f.dagId) : null,
         dagIds: () => (dags ? dags.keys() : null),
         dag,
       };
     });
   }
 
-  private lookup(rt: EnvironmentRuntime, dagId: string, key: string): void {
+  private lookup(environmentId: string, dagId: string, key: string): void {
     this.looked.set(key, { state: "pending", at: Date.now() });
     this.lookups++;
-    this.monitor.dagRuns(rt.config.id, dagId, LOOKUP_RUNS).then(
+    this.monitor.dagRuns(environmentId, dagId, LOOKUP_RUNS).then(
       (runs) => {
         // Kept here rather than fed into the monitor: alerting reads the snapshot, never writes it.
         // A newer success arrives through the monitor's run stream and wins (see `dag`).

@@ -59,6 +59,6 @@ it("asks for tokens only when they near expiry: two simulated hours of polling",
   expect(access).toBe(2);
   expect(id).toBe(2);
   expect(s.byEnvironment["c1-iap"]).toBeGreaterThan(hours * 60); // it was polled all along
-  for (const env of ["c2", "c3", "c1-iap"]) expect(monitor.runtime(env)!.summary.error, env).toBeNull();
+  for (const env of ["c2", "c3", "c1-iap"]) expect(monitor.environment(env)!.summary.error, env).toBeNull();
   console.info(`token requests in ${hours} h: ${access} access (shared by ${SPECS.length} environments), ${id} ID (the IAP environment); ${s.total} requests in all`);
 }, 30_000);

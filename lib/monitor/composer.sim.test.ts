@@ -31,7 +31,7 @@ let monitor: FleetMonitor;
 let clock: FakeClock;
 const tokenSources = new GoogleTokenSources();
 
-const summary = (id: string) => monitor.runtime(id)!.summary;
+const summary = (id: string) => monitor.environment(id)!.summary;
 
 beforeAll(async () => {
   clock = new FakeClock(Date.now());

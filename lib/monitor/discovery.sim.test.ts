@@ -27,7 +27,7 @@ beforeAll(async () => {
   monitor = new FleetMonitor({ config, clock, createConnector: createConnectorForEnvironment, discoverers: createDiscoverers(config) });
   monitor.start();
   // Discovery runs in the background of start(): wait for it, then for the first polls of what it found.
-  for (let i = 0; i < 150 && monitor.runtimes().length < 3; i++) await new Promise((r) => setTimeout(r, 100));
+  for (let i = 0; i < 150 && monitor.environments().length < 3; i++) await new Promise((r) => setTimeout(r, 100));
   await clock.advance(0);
   await monitor.settle();
 }, 60_000);
@@ -45,12 +45,12 @@ describe("discovery", () => {
   });
 
   it("adds found environments with the discovered tag and the block's tags; explicit entries win", () => {
-    const ids = monitor.runtimes().map((r) => r.config.id).sort();
+    const ids = monitor.environments().map((env) => env.id).sort();
     expect(ids).toEqual(["composer-acme-marketing-us-central1-marketing-prod", "logistics-prod", "mwaa-eu-west-1-logistics-staging"]);
-    const staging = monitor.runtime("mwaa-eu-west-1-logistics-staging")!;
+    const staging = monitor.environment("mwaa-eu-west-1-logistics-staging")!;
     expect(staging.config.tags).toEqual({ stage: "prod", discovered: "mwaa" });
     expect(staging.summary).toMatchObject({ kind: "mwaa", platform: { state: "UPDATING" }, status: "degraded" });
-    const composer = monitor.runtime("composer-acme-marketing-us-central1-marketing-prod")!;
+    const composer = monitor.environment("composer-acme-marketing-us-central1-marketing-prod")!;
     expect(composer.config.tags).toEqual({ discovered: "composer" });
     expect(composer.summary).toMatchObject({ kind: "composer", platform: { state: "RUNNING" } });
   });

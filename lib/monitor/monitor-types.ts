@@ -3,7 +3,7 @@ import type { Connector, DagRun } from "@/lib/airflow/types";
 import type { EnvironmentConfig, FlightboardConfig, RefreshConfig } from "@/lib/config/types";
 import type { Clock } from "./clock";
 import type { EnvironmentStatus, EnvironmentSummary } from "./dto";
-import type { EnvironmentRuntime } from "./runtime";
+import type { EnvironmentSnapshot } from "./snapshot";
 
 /** The fleet monitor's options, hooks and small helpers (lib/monitor/monitor.ts re-exports them). */
 
@@ -52,7 +52,8 @@ export interface PollDone {
 
 /** One finished poll, for history. */
 export interface PollOutcome {
-  rt: EnvironmentRuntime;
+  /** The environment as published after this poll. */
+  env: EnvironmentSnapshot;
   /** `stale`: no poll finished, the clock made the summary stale. */
   cadence: "health" | "runs" | "dags" | "stale";
   at: number;

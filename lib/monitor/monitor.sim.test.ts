@@ -47,7 +47,7 @@ let config: FlightboardConfig;
 let t0: number;
 
 function summary(id: string) {
-  const rt = monitor.runtime(id);
+  const rt = monitor.environment(id);
   if (!rt) throw new Error(`no environment ${id}`);
   return rt.summary;
 }
@@ -101,7 +101,7 @@ describe("monitor + airflow connector + simulator (contract §3)", () => {
       const s = summary(id);
       expect(s, id).toMatchObject({ status: "degraded", reasons: ["3 failing DAGs"] });
       expect(s.dags!.failing).toBe(3);
-      const d = buildDetail(monitor.runtime(id)!);
+      const d = buildDetail(monitor.environment(id)!);
       expect(d.failingDags).toHaveLength(3);
       for (const f of d.failingDags) {
         expect(f.lastRun.state).toBe("failed");
@@ -120,7 +120,7 @@ describe("monitor + airflow connector + simulator (contract §3)", () => {
   it("counts import errors and reports their first line", () => {
     for (const id of ["v1-import", "v2-import"]) {
       expect(summary(id), id).toMatchObject({ status: "degraded", reasons: ["2 import errors"], dags: { importErrors: 2 } });
-      const d = buildDetail(monitor.runtime(id)!);
+      const d = buildDetail(monitor.environment(id)!);
       expect(d.importErrors).toHaveLength(2);
       for (const e of d.importErrors) {
         expect(e.filename).toMatch(/\.py$/);
@@ -178,7 +178,7 @@ describe("monitor + airflow connector + simulator (contract §3)", () => {
   });
 
   it("orders the fleet by severity, then name", () => {
-    const fleet = buildFleet(monitor.runtimes().map((r) => r.summary), { tags: [], statuses: [] }, clock.now());
+    const fleet = buildFleet(monitor.environments().map((r) => r.summary), { tags: [], statuses: [] }, clock.now());
     const ranks = fleet.environments.map((e) => severityRank(e.status));
     expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
     expect(Object.values(fleet.counts).reduce((a, b) => a + b, 0)).toBe(config.environments.length);

@@ -127,8 +127,8 @@ describe("FleetMonitor scheduling", () => {
     expect(count("dags")).toBe(3); // ceil(250 / 100)
     // 4 totals (running, queued, succeeded and failed in 24 h), then seeding: newest runs, 7-day failures.
     expect(count("runs")).toBe(6);
-    expect(monitor.runtime("a")!.summary.status).toBe("healthy");
-    expect(monitor.runtime("a")!.summary.dags).toEqual({ total: 250, active: 225, paused: 25, failing: 0, importErrors: 0 });
+    expect(monitor.environment("a")!.summary.status).toBe("healthy");
+    expect(monitor.environment("a")!.summary.dags).toEqual({ total: 250, active: 225, paused: 25, failing: 0, importErrors: 0 });
 
     await clock.advance(60_000);
     expect(count("health")).toBe(7); // t = 0, 10, …, 60 s
@@ -137,27 +137,55 @@ describe("FleetMonitor scheduling", () => {
     monitor.stop();
   });
 
+  it("readers get immutable snapshots: the same objects until a poll publishes new ones, which leave the old ones as they were", async () => {
+    const { clock, monitor, connectors } = setup();
+    monitor.start();
+    await clock.advance(0);
+    await monitor.settle();
+    const fleet = monitor.environments();
+    const first = monitor.environment("a")!;
+    // Reads between changes cost nothing: no copy per request.
+    expect(monitor.environments()).toBe(fleet);
+    expect(monitor.environment("a")).toBe(first);
+    const c = connectors.get("a")!;
+    c.dags = c.dags.filter((d) => d.dagId !== "dag_1");
+    await clock.advance(60_000);
+    await monitor.settle();
+    expect(monitor.environments()).not.toBe(fleet);
+    expect(monitor.environment("a")!.dags?.has("dag_1")).toBe(false);
+    expect(first.dags?.size).toBe(250);
+    expect(first.dags?.has("dag_1")).toBe(true);
+    // An action's answer shows at once, in a new snapshot.
+    const before = monitor.environment("a")!;
+    const after = monitor.noteDag("a", { ...before.dags!.get("dag_3")!, paused: true })!;
+    expect(after.dags?.get("dag_3")?.paused).toBe(true);
+    expect(before.dags?.get("dag_3")?.paused).toBe(false);
+    expect(monitor.environment("a")).toBe(after);
+    monitor.stop();
+  });
+
   it("follows runs updated since the cursor and never runs two polls of one cadence at once", async () => {
     const { clock, monitor, connectors } = setup();
     monitor.start();
     await clock.advance(0);
     const c = connectors.get("a")!;
-    const rt = monitor.runtime("a")!;
-    expect(rt.runs.cursor).toBe("2026-11-21T11:59:00Z");
+    // Snapshots never change: each read takes the one published last.
+    const env = () => monitor.environment("a")!;
+    expect(env().runsCursor).toBe("2026-11-21T11:59:00Z");
     const iso = (ago: number) => new Date(clock.now() - ago).toISOString();
     c.runs = [
       { dagId: "dag_1", runId: "r1", state: "failed", runType: "scheduled", logicalDate: null, startDate: iso(-20_000), endDate: iso(-30_000), updatedAt: iso(-30_000) },
       { dagId: "dag_2", runId: "r1", state: "running", runType: "manual", logicalDate: null, startDate: iso(-25_000), endDate: null, updatedAt: iso(-25_000) },
     ];
     await clock.advance(40_000);
-    expect(rt.summary.dags?.failing).toBe(1);
-    expect(rt.summary.runs).toEqual({ running: 1, queued: 0, failed24h: 1, succeeded24h: 0 });
-    expect(rt.summary.status).toBe("degraded");
-    expect(rt.summary.reasons).toEqual(["1 failing DAG"]);
+    expect(env().summary.dags?.failing).toBe(1);
+    expect(env().summary.runs).toEqual({ running: 1, queued: 0, failed24h: 1, succeeded24h: 0 });
+    expect(env().summary.status).toBe("degraded");
+    expect(env().summary.reasons).toEqual(["1 failing DAG"]);
     const updates = c.calls.filter((x) => x.startsWith("runs::2"));
     expect(updates[0]).toBe("runs::2026-11-21T11:59:00Z");
     // After seeing the update at t0 + 30 s the cursor moves to it minus the 60 s overlap.
-    expect(rt.runs.cursor).toBe("2026-11-21T11:59:30Z");
+    expect(env().runsCursor).toBe("2026-11-21T11:59:30Z");
 
     c.hang = true;
     const before = c.calls.length;
@@ -175,16 +203,16 @@ describe("FleetMonitor scheduling", () => {
     await clock.advance(0);
     connectors.get("b")!.failHealth = new AirflowError({ kind: "connection", message: "connection refused by b.example:80" });
     await clock.advance(10_000);
-    expect(monitor.runtime("b")!.summary).toMatchObject({
+    expect(monitor.environment("b")!.summary).toMatchObject({
       status: "unreachable",
       error: { code: "connection", message: "connection refused by b.example:80", httpStatus: null },
       stale: false,
     });
-    expect(monitor.runtime("a")!.summary.status).toBe("healthy");
+    expect(monitor.environment("a")!.summary.status).toBe("healthy");
     await clock.advance(1000);
     expect(notified).toBe(2);
     await clock.advance(20_000);
-    expect(monitor.runtime("b")!.summary.stale).toBe(true);
+    expect(monitor.environment("b")!.summary.stale).toBe(true);
     // One line per change, not one per poll: b went healthy → unreachable once and stayed there.
     expect(changes).toEqual([
       "env a: unknown → healthy",
@@ -237,10 +265,10 @@ describe("FleetMonitor scheduling", () => {
     });
     monitor.start();
     await clock.advance(0);
-    expect(monitor.runtimes().map((r) => r.config.id).sort()).toEqual(["a", "mwaa-eu-west-1-x"]);
+    expect(monitor.environments().map((env) => env.id).sort()).toEqual(["a", "mwaa-eu-west-1-x"]);
     found = [];
     await clock.advance(60_000);
-    expect(monitor.runtimes().map((r) => r.config.id)).toEqual(["a"]);
+    expect(monitor.environments().map((env) => env.id)).toEqual(["a"]);
     monitor.stop();
   });
 
@@ -262,7 +290,7 @@ describe("FleetMonitor scheduling", () => {
     await clock.advance(60_000);
     // Health every 10 s as if nobody asked for anything; at most 10 reads queued, the rest refused.
     expect(c.calls.filter((x) => x === "health").length - healthBefore).toBeGreaterThanOrEqual(6);
-    const rt = monitor.runtime("a")!;
+    const rt = monitor.environment("a")!;
     expect(rt.summary).toMatchObject({ status: "healthy", stale: false });
     expect(Date.parse(rt.summary.checkedAt!)).toBeGreaterThanOrEqual(clock.now() - 10_000);
     expect(c.calls.filter((x) => x.startsWith("dagRuns:")).length).toBe(2);
@@ -278,19 +306,19 @@ describe("FleetMonitor scheduling", () => {
     monitor.start();
     await clock.advance(0);
     await monitor.settle();
-    const rt = monitor.runtime("a")!;
-    expect(rt.summary.stale).toBe(false);
-    const lastSuccess = rt.lastSuccessAt!;
+    const env = () => monitor.environment("a")!;
+    expect(env().summary.stale).toBe(false);
+    const lastSuccess = env().lastSuccessAt!;
     let notified = 0;
     monitor.subscribe(() => notified++);
     connectors.get("a")!.hang = true;
     // 3 × refresh.health (10 s) after the last success, with every poll since stuck.
     await clock.advance(lastSuccess + 30_000 - clock.now() - 1);
-    expect(rt.summary.stale).toBe(false);
+    expect(env().summary.stale).toBe(false);
     notified = 0;
     await clock.advance(1);
-    expect(rt.summary).toMatchObject({ stale: true, status: "degraded" });
-    expect(rt.summary.reasons).toContain("stale: no successful poll for 30 s");
+    expect(env().summary).toMatchObject({ stale: true, status: "degraded" });
+    expect(env().summary.reasons).toContain("stale: no successful poll for 30 s");
     await clock.advance(1000);
     expect(notified).toBe(1);
     monitor.stop();

@@ -1,42 +1,24 @@
 import { targetIdentity } from "@/lib/airflow/registry";
 import { DEFAULT_MAX_BYTES, type CallLimits } from "@/lib/airflow/transport";
-import type { DagRun } from "@/lib/airflow/types";
+import type { Connector, Dag, DagRun } from "@/lib/airflow/types";
 import type { EnvironmentConfig, FlightboardConfig } from "@/lib/config/types";
 import { systemClock, type Clock } from "./clock";
-import { DagRunReads } from "./dag-run-reads";
 import type { EnvironmentSummary, Uptime } from "./dto";
 import { Limiter } from "./limiter";
 import { phaseOf, statusReason, type MonitorOptions } from "./monitor-types";
-import { EnvironmentRuntime } from "./runtime";
+import { newEntry, type Cadence, type Entry } from "./entry";
+import type { EnvironmentSnapshot } from "./snapshot";
 
 export * from "./monitor-types";
 
-export type Cadence = "health" | "runs" | "dags";
+export type { Cadence };
 
-interface Entry {
-  rt: EnvironmentRuntime;
-  /** The DAG-list and runs polls. */
-  limiter: Limiter;
-  /** Health polls only: a slow DAG-list or runs poll never delays the health check behind it. */
-  healthLane: Limiter;
-  /** Timers of the three cadences, and `stale`: when the summary must turn stale if no poll succeeds. */
-  timers: Partial<Record<Cadence | "stale", unknown>>;
-  running: Set<Cadence>;
-  /** Cadences whose phase shift was applied. */
-  phased: Set<Cadence>;
-  /** Replaced when polling resumes after `pause`. */
-  abort: AbortController;
-  /** Aborted only when the environment stops for good: a replica that paused still serves on-demand reads. */
-  life: AbortController;
-  reads: DagRunReads;
-}
-
-const DAG_RUNS_TTL_MS = 15_000;
 
 /**
  * The fleet monitor: polls every environment on the three cadences of contract §2 through its
- * connector, keeps the latest snapshot in memory and tells subscribers when any summary changed.
- * Readers never cause an upstream call, except `dagRuns` (short cache, single-flight).
+ * connector, publishes an immutable snapshot per environment after each change (`environments`)
+ * and tells subscribers when any summary changed. Readers never cause an upstream call, except
+ * `dagRuns` (short cache, single-flight).
  */
 export class FleetMonitor {
   readonly config: FlightboardConfig;
@@ -52,6 +34,8 @@ export class FleetMonitor {
   /** A follower replica (contract §11): no polling, summaries come from the leader through `mirror`. */
   private paused = false;
   private version = 0;
+  /** Every environment's snapshot, in order; rebuilt on the first read after a publish. */
+  private fleetView: EnvironmentSnapshot[] | null = null;
   private readonly limits: CallLimits;
   private readonly inFlight = new Set<Promise<void>>();
 
@@ -100,7 +84,13 @@ export class FleetMonitor {
   mirror(summaries: EnvironmentSummary[]): void {
     if (this.polling) return;
     let changed = false;
-    for (const s of summaries) if (this.entries.get(s.id)?.rt.mirror(s)) changed = true;
+    for (const s of summaries) {
+      const e = this.entries.get(s.id);
+      if (e?.rt.mirror(s)) {
+        this.publish(e);
+        changed = true;
+      }
+    }
     if (changed) this.changed();
   }
 
@@ -123,14 +113,42 @@ export class FleetMonitor {
     return this.version;
   }
 
-  runtimes(): EnvironmentRuntime[] {
+  /** Every environment as readers see it (the same array until something changes). */
+  environments(): readonly EnvironmentSnapshot[] {
     const now = this.clock.now();
-    return [...this.entries.values()].map((e) => this.current(e, now).rt);
+    for (const e of this.entries.values()) this.current(e, now);
+    this.fleetView ??= [...this.entries.values()].map((e) => e.view);
+    return this.fleetView;
   }
 
-  runtime(id: string): EnvironmentRuntime | undefined {
+  environment(id: string): EnvironmentSnapshot | undefined {
     const e = this.entries.get(id);
-    return e ? this.current(e, this.clock.now()).rt : undefined;
+    return e ? this.current(e, this.clock.now()).view : undefined;
+  }
+
+  /** The environment's connector, for actions (writes go to Airflow, never through the snapshot). */
+  connector(id: string): Connector | undefined {
+    return this.entries.get(id)?.rt.connector;
+  }
+
+  /** Airflow answered a write with the DAG as it is now: the DAG list shows it at once. */
+  noteDag(id: string, dag: Dag): EnvironmentSnapshot | undefined {
+    const e = this.entries.get(id);
+    if (!e) return undefined;
+    if (e.rt.noteDag(dag)) this.publish(e);
+    return e.view;
+  }
+
+  /** Recomputes one environment's summary now, as the stale timer does (a freeze or thaw changed what it shows). */
+  refresh(id: string): void {
+    const e = this.entries.get(id);
+    if (e) this.afterPoll(e, "stale");
+  }
+
+  /** Makes the runtime's current state what readers see. */
+  private publish(e: Entry): void {
+    e.view = e.rt.snapshot();
+    this.fleetView = null;
   }
 
   /**
@@ -140,7 +158,7 @@ export class FleetMonitor {
    */
   private current(e: Entry, now: number): Entry {
     const due = e.rt.staleAt;
-    if (due !== null && now >= due && !e.rt.summary.stale && !this.paused) this.afterPoll(e, "stale");
+    if (due !== null && now >= due && !e.rt.current.stale && !this.paused) this.afterPoll(e, "stale");
     return e;
   }
 
@@ -166,29 +184,7 @@ export class FleetMonitor {
   }
 
   private add(env: EnvironmentConfig): Entry {
-    const connector = this.opts.createConnector(env, this.limits, this.config.refresh);
-    const abort = new AbortController();
-    const reads = this.opts.readsPerEnvironment ?? { running: 2, waiting: 8 };
-    const entry: Entry = {
-      rt: new EnvironmentRuntime(env, connector, this.clock.now()),
-      limiter: new Limiter(this.opts.perEnvironmentConcurrency ?? 2),
-      healthLane: new Limiter(1),
-      timers: {},
-      running: new Set(),
-      phased: new Set(),
-      abort,
-      life: new AbortController(),
-      reads: new DagRunReads({
-        now: () => this.clock.now(),
-        ttlMs: DAG_RUNS_TTL_MS,
-        maxRunning: reads.running,
-        maxWaiting: reads.waiting,
-        read: (dagId, limit, signal) =>
-          this.globalReads.run(() => connector.listDagRuns(dagId, limit, AbortSignal.any([entry.life.signal, signal]))),
-      }),
-    };
-    const restored = this.opts.restored?.get(env.id);
-    if (restored) entry.rt.restore(restored);
+    const entry = newEntry(env, this.opts, this.limits, () => this.clock.now(), this.globalReads);
     this.entries.set(env.id, entry);
     return entry;
   }
@@ -238,7 +234,7 @@ export class FleetMonitor {
         // A poll cut short by stop() (shutdown) says nothing about the environment: keep the last summary.
         if (this.stopped) return;
         this.afterPoll(e, c);
-        const error = c === "health" ? e.rt.pollError : c === "dags" ? e.rt.dagsError : e.rt.runsError;
+        const error = e.rt.errorOf(c);
         this.opts.onPollDone?.({ environment: e.rt.config.id, cadence: c, seconds: (performance.now() - t0) / 1000, outcome: error?.code ?? "ok" });
       })();
       this.inFlight.add(work);
@@ -278,7 +274,10 @@ export class FleetMonitor {
     const none: Uptime = { "24h": null, "7d": null, "30d": null };
     let changed = false;
     for (const e of this.entries.values()) {
-      if (e.rt.setUptime(uptimes.get(e.rt.config.id) ?? none)) changed = true;
+      if (e.rt.setUptime(uptimes.get(e.rt.config.id) ?? none)) {
+        this.publish(e);
+        changed = true;
+      }
     }
     if (changed) this.changed();
   }
@@ -288,20 +287,22 @@ export class FleetMonitor {
     // A poll cut short by stop() (shutdown, or an environment discovery dropped) says nothing
     // about the environment: it must not become its status, nor an incident in history.
     if (this.stopped || this.paused || e.abort.signal.aborted) return;
-    const from = e.rt.summary.status;
+    const from = e.view.summary.status;
     const changed = e.rt.refreshSummary(this.clock.now(), this.intervalMs("health"));
+    // Published after every poll, not only when the summary changed: the DAG list or runs may have.
+    this.publish(e);
     this.scheduleStale(e);
     if (this.opts.onPoll) {
       try {
-        this.opts.onPoll({ rt: e.rt, cadence: c, at: this.clock.now(), finishedRuns: e.rt.runs.drainFinished() });
+        this.opts.onPoll({ env: e.view, cadence: c, at: this.clock.now(), finishedRuns: e.rt.drainFinished() });
       } catch (err) {
         this.opts.onInternalError?.(err);
       }
     } else {
-      e.rt.runs.drainFinished();
+      e.rt.drainFinished();
     }
     if (!changed) return;
-    const s = e.rt.summary;
+    const s = e.view.summary;
     if (s.status !== from && this.opts.onStatusChange) {
       try {
         this.opts.onStatusChange({ id: s.id, from, to: s.status, reason: statusReason(s) });
@@ -317,7 +318,7 @@ export class FleetMonitor {
     if (e.timers.stale !== undefined) this.clock.clearTimeout(e.timers.stale);
     e.timers.stale = undefined;
     const due = e.rt.staleAt;
-    if (due === null || e.rt.summary.stale || this.stopped || e.abort.signal.aborted) return;
+    if (due === null || e.rt.current.stale || this.stopped || e.abort.signal.aborted) return;
     e.timers.stale = this.clock.setTimeout(() => {
       e.timers.stale = undefined;
       this.afterPoll(e, "stale");
@@ -368,12 +369,14 @@ export class FleetMonitor {
       const e = this.add(env);
       // A discovery that ends after pause() (a replica that just lost the lead) adds, but never polls.
       if (this.polling) this.startEntry(e);
+      this.fleetView = null;
       changed = true;
     }
     for (const [id, e] of this.entries) {
       if (e.rt.config.discovered && !found.has(id)) {
         this.stopEntry(e);
         this.entries.delete(id);
+        this.fleetView = null;
         changed = true;
       }
     }

@@ -29,7 +29,7 @@ const CLI_ONLY: SimEnvironmentSpec = { id: "cli-token-only", kind: "mwaa", airfl
 let sim: Simulator;
 let monitor: FleetMonitor;
 let clock: FakeClock;
-const summary = (id: string) => monitor.runtime(id)!.summary;
+const summary = (id: string) => monitor.environment(id)!.summary;
 
 /** The same environment read through web-login and `/api/v1`: what the CLI view must agree with. */
 async function restView(id: string, now: number): Promise<{ total: number; paused: number; importErrors: number; failing: number; runs: Record<string, number> }> {
@@ -105,6 +105,6 @@ describe("MWAA access: cli on the board (contract §3)", () => {
     expect(s.dags!.total).toBeGreaterThanOrEqual(6);
     expect(s.runs).not.toBeNull();
     expect(["healthy", "degraded"]).toContain(s.status);
-    expect(monitor.runtime(CLI_ONLY.id)!.connector.limitations?.()).toContain("AWS denies airflow:GetEnvironment: control-plane state unknown");
+    expect(monitor.connector(CLI_ONLY.id)!.limitations?.()).toContain("AWS denies airflow:GetEnvironment: control-plane state unknown");
   });
 });

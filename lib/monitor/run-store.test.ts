@@ -47,4 +47,21 @@ describe("RunStore", () => {
     expect(s.latestFinished("a")).toBeUndefined();
     expect(s.latestFinished("b")?.runId).toBe("1");
   });
+
+  it("a published index never changes: the next write copies first, and no write means no copy", () => {
+    const s = new RunStore();
+    s.ingest(run("a", "1", "failed", 20, 10));
+    const before = s.index();
+    expect(s.index()).toBe(before);
+    s.ingest(run("a", "2", "success", 5, 1));
+    s.retainDags(new Set(["b"]));
+    expect(before.latestFinished("a")?.runId).toBe("1");
+    expect(before.lastRunState("a")).toBe("failed");
+    const after = s.index();
+    expect(after).not.toBe(before);
+    expect(after.latestFinished("a")).toBeUndefined();
+    // Nothing to forget: the published index stays the current one.
+    s.retainDags(new Set(["b"]));
+    expect(s.index()).toBe(after);
+  });
 });

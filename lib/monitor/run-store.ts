@@ -14,21 +14,87 @@ const MAX_FINISHED_SEEN = 50_000;
 
 const order = (r: DagRun) => ms(r.startDate) ?? ms(r.logicalDate) ?? 0;
 
+/** What readers ask of runs per DAG: answered by the live store and by its published, frozen index. */
+export interface RunLookup {
+  /** The DAG's most recent finished run by start date (failing DAGs). */
+  latestFinished(dagId: string): DagRun | undefined;
+  /** The DAG's most recently ended successful run, when one is known. */
+  lastSuccess(dagId: string): DagRun | undefined;
+  /** The DAG's newest run (queued and running included). */
+  newestRun(dagId: string): DagRun | undefined;
+  /** State of the DAG's newest run (queued and running included), or null when none is known. */
+  lastRunState(dagId: string): DagRun["state"] | null;
+}
+
+interface RunMaps {
+  latest: Map<string, DagRun>;
+  newest: Map<string, DagRun>;
+  /** Each DAG's most recently ended successful run (alert expectations: finishBy, freshness). */
+  success: Map<string, DagRun>;
+}
+
+/**
+ * A frozen view of the per-DAG runs: what the snapshot holds. Plain maps, so a follower replica can
+ * build one from stored runs too (ingest them into a RunStore, then `index()`).
+ */
+export class RunIndex implements RunLookup {
+  static readonly EMPTY = new RunIndex({ latest: new Map(), newest: new Map(), success: new Map() });
+
+  private constructor(private readonly maps: Readonly<RunMaps>) {}
+
+  /** For RunStore only: wraps maps nobody writes to any more. */
+  static frozen(maps: Readonly<RunMaps>): RunIndex {
+    return new RunIndex(maps);
+  }
+
+  latestFinished(dagId: string): DagRun | undefined {
+    return this.maps.latest.get(dagId);
+  }
+
+  lastSuccess(dagId: string): DagRun | undefined {
+    return this.maps.success.get(dagId);
+  }
+
+  newestRun(dagId: string): DagRun | undefined {
+    return this.maps.newest.get(dagId);
+  }
+
+  lastRunState(dagId: string): DagRun["state"] | null {
+    return this.maps.newest.get(dagId)?.state ?? null;
+  }
+}
+
 /**
  * What the monitor remembers about runs per DAG: the most recent finished run by start date (for
  * failing DAGs) and the newest run of any state (for "last run" on the DAG list). Fed by the
  * start-up seeding and then by the incremental `updated_at_gte` stream; bounded by the DAG count.
  * The 24 h counts and recent failures are asked of Airflow each cycle (exact and cheap: see runtime).
+ *
+ * `index()` publishes the maps as they are; the next write copies them first (copy on write), so a
+ * published index never changes and a poll that changed nothing copies nothing.
  */
-export class RunStore {
-  private readonly latest = new Map<string, DagRun>();
-  private readonly newest = new Map<string, DagRun>();
-  /** Each DAG's most recently ended successful run (alert expectations: finishBy, freshness). */
-  private readonly success = new Map<string, DagRun>();
+export class RunStore implements RunLookup {
+  private maps: RunMaps = { latest: new Map(), newest: new Map(), success: new Map() };
+  private published: RunIndex | null = null;
   /** The `updated_at_gte` cursor for the next incremental poll (ISO), null before seeding. */
   cursor: string | null = null;
   /** Finished runs seen since the last drain (history counts them; the store dedupes by run id). */
   private finishedSeen: DagRun[] = [];
+
+  /** The runs as they are now, frozen. */
+  index(): RunIndex {
+    this.published ??= RunIndex.frozen(this.maps);
+    return this.published;
+  }
+
+  /** The maps, copied first when an index shares them. */
+  private writable(): RunMaps {
+    if (this.published) {
+      this.maps = { latest: new Map(this.maps.latest), newest: new Map(this.maps.newest), success: new Map(this.maps.success) };
+      this.published = null;
+    }
+    return this.maps;
+  }
 
   /** Notes a finished run for history without touching the per-DAG state (e.g. the recent-failures list). */
   noteFinished(run: DagRun): void {
@@ -47,45 +113,46 @@ export class RunStore {
 
   ingest(run: DagRun): void {
     this.noteFinished(run);
-    const newest = this.newest.get(run.dagId);
-    if (!newest || newest.runId === run.runId || order(run) >= order(newest)) this.newest.set(run.dagId, run);
+    const m = this.writable();
+    const newest = m.newest.get(run.dagId);
+    if (!newest || newest.runId === run.runId || order(run) >= order(newest)) m.newest.set(run.dagId, run);
     if (run.state === "success") {
-      const s = this.success.get(run.dagId);
+      const s = m.success.get(run.dagId);
       const end = (r: DagRun) => ms(r.endDate) ?? order(r);
-      if (!s || s.runId === run.runId || end(run) >= end(s)) this.success.set(run.dagId, run);
+      if (!s || s.runId === run.runId || end(run) >= end(s)) m.success.set(run.dagId, run);
     }
-    const prev = this.latest.get(run.dagId);
+    const prev = m.latest.get(run.dagId);
     if (isFinished(run)) {
-      if (!prev || prev.runId === run.runId || order(run) >= order(prev)) this.latest.set(run.dagId, run);
+      if (!prev || prev.runId === run.runId || order(run) >= order(prev)) m.latest.set(run.dagId, run);
     } else if (prev && prev.runId === run.runId) {
       // The run we knew as finished was cleared and runs again: it no longer decides the DAG's state.
-      this.latest.delete(run.dagId);
+      m.latest.delete(run.dagId);
     }
   }
 
   /** Forget DAGs that no longer exist. */
   retainDags(dagIds: Set<string>): void {
-    for (const id of this.latest.keys()) if (!dagIds.has(id)) this.latest.delete(id);
-    for (const id of this.newest.keys()) if (!dagIds.has(id)) this.newest.delete(id);
-    for (const id of this.success.keys()) if (!dagIds.has(id)) this.success.delete(id);
+    const gone = (map: Map<string, DagRun>) => [...map.keys()].some((id) => !dagIds.has(id));
+    if (!gone(this.maps.latest) && !gone(this.maps.newest) && !gone(this.maps.success)) return;
+    const m = this.writable();
+    for (const id of m.latest.keys()) if (!dagIds.has(id)) m.latest.delete(id);
+    for (const id of m.newest.keys()) if (!dagIds.has(id)) m.newest.delete(id);
+    for (const id of m.success.keys()) if (!dagIds.has(id)) m.success.delete(id);
   }
 
   latestFinished(dagId: string): DagRun | undefined {
-    return this.latest.get(dagId);
+    return this.maps.latest.get(dagId);
   }
 
-  /** The DAG's most recently ended successful run, when one is known. */
   lastSuccess(dagId: string): DagRun | undefined {
-    return this.success.get(dagId);
+    return this.maps.success.get(dagId);
   }
 
-  /** The DAG's newest run (queued and running included). */
   newestRun(dagId: string): DagRun | undefined {
-    return this.newest.get(dagId);
+    return this.maps.newest.get(dagId);
   }
 
-  /** State of the DAG's newest run (queued and running included), or null when none is known. */
   lastRunState(dagId: string): DagRun["state"] | null {
-    return this.newest.get(dagId)?.state ?? null;
+    return this.maps.newest.get(dagId)?.state ?? null;
   }
 }

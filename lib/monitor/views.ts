@@ -2,7 +2,8 @@ import { iso } from "./clock";
 import { matchesFleetFilter, type FleetFilter } from "@/lib/fleet-filter";
 import { emptyStatusCounts, SEARCH_RESULTS_MAX, severityRank } from "@/lib/vocabulary";
 import type { DagDto, DagListResponse, EnvironmentDetail, EnvironmentSummary, FleetResponse, SearchResponse, SearchResult } from "./dto";
-import type { EnvironmentRuntime } from "./runtime";
+import type { Dag } from "@/lib/airflow/types";
+import type { EnvironmentSnapshot } from "./snapshot";
 import { dagUrl } from "./urls";
 
 /** Read models of the JSON API (contract §4), built from the monitor's snapshot only. */
@@ -18,17 +19,17 @@ export function buildFleet(summaries: EnvironmentSummary[], filter: FleetFilter,
   return { generatedAt: iso(now), counts, environments };
 }
 
-export function buildDetail(rt: EnvironmentRuntime): EnvironmentDetail {
+export function buildDetail(env: EnvironmentSnapshot): EnvironmentDetail {
   return {
-    ...rt.summary,
-    failingDags: rt.failingDags().map((f) => ({ dagId: f.dagId, lastRun: rt.runDto(f.lastRun) })),
-    recentFailures: rt.recentFailed.map((r) => rt.runDto(r)),
-    importErrors: (rt.importErrors ?? []).map((e) => ({
+    ...env.summary,
+    failingDags: env.failingDags().map((f) => ({ dagId: f.dagId, lastRun: env.runDto(f.lastRun) })),
+    recentFailures: env.recentFailed.map((r) => env.runDto(r)),
+    importErrors: (env.importErrors ?? []).map((e) => ({
       filename: e.filename,
       timestamp: e.timestamp,
       message: firstLine(e.stackTrace),
     })),
-    latencyHistory: rt.latencyHistory.map((l) => ({ at: iso(l.at), ms: l.ms === null ? null : Math.round(l.ms) })),
+    latencyHistory: env.latencyHistory.map((l) => ({ at: iso(l.at), ms: l.ms === null ? null : Math.round(l.ms) })),
   };
 }
 
@@ -53,9 +54,8 @@ export interface DagQuery {
 export const DAG_SORTS = ["dagId", "lastRun", "state", "owner"] as const;
 export type DagSort = (typeof DAG_SORTS)[number];
 
-export function dagDto(rt: EnvironmentRuntime, dagId: string): DagDto {
-  const d = rt.dags!.get(dagId)!;
-  const last = rt.runs.newestRun(dagId);
+export function dagDto(env: EnvironmentSnapshot, d: Dag): DagDto {
+  const last = env.runs.newestRun(d.dagId);
   return {
     dagId: d.dagId,
     paused: d.paused,
@@ -63,8 +63,8 @@ export function dagDto(rt: EnvironmentRuntime, dagId: string): DagDto {
     owners: d.owners,
     schedule: d.schedule,
     nextRunAt: d.nextRunAt,
-    lastRun: last ? rt.runDto(last) : null,
-    url: dagUrl(rt.uiUrl(), rt.connector.apiVersion(), d.dagId),
+    lastRun: last ? env.runDto(last) : null,
+    url: dagUrl(env.uiUrl, env.apiVersion, d.dagId),
   };
 }
 
@@ -76,13 +76,13 @@ const STATE_RANK: Record<string, number> = { failed: 0, running: 1, queued: 2, s
  * Filters and sorts on the cached records and builds DTOs only for the requested page, so a page
  * of an environment with thousands of DAGs costs little more than the page.
  */
-export function buildDagList(rt: EnvironmentRuntime, query: DagQuery): DagListResponse {
-  if (!rt.dags) return query.limit === undefined ? { total: 0, dags: [] } : { total: 0, dags: [], facets: { tags: [], owners: [] } };
+export function buildDagList(env: EnvironmentSnapshot, query: DagQuery): DagListResponse {
+  if (!env.dags) return query.limit === undefined ? { total: 0, dags: [] } : { total: 0, dags: [], facets: { tags: [], owners: [] } };
   const q = query.q?.toLowerCase();
-  const ids: string[] = [];
+  const found: Dag[] = [];
   const tags = new Set<string>();
   const owners = new Set<string>();
-  for (const d of rt.dags.values()) {
+  for (const d of env.dags.values()) {
     if (query.limit !== undefined) {
       for (const t of d.tags) tags.add(t);
       for (const o of d.owners) owners.add(o);
@@ -91,28 +91,29 @@ export function buildDagList(rt: EnvironmentRuntime, query: DagQuery): DagListRe
     if (query.paused !== undefined && d.paused !== query.paused) continue;
     if (query.tag !== undefined && !d.tags.includes(query.tag)) continue;
     if (query.owner !== undefined && !d.owners.includes(query.owner)) continue;
-    if (query.state && rt.runs.lastRunState(d.dagId) !== query.state) continue;
-    ids.push(d.dagId);
+    if (query.state && env.runs.lastRunState(d.dagId) !== query.state) continue;
+    found.push(d);
   }
-  const byId = (a: string, b: string) => a.localeCompare(b);
+  const byName = (a: string, b: string) => a.localeCompare(b);
+  const byId = (a: Dag, b: Dag) => byName(a.dagId, b.dagId);
   const sort = query.sort ?? "dagId";
-  let cmp: (a: string, b: string) => number = byId;
+  let cmp: (a: Dag, b: Dag) => number = byId;
   if (sort === "lastRun") {
-    const start = (id: string) => rt.runs.newestRun(id)?.startDate ?? "";
+    const start = (d: Dag) => env.runs.newestRun(d.dagId)?.startDate ?? "";
     cmp = (a, b) => start(a).localeCompare(start(b)) || byId(a, b);
   } else if (sort === "state") {
-    const rank = (id: string) => STATE_RANK[rt.runs.lastRunState(id) ?? ""] ?? 4;
+    const rank = (d: Dag) => STATE_RANK[env.runs.lastRunState(d.dagId) ?? ""] ?? 4;
     cmp = (a, b) => rank(a) - rank(b) || byId(a, b);
   } else if (sort === "owner") {
-    const owner = (id: string) => rt.dags!.get(id)!.owners.join(", ");
+    const owner = (d: Dag) => d.owners.join(", ");
     cmp = (a, b) => owner(a).localeCompare(owner(b)) || byId(a, b);
   }
-  ids.sort(query.dir === "desc" ? (a, b) => cmp(b, a) : cmp);
+  found.sort(query.dir === "desc" ? (a, b) => cmp(b, a) : cmp);
   const offset = query.offset ?? 0;
-  const page = query.limit === undefined ? ids.slice(offset) : ids.slice(offset, offset + query.limit);
-  const dags = page.map((id) => dagDto(rt, id));
-  if (query.limit === undefined) return { total: ids.length, dags };
-  return { total: ids.length, dags, facets: { tags: [...tags].sort(byId), owners: [...owners].sort(byId) } };
+  const page = query.limit === undefined ? found.slice(offset) : found.slice(offset, offset + query.limit);
+  const dags = page.map((d) => dagDto(env, d));
+  if (query.limit === undefined) return { total: found.length, dags };
+  return { total: found.length, dags, facets: { tags: [...tags].sort(byName), owners: [...owners].sort(byName) } };
 }
 
 /**
@@ -120,25 +121,25 @@ export function buildDagList(rt: EnvironmentRuntime, query: DagQuery): DagListRe
  * with what a full results page needs to be honest: `total` matches before the cap,
  * and the environments whose DAG list has not arrived (their DAGs cannot be searched).
  */
-export function searchFleet(runtimes: EnvironmentRuntime[], q: string, max = SEARCH_RESULTS_MAX): Required<Pick<SearchResponse, "results" | "total" | "unsearched">> {
+export function searchFleet(environments: readonly EnvironmentSnapshot[], q: string, max = SEARCH_RESULTS_MAX): Required<Pick<SearchResponse, "results" | "total" | "unsearched">> {
   const needle = q.toLowerCase();
   const exact: SearchResult[] = [];
   const partial: SearchResult[] = [];
   const unsearched: { environmentId: string; reason: string }[] = [];
-  for (const rt of runtimes) {
-    if (!rt.dags) {
-      unsearched.push({ environmentId: rt.config.id, reason: rt.summary.error ? `DAG list not received: ${rt.summary.error.message}` : "DAG list not received yet" });
+  for (const env of environments) {
+    if (!env.dags) {
+      unsearched.push({ environmentId: env.id, reason: env.summary.error ? `DAG list not received: ${env.summary.error.message}` : "DAG list not received yet" });
       continue;
     }
-    for (const d of rt.dags.values()) {
+    for (const d of env.dags.values()) {
       const id = d.dagId.toLowerCase();
       if (!id.includes(needle)) continue;
       const result: SearchResult = {
-        environmentId: rt.config.id,
+        environmentId: env.id,
         dagId: d.dagId,
         paused: d.paused,
-        lastRunState: rt.runs.lastRunState(d.dagId),
-        url: dagUrl(rt.uiUrl(), rt.connector.apiVersion(), d.dagId),
+        lastRunState: env.runs.lastRunState(d.dagId),
+        url: dagUrl(env.uiUrl, env.apiVersion, d.dagId),
       };
       (id === needle ? exact : partial).push(result);
     }

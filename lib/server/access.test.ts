@@ -3,14 +3,11 @@ import type { Viewer } from "@/lib/auth/policy";
 import type { AuthPolicy } from "@/lib/auth/policy-store";
 import { authConfig, identity } from "@/lib/auth/testing/fixtures";
 import type { EnvironmentConfig } from "@/lib/config/types";
-import type { EnvironmentRuntime } from "@/lib/monitor/runtime";
+import { snapshotOf } from "@/lib/testing/snapshots";
 import { maySee, visibilityFilter, type Access } from "./access";
 
 /** Visibility decisions need only an environment's configuration. */
-function rt(config: Partial<EnvironmentConfig> & { id: string }): EnvironmentRuntime {
-  const full: EnvironmentConfig = { name: config.id, tags: {}, target: { kind: "airflow", baseUrl: "http://x", apiVersion: "auto", auth: { type: "none" } }, ...config };
-  return { config: full } as EnvironmentRuntime;
-}
+const environment = (config: Partial<EnvironmentConfig> & { id: string }) => snapshotOf(config);
 
 function access(viewer: Viewer, over: Partial<AuthPolicy> = {}): Access {
   return {
@@ -24,7 +21,7 @@ const admin: Viewer = { kind: "user", role: "admin", identity: identity() };
 
 describe("environment visibility on the server", () => {
   it("follows the file as it is now for listed environments, else the runtime's own rule", () => {
-    const env = rt({ id: "fin", access: { groups: ["data"], emails: [] } });
+    const env = environment({ id: "fin", access: { groups: ["data"], emails: [] } });
     expect(maySee(access(ann), env)).toBe(true);
     // The file now restricts it to finance: that wins over what the monitor started with.
     expect(maySee(access(ann, { environmentAccess: new Map([["fin", { groups: ["finance"], emails: [] }]]) }), env)).toBe(false);
@@ -32,9 +29,9 @@ describe("environment visibility on the server", () => {
   });
 
   it("a discovered environment carries its block's rule; one that arrived without it fails closed", () => {
-    const carried = rt({ id: "mwaa-eu-west-1-a", discovered: "mwaa", access: { groups: ["platform"], emails: [] } });
+    const carried = environment({ id: "mwaa-eu-west-1-a", discovered: "mwaa", access: { groups: ["platform"], emails: [] } });
     expect(maySee(access(ann), carried)).toBe(false);
-    const bare = rt({ id: "mwaa-eu-west-1-b", discovered: "mwaa" });
+    const bare = environment({ id: "mwaa-eu-west-1-b", discovered: "mwaa" });
     const blocks = { mwaa: [{ groups: ["data"], emails: [] }, { groups: ["platform"], emails: [] }], composer: [] };
     expect(maySee(access(ann, { discoveryAccess: blocks }), bare)).toBe(false);
     expect(maySee(access({ kind: "user", role: "viewer", identity: identity({ groups: ["data", "platform"] }) }, { discoveryAccess: blocks }), bare)).toBe(true);
@@ -43,12 +40,12 @@ describe("environment visibility on the server", () => {
   });
 
   it("the shared whole-fleet body is used only when the viewer sees every environment", () => {
-    const open = rt({ id: "open" });
-    const locked = rt({ id: "locked", access: { groups: [], emails: [] } });
+    const open = environment({ id: "open" });
+    const locked = environment({ id: "locked", access: { groups: [], emails: [] } });
     expect(visibilityFilter(access(ann), [open])).toBeUndefined();
     expect(visibilityFilter(access(admin), [open, locked])).toBeUndefined();
     const filter = visibilityFilter(access(ann), [open, locked]);
     expect(filter).toBeDefined();
-    expect([open, locked].filter(filter!).map((r) => r.config.id)).toEqual(["open"]);
+    expect([open, locked].filter(filter!).map((env) => env.id)).toEqual(["open"]);
   });
 });

@@ -104,7 +104,7 @@ export async function startActionsFixture(environments: SimEnvironmentSpec[] = D
     viewer: { cookie: await session({ email: "ann@example.com" }) },
     upstreamWrites: () => Object.entries(sim.stats().byRoute).filter(([k]) => /^(POST|PATCH) \/api\//.test(k)).reduce((a, [, n]) => a + n, 0),
     activeDag(env, last = false) {
-      const active = [...monitor.runtime(env)!.dags!.values()].filter((d) => !d.paused);
+      const active = [...monitor.environment(env)!.dags!.values()].filter((d) => !d.paused);
       return (last ? active.at(-1) : active[0])!.dagId;
     },
     async reopenStore() {

@@ -106,7 +106,7 @@ describe("actions (contract §12)", () => {
   });
 
   it("clears a failed run's failed tasks and pauses/resumes a DAG", async () => {
-    const rt = f.monitor.runtime("ops-a3")!;
+    const rt = f.monitor.environment("ops-a3")!;
     let target: { dagId: string; runId: string } | null = null;
     for (const d of rt.dags!.keys()) {
       const runs = await call(runsGET(new Request(`http://localhost/api/v1/environments/ops-a3/dags/${d}/runs`, { headers: operator }), params({ id: "ops-a3", dagId: d })));
@@ -119,7 +119,7 @@ describe("actions (contract §12)", () => {
     expect(cleared).toEqual({ status: 200, json: { cleared: 1 } });
     const dag = activeDag("ops-a2");
     expect((await pause("ops-a2", dag, admin, true)).json).toMatchObject({ dagId: dag, paused: true });
-    expect(f.monitor.runtime("ops-a2")!.dags!.get(dag)!.paused).toBe(true);
+    expect(f.monitor.environment("ops-a2")!.dags!.get(dag)!.paused).toBe(true);
     expect((await pause("ops-a2", dag, operator, false)).json).toMatchObject({ dagId: dag, paused: false });
   });
 
@@ -168,7 +168,7 @@ describe("actions (contract §12)", () => {
 
   it("freeze pauses exactly the unpaused DAGs, survives a restart of the store, and thaw resumes exactly those", async () => {
     const env = "ops-a3";
-    const c = f.monitor.runtime(env)!.connector;
+    const c = f.monitor.connector(env)!;
     const listed = async () => new Map((await c.listDags({ offset: 0, limit: 100 }, AbortSignal.timeout(5000))).items.map((d) => [d.dagId, d.paused]));
     // One DAG paused beforehand by someone: a thaw must leave it paused.
     const prePaused = activeDag(env);
@@ -183,9 +183,8 @@ describe("actions (contract §12)", () => {
     expect(frozen.json).toMatchObject({ frozen: true, paused: unpaused, failed: [] });
     expect([...(await listed()).values()].every((p) => p)).toBe(true);
     expect((await post(freezePOST, "freeze")).status).toBe(409);
-    const rt = f.monitor.runtime(env)!;
-    rt.refreshSummary(Date.now(), 30_000);
-    expect(rt.summary.frozen).toMatchObject({ by: "op@example.com", dags: unpaused.length });
+    // The freeze shows in the published summary at once, not a health poll later.
+    expect(f.monitor.environment(env)!.summary.frozen).toMatchObject({ by: "op@example.com", dags: unpaused.length });
 
     // A restart: a new store on the same file, the registry refilled from it.
     setFrozen(env, null);

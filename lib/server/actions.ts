@@ -4,10 +4,11 @@ import type { Connector } from "@/lib/airflow/types";
 import { bearerOf } from "@/lib/auth/identify";
 import { mayAct, type ActDecision } from "@/lib/auth/operators";
 import type { AuthConfig, FlightboardConfig } from "@/lib/config/types";
-import type { EnvironmentRuntime } from "@/lib/monitor/runtime";
+import type { FleetMonitor } from "@/lib/monitor/monitor";
+import type { EnvironmentSnapshot } from "@/lib/monitor/snapshot";
 import type { SqlActionStore } from "@/lib/store/action-store";
 import { apiError, isValidDagId, json } from "./api";
-import { apiAccess, visibleRuntime, type Access } from "./access";
+import { apiAccess, visibleTo, type Access } from "./access";
 import { getFleet, type FleetRuntime } from "./fleet";
 import { history } from "./history";
 
@@ -25,7 +26,9 @@ export type ActionName = (typeof ACTION_NAMES)[number];
 export interface ActionContext {
   access: Access;
   actor: string;
-  rt: EnvironmentRuntime;
+  env: EnvironmentSnapshot;
+  /** Where an action's outcome goes at once (the DAG Airflow answered, a freeze), before the next poll. */
+  monitor: FleetMonitor;
   connector: Connector;
   store: SqlActionStore;
   body: Record<string, unknown>;
@@ -53,9 +56,9 @@ function browserCheck(req: Request, auth: AuthConfig | undefined): Response | nu
 }
 
 /** Whether this caller may act on this (visible) environment, and why not. */
-export function actPermission(access: Access, rt: EnvironmentRuntime, config: FlightboardConfig): ActDecision {
-  const id = rt.config.id;
-  const rule = access.policy.environmentAccess.has(id) ? access.policy.environmentAccess.get(id) : rt.config.access;
+export function actPermission(access: Access, env: EnvironmentSnapshot, config: FlightboardConfig): ActDecision {
+  const id = env.id;
+  const rule = access.policy.environmentAccess.has(id) ? access.policy.environmentAccess.get(id) : env.config.access;
   return mayAct(config.actions?.enabled === true, access.policy.auth, access.viewer, rule);
 }
 
@@ -89,20 +92,21 @@ export async function actionCaller(req: Request): Promise<Caller | Response> {
  */
 export function actionTarget(caller: Caller, id: string, dagId: string | null, body: Record<string, unknown> = {}): ActionContext | Refusal {
   const { access, monitor, config } = caller;
-  const rt = visibleRuntime(access, monitor.runtime(id));
-  if (!rt) return { status: 404, code: "not_found", message: `no environment with id "${id.slice(0, 80)}"` };
-  if (dagId !== null && (!isValidDagId(dagId) || (rt.dags && !rt.dags.has(dagId)))) {
+  const env = visibleTo(access, monitor.environment(id));
+  const connector = monitor.connector(id);
+  if (!env || !connector) return { status: 404, code: "not_found", message: `no environment with id "${id.slice(0, 80)}"` };
+  if (dagId !== null && (!isValidDagId(dagId) || (env.dags && !env.dags.has(dagId)))) {
     return { status: 404, code: "not_found", message: `no DAG "${dagId.slice(0, 250)}" in environment "${id}"` };
   }
-  const decision = actPermission(access, rt, config);
+  const decision = actPermission(access, env, config);
   if (!decision.ok) return { status: 403, code: "forbidden", message: decision.reason };
   const store = history()?.actionStore();
   if (!store) return { status: 503, code: "unavailable", message: "actions need the audit log, and history is off; see the server's log" };
-  return { access, actor: decision.actor, rt, connector: rt.connector, store, body, timeoutMs: config.timeoutSeconds * 1000 };
+  return { access, actor: decision.actor, env, monitor, connector, store, body, timeoutMs: config.timeoutSeconds * 1000 };
 }
 
 export function isRefusal(x: ActionContext | Refusal): x is Refusal {
-  return "code" in x && !("rt" in x);
+  return "code" in x && !("env" in x);
 }
 
 /** The JSON object body of an action, or the 400 to answer. */
@@ -170,7 +174,7 @@ export async function attempt<T>(
   call: (signal: AbortSignal) => Promise<T>,
   done: Performed<T>,
 ): Promise<Outcome> {
-  const env = ctx.rt.config.id;
+  const env = ctx.env.id;
   let entry: string;
   try {
     entry = await ctx.store.intent({ at: Date.now(), actor: ctx.actor, action: what.action, environmentId: env, dagId: what.dagId, runId: what.runId, detail: what.detail });
@@ -204,6 +208,6 @@ export async function perform<T>(
 /** The connector's write, or the refusal when this access cannot write (the MWAA CLI). */
 export function writer<K extends "triggerRun" | "clearFailed" | "setPaused">(ctx: ActionContext, key: K): NonNullable<Connector[K]> | Response {
   const fn = ctx.connector[key];
-  if (!fn) return apiError(501, "not_supported", `environment ${ctx.rt.config.id} is read through a channel that cannot act`);
+  if (!fn) return apiError(501, "not_supported", `environment ${ctx.env.id} is read through a channel that cannot act`);
   return fn.bind(ctx.connector) as NonNullable<Connector[K]>;
 }

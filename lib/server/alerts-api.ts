@@ -45,8 +45,8 @@ export function visibleAlerts(engine: AlertEngine, monitor: FleetMonitor, access
   return engine
     .list(q)
     .filter(({ alert }) => {
-      const rt = monitor.runtime(alert.environmentId);
-      return rt ? maySee(access, rt) : admin;
+      const env = monitor.environment(alert.environmentId);
+      return env ? maySee(access, env) : admin;
     })
     .slice(0, limit)
     .map(({ alert, attempts }) => alertDto(engine, alert, attempts));

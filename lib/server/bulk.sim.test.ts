@@ -109,7 +109,7 @@ describe("bulk actions (POST /api/v1/actions/bulk)", () => {
     const failing = (await call(failingGET(req("/x", "GET", f.admin)))).json.items as { environmentId: string; dagId: string; runId: string }[];
     const pick = ["ops-a2", "ops-a3", "mw-rest"].map((env) => failing.find((x) => x.environmentId === env)!);
     expect(pick.every(Boolean)).toBe(true);
-    const notFailing = { environmentId: "ops-a2", dagId: [...f.monitor.runtime("ops-a2")!.dags!.keys()].find((d) => !failing.some((x) => x.dagId === d && x.environmentId === "ops-a2"))! };
+    const notFailing = { environmentId: "ops-a2", dagId: [...f.monitor.environment("ops-a2")!.dags!.keys()].find((d) => !failing.some((x) => x.dagId === d && x.environmentId === "ops-a2"))! };
     const before = { direct: f.upstreamWrites(), invokes: invokes() };
     const r = await bulk(f.operator, { action: "clear", items: [...pick.map(({ environmentId, dagId, runId }) => ({ environmentId, dagId, runId })), notFailing] });
     expect(r.status).toBe(200);
@@ -125,8 +125,7 @@ describe("bulk actions (POST /api/v1/actions/bulk)", () => {
   });
 
   it("pauses and resumes many MWAA DAGs through InvokeRestApi within its rate limit (no throttling), bounded and paced", async () => {
-    const rt = f.monitor.runtime("mw-rest")!;
-    const dags = [...rt.dags!.values()].filter((d) => !d.paused).map((d) => d.dagId).slice(0, 12);
+    const dags = [...f.monitor.environment("mw-rest")!.dags!.values()].filter((d) => !d.paused).map((d) => d.dagId).slice(0, 12);
     expect(dags.length).toBe(12);
     const items = dags.map((dagId) => ({ environmentId: "mw-rest", dagId }));
     const before = { invokes: invokes(), throttles: throttles() };
@@ -134,7 +133,9 @@ describe("bulk actions (POST /api/v1/actions/bulk)", () => {
     const paused = await bulk(f.operator, { action: "pause", items });
     const elapsed = performance.now() - t0;
     expect(paused.json.results.map((x: BulkResult) => x.ok)).toEqual(dags.map(() => true));
-    expect(dags.every((d) => rt.dags!.get(d)!.paused)).toBe(true);
+    // Each answer shows in the published DAG list at once, before the next poll.
+    const after = f.monitor.environment("mw-rest")!;
+    expect(dags.every((d) => after.dags!.get(d)!.paused)).toBe(true);
     const resumed = await bulk(f.operator, { action: "resume", items });
     expect(resumed.json.message).toBe("12 of 12 done");
     expect(invokes() - before.invokes).toBe(24);

@@ -1,5 +1,5 @@
 import "server-only";
-import type { EnvironmentRuntime } from "@/lib/monitor/runtime";
+import type { EnvironmentSnapshot } from "@/lib/monitor/snapshot";
 import { BadRequest, isValidDagId, json } from "./api";
 import { actionCaller, actionTarget, actPermission, attempt, isRefusal, readJsonObject, type ActionContext, type Caller, type Outcome, type Refusal } from "./actions";
 import { maySee } from "./access";
@@ -77,14 +77,14 @@ function parse(body: Record<string, unknown>): BulkRequest {
 }
 
 /** The run a `clear` item re-runs: the one named, else the DAG's latest finished run if it failed. */
-function runFor(rt: EnvironmentRuntime, item: BulkItem): string | Refusal {
+function runFor(env: EnvironmentSnapshot, item: BulkItem): string | Refusal {
   if (item.runId) return item.runId;
-  const failing = rt.failingDags().find((f) => f.dagId === item.dagId);
-  if (!failing) return { status: 409, code: "not_failing", message: `the latest run of ${item.dagId} in ${rt.config.name} did not fail: nothing to re-run` };
+  const failing = env.failingDags().find((f) => f.dagId === item.dagId);
+  if (!failing) return { status: 409, code: "not_failing", message: `the latest run of ${item.dagId} in ${env.config.name} did not fail: nothing to re-run` };
   return failing.lastRun.runId;
 }
 
-const where = (ctx: ActionContext) => ctx.rt.config.name;
+const where = (ctx: ActionContext) => ctx.env.config.name;
 
 /** What the item will do, in the words of the confirmation. */
 function plan(action: BulkAction, dagId: string, runId: string | null, ctx: ActionContext): string {
@@ -107,7 +107,7 @@ function refusal(item: BulkItem, runId: string | null, r: Refusal): BulkResult {
 const CANNOT_ACT = (ctx: ActionContext): Refusal => ({
   status: 501,
   code: "not_supported",
-  message: `environment ${ctx.rt.config.id} is read through a channel that cannot act`,
+  message: `environment ${ctx.env.id} is read through a channel that cannot act`,
 });
 
 async function one(caller: Caller, req: BulkRequest, item: BulkItem): Promise<BulkResult> {
@@ -117,7 +117,7 @@ async function one(caller: Caller, req: BulkRequest, item: BulkItem): Promise<Bu
   const c = ctx.connector;
   let runId: string | null = null;
   if (req.action === "clear") {
-    const r = runFor(ctx.rt, item);
+    const r = runFor(ctx.env, item);
     if (typeof r !== "string") return refusal(item, null, r);
     runId = r;
   }
@@ -151,7 +151,7 @@ async function one(caller: Caller, req: BulkRequest, item: BulkItem): Promise<Bu
       o = await attempt(ctx, { action: req.action, dagId, runId: null, detail }, (signal) => c.setPaused!(dagId, paused, signal), {
         body: (dag) => {
           // Airflow's answer is the DAG as it is now: the cached list shows it at once.
-          ctx.rt.dags?.set(dag.dagId, dag);
+          ctx.monitor.noteDag(ctx.env.id, dag);
           return dag.paused;
         },
         describe: (dag) => `Airflow says ${dagId} in ${where(ctx)} is ${dag.paused ? "paused" : "active"}`,
@@ -174,7 +174,7 @@ async function pool<T>(items: T[], n: number, fn: (item: T) => Promise<void>): P
 }
 
 function throughInvokeRestApi(caller: Caller, id: string): boolean {
-  const t = caller.monitor.runtime(id)?.config.target;
+  const t = caller.monitor.environment(id)?.config.target;
   return t?.kind === "mwaa" && t.access === "rest-api";
 }
 
@@ -199,13 +199,13 @@ export async function bulk(httpReq: Request): Promise<Response> {
 }
 
 /** `GET /api/v1/actions/failing`: the failing DAGs of every environment the caller sees (cached lists only). */
-export function failingAcross(access: Caller["access"], runtimes: readonly EnvironmentRuntime[]): { items: { environmentId: string; environmentName: string; dagId: string; runId: string; endDate: string | null }[] } {
+export function failingAcross(access: Caller["access"], environments: readonly EnvironmentSnapshot[]): { items: { environmentId: string; environmentName: string; dagId: string; runId: string; endDate: string | null }[] } {
   const items = [];
-  for (const rt of runtimes) {
-    if (!maySee(access, rt)) continue;
-    for (const f of rt.failingDags()) {
+  for (const env of environments) {
+    if (!maySee(access, env)) continue;
+    for (const f of env.failingDags()) {
       if (!isValidDagId(f.dagId)) continue;
-      items.push({ environmentId: rt.config.id, environmentName: rt.config.name, dagId: f.dagId, runId: f.lastRun.runId, endDate: f.lastRun.endDate });
+      items.push({ environmentId: env.id, environmentName: env.config.name, dagId: f.dagId, runId: f.lastRun.runId, endDate: f.lastRun.endDate });
     }
   }
   return { items };
@@ -216,12 +216,12 @@ export function failingAcross(access: Caller["access"], runtimes: readonly Envir
  * not. The board shows its bulk panel only then, and the search page its buttons: a wall screen, a
  * viewer or a board with actions off stays calm, with the reason said once.
  */
-export function actingScope(caller: Pick<Caller, "access" | "config">, runtimes: readonly EnvironmentRuntime[]): { allowed: boolean; reason: string | null } {
+export function actingScope(caller: Caller): { allowed: boolean; reason: string | null } {
   let reason: string | null = null;
-  for (const rt of runtimes) {
-    if (!maySee(caller.access, rt)) continue;
-    const d = actPermission(caller.access, rt, caller.config);
-    if (d.ok && typeof rt.connector.setPaused === "function") return { allowed: true, reason: null };
+  for (const env of caller.monitor.environments()) {
+    if (!maySee(caller.access, env)) continue;
+    const d = actPermission(caller.access, env, caller.config);
+    if (d.ok && typeof caller.monitor.connector(env.id)?.setPaused === "function") return { allowed: true, reason: null };
     reason ??= d.ok ? "the environments you see are read through the Airflow CLI (access: cli), which cannot act" : d.reason;
   }
   return { allowed: false, reason: reason ?? "you see no environment to act on" };

@@ -54,22 +54,22 @@ export function openFleetStream(o: FleetStreamOptions): () => void {
     }
   };
   // Visibility is worked out per push, so access changes apply to open streams too.
-  const visibleRuntimes = () => {
-    const all = monitor.runtimes();
+  const visibleEnvironments = () => {
+    const all = monitor.environments();
     const visible = visibilityFilter(access, all);
     return visible ? all.filter(visible) : all;
   };
-  const pushAll = () => send(`event: fleet\ndata: ${fleetJson(monitor, filter, visibilityFilter(access, monitor.runtimes()))}\n\n`);
+  const pushAll = () => send(`event: fleet\ndata: ${fleetJson(monitor, filter, visibilityFilter(access, monitor.environments()))}\n\n`);
   const push = tracker
     ? () => {
-        const changes = tracker.next(visibleRuntimes(), monitor.now());
+        const changes = tracker.next(visibleEnvironments(), monitor.now());
         if (changes) send(`event: fleet-changes\ndata: ${changes}\n\n`);
       }
     : pushAll;
   send(`retry: ${RETRY_MS}\n\n`);
   try {
     pushAll();
-    tracker?.prime(visibleRuntimes(), monitor.now());
+    tracker?.prime(visibleEnvironments(), monitor.now());
   } catch (e) {
     stopped = true;
     o.slot.release();

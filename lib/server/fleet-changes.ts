@@ -1,12 +1,12 @@
 import "server-only";
-import type { EnvironmentRuntime } from "@/lib/monitor/runtime";
+import type { EnvironmentSnapshot } from "@/lib/monitor/snapshot";
 import type { FleetFilter } from "@/lib/fleet-filter";
 import { buildFleet } from "@/lib/monitor/views";
 import { historyHealth } from "./history";
 
 /**
  * One `/events?changes=1` stream's memory of what it sent: per environment the serialized summary
- * (the runtime's own string, not a copy), and the order. With 300 environments the whole fleet is
+ * (the snapshot's own string, not a copy), and the order. With 300 environments the whole fleet is
  * about 200 kB and something changes every second or two; the changes are a few kB.
  */
 export class FleetChangeTracker {
@@ -16,23 +16,23 @@ export class FleetChangeTracker {
   constructor(private readonly filter: FleetFilter) {}
 
   /** The fleet as `/fleet` shows it (filtered, worst first, counted), with each summary's serialized form. */
-  private view(runtimes: readonly EnvironmentRuntime[], now: number) {
-    const fleet = buildFleet(runtimes.map((rt) => rt.summary), this.filter, now);
-    const json = new Map(runtimes.map((rt) => [rt.config.id, summaryJsonOf(rt)]));
+  private view(environments: readonly EnvironmentSnapshot[], now: number) {
+    const fleet = buildFleet(environments.map((env) => env.summary), this.filter, now);
+    const json = new Map(environments.map((env) => [env.id, env.summaryJson]));
     const shown = fleet.environments.map((e) => ({ id: e.id, json: json.get(e.id)! }));
     return { fleet, shown, order: shown.map((e) => e.id).join("\n") };
   }
 
-  /** Remembers `runtimes` as sent in full (the stream's first `fleet` event, built in the same tick). */
-  prime(runtimes: readonly EnvironmentRuntime[], now: number): void {
-    const { shown, order } = this.view(runtimes, now);
+  /** Remembers `environments` as sent in full (the stream's first `fleet` event, built in the same tick). */
+  prime(environments: readonly EnvironmentSnapshot[], now: number): void {
+    const { shown, order } = this.view(environments, now);
     this.sent = new Map(shown.map((e) => [e.id, e.json]));
     this.order = order;
   }
 
   /** The `fleet-changes` body since the last call (or `prime`), or null when nothing this stream shows changed. */
-  next(runtimes: readonly EnvironmentRuntime[], now: number): string | null {
-    const { fleet, shown, order } = this.view(runtimes, now);
+  next(environments: readonly EnvironmentSnapshot[], now: number): string | null {
+    const { fleet, shown, order } = this.view(environments, now);
     const changed = shown.filter((e) => this.sent.get(e.id) !== e.json).map((e) => e.json);
     const reordered = order !== this.order;
     this.sent = new Map(shown.map((e) => [e.id, e.json]));
@@ -41,9 +41,4 @@ export class FleetChangeTracker {
     const orderPart = reordered ? `,"order":${JSON.stringify(shown.map((e) => e.id))}` : "";
     return `{"generatedAt":${JSON.stringify(fleet.generatedAt)},"history":${JSON.stringify(historyHealth())},"counts":${JSON.stringify(fleet.counts)}${orderPart},"changed":[${changed.join(",")}]}`;
   }
-}
-
-/** The summary as the monitor serialized it for change detection (an environment not yet refreshed has none). */
-function summaryJsonOf(rt: EnvironmentRuntime): string {
-  return rt.summaryJson || JSON.stringify(rt.summary);
 }

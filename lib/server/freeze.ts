@@ -46,12 +46,12 @@ async function setAll(ctx: ActionContext, dagIds: string[], paused: boolean): Pr
   await eachBounded(dagIds, async (dagId) => {
     try {
       const dag = await ctx.connector.setPaused!(dagId, paused, AbortSignal.timeout(ctx.timeoutMs));
-      ctx.rt.dags?.set(dag.dagId, dag);
+      ctx.monitor.noteDag(ctx.env.id, dag);
       done.push(dagId);
     } catch (e) {
       // A DAG deleted since the freeze has nothing left to resume.
       if (!paused && isAirflowError(e) && e.kind === "not_found") return void done.push(dagId);
-      const err = actionError(e, ctx.rt.config.id);
+      const err = actionError(e, ctx.env.id);
       failed.push({ dagId, code: err.code, message: err.message });
     }
   });
@@ -59,8 +59,8 @@ async function setAll(ctx: ActionContext, dagIds: string[], paused: boolean): Pr
 }
 
 export async function freeze(ctx: ActionContext): Promise<Response> {
-  if (!ctx.connector.setPaused) return apiError(501, "not_supported", `environment ${ctx.rt.config.id} is read through a channel that cannot act`);
-  const env = ctx.rt.config.id;
+  if (!ctx.connector.setPaused) return apiError(501, "not_supported", `environment ${ctx.env.id} is read through a channel that cannot act`);
+  const env = ctx.env.id;
   const existing = (await ctx.store.freezes()).find((f) => f.environmentId === env);
   if (existing) return apiError(409, "conflict", `environment ${env} is already frozen (since ${new Date(existing.frozenAt).toISOString()} by ${existing.frozenBy}); thaw it first`);
   let dags: Dag[];
@@ -75,6 +75,8 @@ export async function freeze(ctx: ActionContext): Promise<Response> {
   const entry = await ctx.store.intent({ at, actor: ctx.actor, action: "freeze", environmentId: env, dagId: null, runId: null, detail: { dags: toPause } });
   await ctx.store.saveFreeze({ environmentId: env, dagIds: toPause, frozenAt: at, frozenBy: ctx.actor });
   setFrozen(env, { since: new Date(at).toISOString(), by: ctx.actor, dags: toPause.length });
+  // The board shows the freeze now, not a health poll later.
+  ctx.monitor.refresh(env);
   const { done, failed } = await setAll(ctx, toPause, true);
   const message = `paused ${done.length} of ${toPause.length} unpaused DAGs${failed.length ? `; ${failed.length} failed (${failed.map((f) => f.dagId).join(", ").slice(0, 500)})` : ""}`;
   await ctx.store.outcome(entry, { at: Date.now(), ok: failed.length === 0, httpStatus: failed.length ? null : 200, message }).catch(() => undefined);
@@ -82,8 +84,8 @@ export async function freeze(ctx: ActionContext): Promise<Response> {
 }
 
 export async function thaw(ctx: ActionContext): Promise<Response> {
-  if (!ctx.connector.setPaused) return apiError(501, "not_supported", `environment ${ctx.rt.config.id} is read through a channel that cannot act`);
-  const env = ctx.rt.config.id;
+  if (!ctx.connector.setPaused) return apiError(501, "not_supported", `environment ${ctx.env.id} is read through a channel that cannot act`);
+  const env = ctx.env.id;
   const record = (await ctx.store.freezes()).find((f) => f.environmentId === env);
   if (!record) return apiError(409, "conflict", `environment ${env} is not frozen`);
   const entry = await ctx.store.intent({ at: Date.now(), actor: ctx.actor, action: "thaw", environmentId: env, dagId: null, runId: null, detail: { dags: record.dagIds } });
@@ -97,6 +99,7 @@ export async function thaw(ctx: ActionContext): Promise<Response> {
     await ctx.store.saveFreeze({ ...record, dagIds: left });
     setFrozen(env, { since: new Date(record.frozenAt).toISOString(), by: record.frozenBy, dags: left.length });
   }
+  ctx.monitor.refresh(env);
   const message = `resumed ${done.length} of ${record.dagIds.length} DAGs the freeze paused${failed.length ? `; ${failed.length} failed and stay recorded` : ""}`;
   await ctx.store.outcome(entry, { at: Date.now(), ok: failed.length === 0, httpStatus: failed.length ? null : 200, message }).catch(() => undefined);
   return json({ frozen: failed.length > 0, resumed: done, failed, message });

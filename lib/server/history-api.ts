@@ -1,7 +1,7 @@
 import "server-only";
 import type { HistoryResponse, IncidentsResponse } from "@/lib/monitor/dto";
 import type { FleetMonitor } from "@/lib/monitor/monitor";
-import type { EnvironmentRuntime } from "@/lib/monitor/runtime";
+import type { EnvironmentSnapshot } from "@/lib/monitor/snapshot";
 import type { HistoryStore } from "@/lib/store/index";
 import { type Access, visibilityFilter } from "./access";
 import { INCIDENTS_LIMIT } from "@/lib/vocabulary";
@@ -32,22 +32,22 @@ export async function incidentsFor(store: HistoryStore, monitor: FleetMonitor, a
   const to = parseTime(params, "to", undefined);
   if (from !== undefined && to !== undefined && from > to) throw new BadRequest("from must not be after to");
   const limit = intParam(params, "limit", 1, INCIDENTS_LIMIT.max, INCIDENTS_LIMIT.default);
-  const runtimes = monitor.runtimes();
-  const filter = visibilityFilter(access, runtimes);
+  const environments = monitor.environments();
+  const filter = visibilityFilter(access, environments);
   // A viewer limited to some environments sees incidents of those only (not of removed ones).
-  const visible = filter ? runtimes.filter(filter).map((rt) => rt.config.id) : undefined;
+  const visible = filter ? environments.filter(filter).map((env) => env.id) : undefined;
   const incidents = await store.incidents({ environment, state: state ?? undefined, from, to, limit, visible });
   return { incidents };
 }
 
 /** GET /api/v1/environments/{id}/history; adds the window's counted runs per hour up to 7 days. */
-export async function historyFor(store: HistoryStore, rt: EnvironmentRuntime, params: URLSearchParams, now: number): Promise<HistoryResponse> {
+export async function historyFor(store: HistoryStore, env: EnvironmentSnapshot, params: URLSearchParams, now: number): Promise<HistoryResponse> {
   const to = parseTime(params, "to", now)!;
   const from = parseTime(params, "from", to - DAY_MS)!;
   if (from >= to) throw new BadRequest("from must be before to");
   const maxDays = store.retention.dailyDays;
   if (to - from > maxDays * DAY_MS) throw new BadRequest(`the window must be at most ${maxDays} days (retention.dailyDays)`);
-  const body = await store.history(rt.config.id, from, to);
-  if (to - from <= 7 * DAY_MS) body.runsPerHour = await store.runsPerHour(rt.config.id, from, to);
+  const body = await store.history(env.id, from, to);
+  if (to - from <= 7 * DAY_MS) body.runsPerHour = await store.runsPerHour(env.id, from, to);
   return body;
 }

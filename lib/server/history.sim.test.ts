@@ -89,7 +89,7 @@ describe("history of a fleet through outages", () => {
     // The data calls failed too; the environment is healthy again once the DAG list is re-read
     // (refresh.dags = 30 s): degraded until then, and an incident lasts while it is not healthy.
     expect(Date.parse(web[0].endedAt!) - t.back).toBeLessThanOrEqual(30_000 + H);
-    expect(web[0].endedAt).toBe(ms.monitor.runtime("web")!.summary.statusSince);
+    expect(web[0].endedAt).toBe(ms.monitor.environment("web")!.summary.statusSince);
     expect(web[0].durationS).toBe((Date.parse(web[0].endedAt!) - Date.parse(web[0].startedAt)) / 1000);
     const sched = body.incidents.filter((i) => i.environmentId === "sched");
     expect(sched).toHaveLength(1);
@@ -142,16 +142,16 @@ describe("history of a fleet through outages", () => {
     const restored = new Map([...store.restored].map(([id, r]) => [id, r.summary]));
     const monitor = new FleetMonitor({ config: ms.config, clock: ms.clock, createConnector: createConnectorForEnvironment, stagger: false, restored, onPoll: historyRecorder(store, H) });
     try {
-      const sched = monitor.runtime("sched")!.summary;
+      const sched = monitor.environment("sched")!.summary;
       expect(sched).toMatchObject({ status: "unhealthy", stale: true });
-      expect(monitor.runtime("web")!.summary).toMatchObject({ status: "healthy", stale: true });
+      expect(monitor.environment("web")!.summary).toMatchObject({ status: "healthy", stale: true });
       monitor.start();
       for (let i = 0; i < 4; i++) {
         await ms.clock.advance(H);
         await monitor.settle();
       }
-      expect(monitor.runtime("sched")!.summary).toMatchObject({ status: "unhealthy", stale: false });
-      expect(monitor.runtime("sched")!.summary.statusSince).toBe(sched.statusSince);
+      expect(monitor.environment("sched")!.summary).toMatchObject({ status: "unhealthy", stale: false });
+      expect(monitor.environment("sched")!.summary.statusSince).toBe(sched.statusSince);
       await store.writer.flush();
       const open = await store.incidents({ limit: 10, state: "open" });
       expect(open).toHaveLength(1);

@@ -70,17 +70,17 @@ export function attachHistory(store: HistoryStore, monitor: FleetMonitor, mainta
       if (h.state !== "ok") throw new Error(h.message ?? "history degraded");
     },
     // With a stored summary for every environment the board is useful before the first cycle ends.
-    () => monitor.runtimes().every((rt) => rt.checkedAt !== null || rt.showingRestored),
+    () => monitor.environments().every((env) => env.checkedAt !== null || env.showingRestored),
   );
 }
 
 /** The monitor's per-poll hook: queue what history records (never waits on the database). */
 export function historyRecorder(store: HistoryStore, healthIntervalMs: number): (p: PollOutcome) => void {
-  return ({ rt, cadence, at, finishedRuns }) => {
-    if (finishedRuns.length > 0) store.recorder.recordRuns(rt.config.id, finishedRuns.map((r) => rt.runDto(r)));
+  return ({ env, cadence, at, finishedRuns }) => {
+    if (finishedRuns.length > 0) store.recorder.recordRuns(env.id, finishedRuns.map((r) => env.runDto(r)));
     // Until this process has polled it, the summary is the restored one: nothing new to record.
-    if (rt.checkedAt === null) return;
-    store.recorder.observe(rt.summary, at, cadence === "health" ? healthIntervalMs : null, rt.statusSince);
+    if (env.checkedAt === null) return;
+    store.recorder.observe(env.summary, at, cadence === "health" ? healthIntervalMs : null, env.statusSince);
   };
 }
 

@@ -43,7 +43,7 @@ function samples(text: string): { name: string; labels: Record<string, string>; 
 
 describe("GET /metrics", () => {
   it("passes `promtool check metrics` and carries every metric of contract §9", async () => {
-    const text = await metricsText(monitor.runtimes().map((rt) => rt.summary), monitor.now());
+    const text = await metricsText(monitor.environments().map((env) => env.summary), monitor.now());
     const check = spawnSync("promtool", ["check", "metrics"], { input: text, encoding: "utf8" });
     expect(check.error, "promtool is installed (Debian: prometheus)").toBeUndefined();
     expect(`${check.stdout}${check.stderr}`.trim()).toBe("");
@@ -69,11 +69,11 @@ describe("GET /metrics", () => {
   });
 
   it("has the fleet's values, with tags as labels", async () => {
-    const text = await metricsText(monitor.runtimes().map((rt) => rt.summary), monitor.now());
+    const text = await metricsText(monitor.environments().map((env) => env.summary), monitor.now());
     const all = samples(text);
     const one = (name: string, env: string, extra: Record<string, string> = {}) =>
       all.filter((s) => s.name === name && s.labels.environment === env && Object.entries(extra).every(([k, v]) => s.labels[k] === v));
-    for (const rt of monitor.runtimes()) {
+    for (const rt of monitor.environments()) {
       const e = rt.summary;
       const status = one("flightboard_environment_status", e.id);
       expect(status.length).toBe(6);

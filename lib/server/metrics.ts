@@ -131,14 +131,14 @@ function sameSecret(a: string, b: string): boolean {
  * not count: a scraper is not a person.
  */
 export async function metricsAccess(policy: AuthPolicy, authorization: string | null, monitor: FleetMonitor): Promise<EnvironmentSummary[] | Response> {
-  const all = monitor.runtimes();
-  if (policy.auth.mode === "disabled") return all.map((rt) => rt.summary);
+  const all = monitor.environments();
+  if (policy.auth.mode === "disabled") return all.map((env) => env.summary);
   const bearer = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? "")?.[1];
-  if (bearer !== undefined && policy.metricsToken && sameSecret(bearer, policy.metricsToken)) return all.map((rt) => rt.summary);
+  if (bearer !== undefined && policy.metricsToken && sameSecret(bearer, policy.metricsToken)) return all.map((env) => env.summary);
   const decision = await decide(policy, { cookies: new Map(), authorization: bearer === undefined ? null : authorization }, "api");
   if (!decision.ok || decision.viewer.kind !== "display") {
     return apiError(401, "unauthorized", "send Authorization: Bearer with the metrics token (metrics.tokenEnv) or a display token");
   }
   const visible = visibilityFilter({ viewer: decision.viewer, policy }, all);
-  return (visible ? all.filter(visible) : all).map((rt) => rt.summary);
+  return (visible ? all.filter(visible) : all).map((env) => env.summary);
 }

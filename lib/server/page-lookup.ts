@@ -2,7 +2,7 @@ import "server-only";
 import { notFound } from "next/navigation";
 import type { Viewer } from "@/lib/auth/policy";
 import { currentPolicy } from "@/lib/auth/policy-store";
-import { visibleRuntime } from "./access";
+import { visibleTo } from "./access";
 import { isValidDagId } from "./api";
 import { getFleet } from "./fleet";
 
@@ -14,13 +14,13 @@ import { getFleet } from "./fleet";
  */
 export async function requireEnvironment(viewer: Viewer, id: string): Promise<void> {
   const { monitor } = await getFleet();
-  if (!visibleRuntime({ viewer, policy: currentPolicy() }, monitor.runtime(id))) notFound();
+  if (!visibleTo({ viewer, policy: currentPolicy() }, monitor.environment(id))) notFound();
 }
 
 /** As requireEnvironment, and the DAG must be a valid id the environment lists (when its list is known). */
 export async function requireDag(viewer: Viewer, id: string, dagId: string): Promise<void> {
   const { monitor } = await getFleet();
-  const rt = visibleRuntime({ viewer, policy: currentPolicy() }, monitor.runtime(id));
+  const env = visibleTo({ viewer, policy: currentPolicy() }, monitor.environment(id));
   // Before the first DAG list arrives the DAG cannot be judged; the page shows its own loading state.
-  if (!rt || !isValidDagId(dagId) || (rt.dags && !rt.dags.has(dagId))) notFound();
+  if (!env || !isValidDagId(dagId) || (env.dags && !env.dags.has(dagId))) notFound();
 }

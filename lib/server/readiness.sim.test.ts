@@ -17,7 +17,7 @@ describe("readiness", () => {
     const clock = new FakeClock(Date.now());
     m = await startMonitoredSim([{ id: "a", airflowVersion: "3.1.0", scenario: "healthy" }], { clock });
     expect(await readiness(m.monitor)).toEqual({ ready: true, role: "single" });
-    const fresh = { ...m.monitor, runtimes: () => m!.monitor.runtimes().map((rt) => ({ ...rt, checkedAt: null })) } as unknown as typeof m.monitor;
+    const fresh = { ...m.monitor, environments: () => m!.monitor.environments().map((env) => env.with({ checkedAt: null })) } as unknown as typeof m.monitor;
     const before = await readiness(fresh);
     expect(before.ready).toBe(false);
     expect(before.ready === false && before.why).toContain("first poll cycle not finished (1 of 1");

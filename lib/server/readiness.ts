@@ -56,9 +56,9 @@ export async function readiness(monitor: FleetMonitor | null): Promise<Readiness
       return { ready: false, why: `${name}: ${e instanceof Error ? e.message : "not ready"}`.slice(0, 200) };
     }
   }
-  const runtimes = monitor.runtimes();
-  const pending = runtimes.filter((rt) => rt.checkedAt === null).length;
+  const environments = monitor.environments();
+  const pending = environments.filter((env) => env.checkedAt === null).length;
   const warm = [...r.checks.values()].some((c) => c.warm?.() === true);
-  if (pending > 0 && !warm) return { ready: false, why: `first poll cycle not finished (${pending} of ${runtimes.length} environment(s) not checked yet)` };
+  if (pending > 0 && !warm) return { ready: false, why: `first poll cycle not finished (${pending} of ${environments.length} environment(s) not checked yet)` };
   return { ready: true, role: r.role() };
 }

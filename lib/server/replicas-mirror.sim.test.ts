@@ -48,7 +48,7 @@ describe.skipIf(!pgBackend)("followers mirror discovery and alerting (contract Â
   const nodes: Node[] = [];
   const leader = () => nodes.find((n) => n.replica.current === "leader");
   const follower = () => nodes.find((n) => n.replica.current === "follower")!;
-  const ids = (n: Node) => n.monitor.runtimes().map((r) => r.config.id);
+  const ids = (n: Node) => n.monitor.environments().map((env) => env.id);
 
   async function addNode(): Promise<Node> {
     const url = (db.target as { url: string }).url;
@@ -108,12 +108,12 @@ describe.skipIf(!pgBackend)("followers mirror discovery and alerting (contract Â
     await until("the follower to list it", () => ids(f).includes(discovered), 2_000);
     await until(
       "the follower's summary to match",
-      () => JSON.stringify(f.monitor.runtime(discovered)?.summary) === JSON.stringify(l.monitor.runtime(discovered)?.summary) && l.monitor.runtime(discovered)!.checkedAt !== null,
+      () => JSON.stringify(f.monitor.environment(discovered)?.summary) === JSON.stringify(l.monitor.environment(discovered)?.summary) && l.monitor.environment(discovered)!.checkedAt !== null,
       15_000,
     );
     console.log(`follower listed the discovered environment ${Date.now() - seen} ms after the leader`);
     expect(ids(f).sort()).toEqual(ids(l).sort());
-    expect(f.monitor.runtime(discovered)!.config).toEqual(l.monitor.runtime(discovered)!.config);
+    expect(f.monitor.environment(discovered)!.config).toEqual(l.monitor.environment(discovered)!.config);
     // It only lists it: a follower polls nothing.
     expect(f.monitor.polling).toBe(false);
   });

@@ -128,12 +128,12 @@ describe.skipIf(!pgBackend)("several replicas on one PostgreSQL (contract §11)"
     const leader = leaders()[0];
     const followers = nodes.filter((n) => n !== leader);
     sim.setScenario("bravo", "http-500");
-    await until("the leader to see bravo fail", () => leader.monitor.runtime("bravo")!.summary.status !== "healthy", 15_000);
+    await until("the leader to see bravo fail", () => leader.monitor.environment("bravo")!.summary.status !== "healthy", 15_000);
     const seen = Date.now();
-    const json = () => JSON.stringify(leader.monitor.runtimes().map((r) => r.summary));
-    await until("followers to match the leader", () => followers.every((f) => JSON.stringify(f.monitor.runtimes().map((r) => r.summary)) === json()), 2_000);
+    const json = () => JSON.stringify(leader.monitor.environments().map((r) => r.summary));
+    await until("followers to match the leader", () => followers.every((f) => JSON.stringify(f.monitor.environments().map((r) => r.summary)) === json()), 2_000);
     console.log(`followers matched the leader ${Date.now() - seen} ms after its change`);
-    for (const f of followers) expect(f.monitor.runtime("bravo")!.summary.status).toBe(leader.monitor.runtime("bravo")!.summary.status);
+    for (const f of followers) expect(f.monitor.environment("bravo")!.summary.status).toBe(leader.monitor.environment("bravo")!.summary.status);
     sim.setScenario("bravo", "healthy");
   });
 
@@ -160,12 +160,12 @@ describe.skipIf(!pgBackend)("several replicas on one PostgreSQL (contract §11)"
     expect(takeover).toBeLessThan(Math.max(2 * HEALTH_S * 1000, 30_000));
     // Fresh data from the new leader.
     const checked = Date.now();
-    await until("a fresh poll by the new leader", () => third.monitor.runtimes().every((r) => r.checkedAt !== null && r.checkedAt >= checked), 3 * HEALTH_S * 1000);
+    await until("a fresh poll by the new leader", () => third.monitor.environments().every((r) => r.checkedAt !== null && r.checkedAt >= checked), 3 * HEALTH_S * 1000);
     expect(maxPolling).toBe(1);
 
     // Per-DAG runs, the one read that calls Airflow, answer on every replica: the leader, and the one
     // that stepped down (its polls were aborted, its on-demand reads must not be).
-    const dagId = await until("the new leader's DAG list", () => [...(third.monitor.runtime("alpha")!.dags?.keys() ?? [])][0], 15_000);
+    const dagId = await until("the new leader's DAG list", () => [...(third.monitor.environment("alpha")!.dags?.keys() ?? [])][0], 15_000);
     for (const n of [third, second]) expect((await n.monitor.dagRuns("alpha", dagId, 5)).length).toBeGreaterThan(0);
   });
 });

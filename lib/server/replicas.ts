@@ -177,9 +177,9 @@ export class Replica {
   private async publishDiscovered(): Promise<void> {
     if (this.publishing || this.role !== "leader") return;
     const envs = this.opts.monitor
-      .runtimes()
-      .filter((rt) => rt.config.discovered)
-      .map((rt) => rt.config);
+      .environments()
+      .filter((env) => env.config.discovered)
+      .map((env) => env.config);
     const key = JSON.stringify(envs);
     if (key === this.discoveredKey) return;
     this.publishing = true;

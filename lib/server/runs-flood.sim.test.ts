@@ -28,9 +28,9 @@ beforeAll(async () => {
   monitor.start();
   const runtime: FleetRuntime = { monitor, config: monitor.config, demo: false, close: async () => monitor.stop() };
   (globalThis as { __flightboard?: Promise<FleetRuntime> }).__flightboard = Promise.resolve(runtime);
-  const rt = monitor.runtime(ENV)!;
-  for (let i = 0; i < 300 && (!rt.dags || rt.checkedAt === null); i++) await new Promise((r) => setTimeout(r, 100));
-  expect(rt.dags?.size).toBe(40);
+  const env = () => monitor.environment(ENV)!;
+  for (let i = 0; i < 300 && (!env().dags || env().checkedAt === null); i++) await new Promise((r) => setTimeout(r, 100));
+  expect(env().dags?.size).toBe(40);
 }, 60_000);
 
 afterAll(async () => {
@@ -41,8 +41,8 @@ afterAll(async () => {
 
 describe("a flood of distinct runs?limit= requests", () => {
   it("never stops the environment's health polling; the overflow gets 429 + Retry-After; abandoned reads are cancelled", async () => {
-    const rt = monitor.runtime(ENV)!;
-    const dags = [...rt.dags!.keys()];
+    const env = () => monitor.environment(ENV)!;
+    const dags = [...env().dags!.keys()];
     const upstreamBefore = sim.stats().byRoute[DAG_RUNS] ?? 0;
     const floodAt = Date.now();
     const answers = await Promise.all(
@@ -64,9 +64,9 @@ describe("a flood of distinct runs?limit= requests", () => {
 
     // Keep watching: health polls every 5 s (1.5 s each) whatever the readers did.
     await new Promise((r) => setTimeout(r, 11_000));
-    const checkedAt = Date.parse(rt.summary.checkedAt!);
+    const checkedAt = Date.parse(env().summary.checkedAt!);
     expect(checkedAt).toBeGreaterThan(floodAt + 3_000);
-    expect(rt.summary).toMatchObject({ status: "healthy", stale: false });
+    expect(env().summary).toMatchObject({ status: "healthy", stale: false });
     // At most the 10 queued reads ever went upstream; those whose clients left while waiting did not.
     const upstream = (sim.stats().byRoute[DAG_RUNS] ?? 0) - upstreamBefore;
     expect(upstream).toBeGreaterThan(0);

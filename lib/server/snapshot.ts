@@ -1,7 +1,7 @@
 import "server-only";
 import { iso } from "@/lib/monitor/clock";
 import type { FleetMonitor } from "@/lib/monitor/monitor";
-import type { EnvironmentRuntime } from "@/lib/monitor/runtime";
+import type { EnvironmentSnapshot } from "@/lib/monitor/snapshot";
 import type { FleetFilter } from "@/lib/fleet-filter";
 import { buildFleet } from "@/lib/monitor/views";
 import { historyHealth } from "./history";
@@ -27,7 +27,7 @@ let cache: Entry | null = null;
 const partial = new Map<string, Entry>();
 const MAX_PARTIAL = 64;
 
-export function fleetJson(monitor: FleetMonitor, filter: FleetFilter, visible?: (rt: EnvironmentRuntime) => boolean): string {
+export function fleetJson(monitor: FleetMonitor, filter: FleetFilter, visible?: (env: EnvironmentSnapshot) => boolean): string {
   const body = fleetBody(monitor, filter, visible);
   return typeof body === "string" ? body : `${body[0]}${body[1].countsAndEnvs}`;
 }
@@ -36,7 +36,7 @@ export function fleetJson(monitor: FleetMonitor, filter: FleetFilter, visible?: 
  * The /fleet body as bytes, for the raw hot path: a per-response head (`generatedAt`) and the shared,
  * already-encoded rest. Filtered answers are built per request.
  */
-export function fleetBytes(monitor: FleetMonitor, filter: FleetFilter, visible?: (rt: EnvironmentRuntime) => boolean): Buffer[] {
+export function fleetBytes(monitor: FleetMonitor, filter: FleetFilter, visible?: (env: EnvironmentSnapshot) => boolean): Buffer[] {
   const body = fleetBody(monitor, filter, visible);
   if (typeof body === "string") return [Buffer.from(body)];
   const entry = body[1];
@@ -44,11 +44,11 @@ export function fleetBytes(monitor: FleetMonitor, filter: FleetFilter, visible?:
   return [Buffer.from(body[0]), entry.bytes];
 }
 
-function fleetBody(monitor: FleetMonitor, filter: FleetFilter, visible?: (rt: EnvironmentRuntime) => boolean): string | [string, Entry] {
+function fleetBody(monitor: FleetMonitor, filter: FleetFilter, visible?: (env: EnvironmentSnapshot) => boolean): string | [string, Entry] {
   const now = monitor.now();
   // A viewer who may not see every environment never gets the shared, whole-fleet body.
-  const runtimes = visible ? monitor.runtimes().filter(visible) : monitor.runtimes();
-  const summaries = runtimes.map((rt) => rt.summary);
+  const environments = visible ? monitor.environments().filter(visible) : monitor.environments();
+  const summaries = environments.map((env) => env.summary);
   // Extension: whether history is recorded (the board says when it is degraded). From memory.
   const history = JSON.stringify(historyHealth());
   if (filter.tags.length > 0 || filter.statuses.length > 0) {
@@ -57,7 +57,7 @@ function fleetBody(monitor: FleetMonitor, filter: FleetFilter, visible?: (rt: En
   }
   let entry = cache;
   if (visible) {
-    const key = runtimes.map((rt) => rt.config.id).join("\n");
+    const key = environments.map((env) => env.id).join("\n");
     entry = partial.get(key) ?? null;
     if (!entry || entry.monitor !== monitor || entry.version !== monitor.changeVersion) {
       const { counts, environments } = buildFleet(summaries, filter, now);

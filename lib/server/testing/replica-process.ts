@@ -14,8 +14,8 @@ const monitor = new FleetMonitor({
   config,
   createConnector: createConnectorForEnvironment,
   stagger: false,
-  onPoll: ({ rt, cadence, at }) => {
-    if (rt.checkedAt !== null) store.recorder.observe(rt.summary, at, cadence === "health" ? config.refresh.health * 1000 : null, rt.statusSince);
+  onPoll: ({ env, cadence, at }) => {
+    if (env.checkedAt !== null) store.recorder.observe(env.summary, at, cadence === "health" ? config.refresh.health * 1000 : null, env.statusSince);
   },
 });
 let last = "";

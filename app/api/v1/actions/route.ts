@@ -9,6 +9,6 @@ export async function GET(req: Request): Promise<Response> {
     const access = await apiAccess(req);
     if (access instanceof Response) return access;
     const { monitor, config } = await getFleet();
-    return json(actingScope({ access, config }, monitor.runtimes()));
+    return json(actingScope({ access, monitor, config }));
   });
 }

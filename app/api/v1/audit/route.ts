@@ -1,9 +1,8 @@
-import { mayAct } from "@/lib/auth/operators";
 import { apiError, BadRequest, handle, intParam, json } from "@/lib/server/api";
 import { apiAccess, maySee } from "@/lib/server/access";
 import { getFleet } from "@/lib/server/fleet";
 import { history } from "@/lib/server/history";
-import { ACTION_NAMES } from "@/lib/server/actions";
+import { ACTION_NAMES, actPermission } from "@/lib/server/actions";
 
 const AUDITED_ACTIONS: readonly string[] = ACTION_NAMES;
 
@@ -28,12 +27,10 @@ export async function GET(req: Request): Promise<Response> {
     const admin = access.viewer.kind === "user" && access.viewer.role === "admin";
     let ids: string[] | undefined;
     if (!admin) {
-      ids = monitor.runtimes().filter((rt) => {
-        if (!maySee(access, rt)) return false;
-        const id = rt.config.id;
-        const rule = access.policy.environmentAccess.has(id) ? access.policy.environmentAccess.get(id) : rt.config.access;
-        return mayAct(config.actions?.enabled === true, access.policy.auth, access.viewer, rule).ok;
-      }).map((rt) => rt.config.id);
+      ids = monitor
+        .environments()
+        .filter((env) => maySee(access, env) && actPermission(access, env, config).ok)
+        .map((env) => env.id);
       if (ids.length === 0) return apiError(403, "forbidden", "the audit log is for admins and operators");
     }
     if (envFilter !== null) ids = ids ? ids.filter((i) => i === envFilter) : [envFilter];

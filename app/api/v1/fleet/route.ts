@@ -9,6 +9,6 @@ export async function GET(req: Request): Promise<Response> {
     if (access instanceof Response) return access;
     const filter = parseFleetFilter(new URL(req.url).searchParams);
     const { monitor } = await getFleet();
-    return jsonText(fleetJson(monitor, filter, visibilityFilter(access, monitor.runtimes())));
+    return jsonText(fleetJson(monitor, filter, visibilityFilter(access, monitor.environments())));
   });
 }

@@ -11,8 +11,8 @@ export async function GET(req: Request): Promise<Response> {
     if (!q) throw new BadRequest("q is required");
     if (q.length > 250) throw new BadRequest("q must be at most 250 characters");
     const { monitor } = await getFleet();
-    const runtimes = monitor.runtimes();
-    const visible = visibilityFilter(access, runtimes);
-    return json(searchFleet(visible ? runtimes.filter(visible) : runtimes, q));
+    const environments = monitor.environments();
+    const visible = visibilityFilter(access, environments);
+    return json(searchFleet(visible ? environments.filter(visible) : environments, q));
   });
 }

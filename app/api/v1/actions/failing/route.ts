@@ -9,6 +9,6 @@ export async function GET(req: Request): Promise<Response> {
     const access = await apiAccess(req);
     if (access instanceof Response) return access;
     const { monitor } = await getFleet();
-    return json(failingAcross(access, monitor.runtimes()));
+    return json(failingAcross(access, monitor.environments()));
   });
 }

@@ -1,6 +1,5 @@
-import { apiError, BadRequest, handle, intParam, json } from "@/lib/server/api";
-import { apiAccess, visibleRuntime } from "@/lib/server/access";
-import { getFleet } from "@/lib/server/fleet";
+import { BadRequest, handle, intParam, json } from "@/lib/server/api";
+import { visibleEnvironment } from "@/lib/server/access";
 import { buildDagList, DAG_SORTS, type DagQuery, type DagSort } from "@/lib/monitor/views";
 
 function parseQuery(params: URLSearchParams): DagQuery {
@@ -40,13 +39,8 @@ function parseQuery(params: URLSearchParams): DagQuery {
 
 export async function GET(req: Request, ctx: { params: Promise<{ id: string }> }): Promise<Response> {
   return handle(async () => {
-    const access = await apiAccess(req);
-    if (access instanceof Response) return access;
-    const query = parseQuery(new URL(req.url).searchParams);
-    const { id } = await ctx.params;
-    const { monitor } = await getFleet();
-    const rt = visibleRuntime(access, monitor.runtime(id));
-    if (!rt) return apiError(404, "not_found", `no environment with id "${id.slice(0, 80)}"`);
-    return json(buildDagList(rt, query));
+    const found = await visibleEnvironment(req, (await ctx.params).id, () => parseQuery(new URL(req.url).searchParams));
+    if (found instanceof Response) return found;
+    return json(buildDagList(found.env, found.input));
   });
 }

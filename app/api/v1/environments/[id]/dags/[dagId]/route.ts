@@ -1,19 +1,17 @@
 import { apiError, BadRequest, handle, isValidDagId, json } from "@/lib/server/api";
-import { apiAccess, visibleRuntime } from "@/lib/server/access";
+import { visibleEnvironment } from "@/lib/server/access";
 import { actionContext, perform, writer } from "@/lib/server/actions";
-import { getFleet } from "@/lib/server/fleet";
 import { dagDto } from "@/lib/monitor/views";
 
 /** One DAG from the cached list (an extension beside §12's PATCH); unknown or hidden → 404, as reads. */
 export async function GET(req: Request, ctx: { params: Promise<{ id: string; dagId: string }> }): Promise<Response> {
   return handle(async () => {
-    const access = await apiAccess(req);
-    if (access instanceof Response) return access;
     const { id, dagId } = await ctx.params;
-    const rt = visibleRuntime(access, (await getFleet()).monitor.runtime(id));
-    if (!rt) return apiError(404, "not_found", `no environment with id "${id.slice(0, 80)}"`);
-    if (!isValidDagId(dagId) || !rt.dags?.has(dagId)) return apiError(404, "not_found", `no DAG "${dagId.slice(0, 250)}" in environment "${id}"`);
-    return json(dagDto(rt, dagId));
+    const found = await visibleEnvironment(req, id);
+    if (found instanceof Response) return found;
+    const dag = isValidDagId(dagId) ? found.env.dags?.get(dagId) : undefined;
+    if (!dag) return apiError(404, "not_found", `no DAG "${dagId.slice(0, 250)}" in environment "${id}"`);
+    return json(dagDto(found.env, dag));
   });
 }
 
@@ -34,10 +32,8 @@ export async function PATCH(req: Request, ctx: { params: Promise<{ id: string; d
       {
         body: (dag) => {
           // Airflow's answer is the DAG as it is now: the cached list shows it at once.
-          if (c.rt.dags) {
-            c.rt.dags.set(dag.dagId, dag);
-            return dagDto(c.rt, dag.dagId);
-          }
+          const env = c.monitor.noteDag(id, dag);
+          if (env?.dags) return dagDto(env, dag);
           return { dagId: dag.dagId, paused: dag.paused, tags: dag.tags, owners: dag.owners, schedule: dag.schedule, nextRunAt: dag.nextRunAt, lastRun: null, url: null };
         },
         describe: (dag) => `Airflow says ${dag.dagId} is ${dag.paused ? "paused" : "active"}`,

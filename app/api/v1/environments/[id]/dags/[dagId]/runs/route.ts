@@ -1,27 +1,23 @@
 import { ReadsBusy } from "@/lib/monitor/dag-run-reads";
 import { apiError, BadRequest, handle, intParam, isValidDagId, json, upstreamErrorResponse } from "@/lib/server/api";
-import { apiAccess, visibleRuntime } from "@/lib/server/access";
+import { visibleEnvironment } from "@/lib/server/access";
 import { actionContext, perform, writer } from "@/lib/server/actions";
-import { getFleet } from "@/lib/server/fleet";
 import { DAG_RUNS_LIMIT } from "@/lib/vocabulary";
 
 export async function GET(req: Request, ctx: { params: Promise<{ id: string; dagId: string }> }): Promise<Response> {
   return handle(async () => {
-    const access = await apiAccess(req);
-    if (access instanceof Response) return access;
-    const limit = intParam(new URL(req.url).searchParams, "limit", 1, DAG_RUNS_LIMIT.max, DAG_RUNS_LIMIT.default);
     const { id, dagId } = await ctx.params;
-    const { monitor } = await getFleet();
-    const rt = visibleRuntime(access, monitor.runtime(id));
-    if (!rt) return apiError(404, "not_found", `no environment with id "${id.slice(0, 80)}"`);
+    const found = await visibleEnvironment(req, id, () => intParam(new URL(req.url).searchParams, "limit", 1, DAG_RUNS_LIMIT.max, DAG_RUNS_LIMIT.default));
+    if (found instanceof Response) return found;
+    const { env, monitor, input: limit } = found;
     // Ids that cannot be Airflow DAG ids, or DAGs the cached list does not have, never reach upstream.
-    if (!isValidDagId(dagId) || (rt.dags && !rt.dags.has(dagId))) {
+    if (!isValidDagId(dagId) || (env.dags && !env.dags.has(dagId))) {
       return apiError(404, "not_found", `no DAG "${dagId.slice(0, 250)}" in environment "${id}"`);
     }
     try {
       // The request's signal: a client that goes away takes its queued upstream read with it.
       const runs = await monitor.dagRuns(id, dagId, limit, req.signal);
-      return json({ runs: runs.map((r) => rt.runDto(r)) });
+      return json({ runs: runs.map((r) => env.runDto(r)) });
     } catch (e) {
       if (e instanceof ReadsBusy) {
         const res = apiError(429, "throttled", e.message);
@@ -51,7 +47,7 @@ export async function POST(req: Request, ctx: { params: Promise<{ id: string; da
       c,
       { action: "trigger", dagId, runId: null, detail: { conf } },
       (signal) => trigger(dagId, { conf: conf as Record<string, unknown>, note: (note as string | null | undefined) ?? null }, signal),
-      { status: 201, body: (run) => c.rt.runDto(run), describe: (run) => `Airflow created run ${run.runId} (${run.state})`, runIdOf: (run) => run.runId },
+      { status: 201, body: (run) => c.env.runDto(run), describe: (run) => `Airflow created run ${run.runId} (${run.state})`, runIdOf: (run) => run.runId },
     );
   });
 }
