@@ -204,6 +204,8 @@ test("screenshots: bulk selection, confirmation, results, search and audit at 19
   for (const colorScheme of ["light", "dark"] as const) {
     for (const [size, viewport] of [["desktop", { width: 1920, height: 1080 }], ["phone", { width: 390, height: 844 }]] as const) {
       const name = (what: string) => `${OUT}/${what}-${size}-${colorScheme}.png`;
+      // A full-page shot taken while scrolled draws the sticky top bar mid-page.
+      const top = () => (size === "phone" ? admin.evaluate(() => window.scrollTo(0, 0)) : Promise.resolve());
       const admin = await pageAs(browser, "root@corp.test", ["fb-admins"], { viewport, colorScheme });
       await admin.goto(`${origin}/audit`);
       await admin.getByTestId("audit-row").first().waitFor();
@@ -218,10 +220,12 @@ test("screenshots: bulk selection, confirmation, results, search and audit at 19
       await admin.getByTestId("bulk-review").click();
       await admin.getByTestId("bulk-plan").waitFor();
       await admin.getByTestId("bulk-confirm").scrollIntoViewIfNeeded();
+      await top();
       await admin.screenshot({ path: name("bulk-confirm"), fullPage: size === "phone" });
       await admin.getByTestId("bulk-confirm-go").click();
       await admin.getByTestId("bulk-results").waitFor();
       await admin.getByTestId("bulk-result").scrollIntoViewIfNeeded();
+      await top();
       await admin.screenshot({ path: name("bulk-results"), fullPage: size === "phone" });
       await admin.goto(`${origin}/search?q=_`);
       await admin.getByTestId("search-select").first().check();
