@@ -186,6 +186,8 @@ test("the audit page: an admin sees the bulk run's entries newest first and filt
   await admin.getByTestId("audit-filter-action").selectOption("trigger");
   await expect(admin.getByTestId("audit-summary")).toContainText("No action matches these filters.");
   await admin.getByTestId("audit-filter-action").selectOption("clear");
+  // Each filter writes the address from the one it read (components/audit/audit-view.tsx): wait for it.
+  await expect(admin).toHaveURL(/action=clear/);
   await admin.getByTestId("audit-filter-environment").selectOption("sales-dev");
   await expect(rows).toHaveCount(1);
   await expect(admin).toHaveURL(/action=clear/);
