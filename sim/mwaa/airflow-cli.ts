@@ -3,7 +3,7 @@ import type { MwaaEnv } from "./model";
 import { versionAtLeast } from "../wire";
 
 /**
- * The Airflow CLI as MWAA's `POST /aws_mwaa/cli` runs it, for Airflow 2 environments: the command
+ * The Airflow CLI as MWAA's `POST /aws_mwaa/cli` runs it (Airflow 3: `dags list-runs {dag}`, not `-d`): the command
  * comes in as text, the answer is what the real CLI prints (stdout, stderr), computed from the
  * same virtual Airflow the REST API serves, so scenarios look alike through both (state-changing
  * commands: airflow-cli-writes.ts). Version-accurate
@@ -125,7 +125,7 @@ export async function runAirflowCli(env: MwaaEnv, command: string, now: number):
       const types = ["BackfillJob", "LocalTaskJob", "SchedulerJob", ...(versionAtLeast(version, [2, 2, 0]) ? ["TriggererJob"] : [])];
       const type = option(args, "--job-type");
       if (type && !types.includes(type)) return invalidChoice("airflow jobs check", "--job-type", type, types);
-      const h = (await call("/health")).json as Record<string, { status?: string } | undefined>;
+      const h = (await call(env.va.major === 3 ? "/monitor/health" : "/health")).json as Record<string, { status?: string } | undefined>;
       const part = type === "TriggererJob" ? h.triggerer : h.scheduler;
       // MWAA runs no triggerer before 2.7: the job table has none alive.
       const alive = part?.status === "healthy" && (type !== "TriggererJob" || versionAtLeast(version, [2, 7, 0]));
@@ -153,16 +153,22 @@ export async function runAirflowCli(env: MwaaEnv, command: string, now: number):
       return { stdout: dagbagLine(now) + json(errors.map((e) => ({ filepath: py(e.filename, true), error: py(e.stack_trace, true) }))), stderr: "" };
     }
     if (sub === "list-runs") {
-      const dagId = option(args, "-d", "--dag-id");
-      if (!dagId) return { stdout: "", stderr: "usage: airflow dags list-runs [-h] -d DAG_ID\nairflow dags list-runs command error: the following arguments are required: -d/--dag-id, see help above.\n" };
+      // Airflow 3 takes the DAG id as a positional argument; Airflow 2 as `-d`.
+      const af3 = env.va.major === 3;
+      const dagId = af3 ? args.slice(2).find((a, i, all) => !a.startsWith("-") && !["-o", "--output", "--state"].includes(all[i - 1] ?? "")) : option(args, "-d", "--dag-id");
+      if (!dagId) {
+        return af3
+          ? { stdout: "", stderr: "usage: airflow dags list-runs [-h] dag_id\nairflow dags list-runs command error: the following arguments are required: dag_id, see help above.\n" }
+          : { stdout: "", stderr: "usage: airflow dags list-runs [-h] -d DAG_ID\nairflow dags list-runs command error: the following arguments are required: -d/--dag-id, see help above.\n" };
+      }
       const r = await call(`/dags/${encodeURIComponent(dagId)}`);
       if (r.status === 404) return { stdout: "", stderr: `DAG: ${dagId} does not exist in 'dag' table\n` };
-      const runs = await pages(`/dags/${encodeURIComponent(dagId)}/dagRuns`, "dag_runs", MAX_RUNS, { order_by: "-execution_date" });
+      const runs = await pages(`/dags/${encodeURIComponent(dagId)}/dagRuns`, "dag_runs", MAX_RUNS, { order_by: af3 ? "-logical_date" : "-execution_date" });
       const rows = runs.map((x) => ({
         dag_id: py(x.dag_id, modern),
         run_id: py(x.dag_run_id, modern),
         state: py(x.state, modern),
-        execution_date: isoformat(x.execution_date),
+        ...(af3 ? { run_after: isoformat(x.run_after), logical_date: isoformat(x.logical_date) } : { execution_date: isoformat(x.execution_date) }),
         start_date: isoformat(x.start_date),
         end_date: isoformat(x.end_date),
       }));

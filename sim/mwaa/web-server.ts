@@ -12,7 +12,7 @@ import { sessionLifetimeS, type MwaaEnv, type MwaaState } from "./model";
  * - Airflow 3: `POST /pluginsv2/aws_mwaa/login` → `Set-Cookie: _token=<JWT>`; `/api/v2` needs it as Bearer
  *   (the virtual Airflow's own JWT check).
  * The login answers 302 and sets the cookie on that answer, as a Flask/FastAPI login view does.
- * - Airflow 2: `POST /aws_mwaa/cli` with `Authorization: Bearer {CliToken}` runs an Airflow CLI
+ * - `POST /aws_mwaa/cli` (Airflow 3: `/aws_mwaa/cli/`, the bare path answers 307 to it) with `Authorization: Bearer {CliToken}` runs an Airflow CLI
  *   command (text/plain body) and answers `{"stdout": base64, "stderr": base64}` (airflow-cli.ts).
  */
 
@@ -98,8 +98,14 @@ export function createWebServerHandler(env: MwaaEnv, state: MwaaState, ctx: Plan
       writeResponse(res, htmlResponse(502, HTML_502));
       return;
     }
-    if (method === "POST" && path === "/aws_mwaa/cli" && major === 2) {
+    // Airflow 3's web server (FastAPI) redirects `/aws_mwaa/cli` to `/aws_mwaa/cli/` with a 307.
+    if (method === "POST" && path === "/aws_mwaa/cli" && major === 3) {
       ctx.count(env.spec.id, `POST ${path}`);
+      writeResponse(res, { status: 307, headers: { location: `https://${req.headers.host ?? "localhost"}/aws_mwaa/cli/` }, raw: "" });
+      return;
+    }
+    if (method === "POST" && path === (major === 3 ? "/aws_mwaa/cli/" : "/aws_mwaa/cli")) {
+      ctx.count(env.spec.id, "POST /aws_mwaa/cli");
       cli(req, res).catch(() => writeResponse(res, htmlResponse(500, HTML_502)));
       return;
     }

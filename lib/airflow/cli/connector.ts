@@ -73,7 +73,9 @@ export function createCliChannel(opts: CliChannelOptions): CliChannel {
   };
 
   const fetchRuns = async (dagId: string, signal: AbortSignal): Promise<DagRun[]> => {
-    const cmd = `dags list-runs -d ${arg(dagId)} -o json`;
+    // Airflow 3 takes the DAG id as a positional argument, Airflow 2 as `-d`.
+    const v = version() ?? (await readVersion(signal));
+    const cmd = `dags list-runs ${/^v?([3-9]|\d{2,})\./.test(v) ? "" : "-d "}${arg(dagId)} -o json`;
     const out = await run(cmd, signal);
     try {
       return parseJsonList(cmd, out)

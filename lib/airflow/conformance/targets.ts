@@ -166,14 +166,16 @@ function composerTarget(major: 2 | 3): ConformanceTarget {
 }
 
 function mwaaCliTarget(major: 2 | 3): ConformanceTarget {
+  // 2.2.2 has no REST API at all; MWAA's Airflow 3 keeps the CLI endpoint (behind a 307 to `/aws_mwaa/cli/`).
+  const version = major === 2 ? "2.2.2" : "3.0.6";
   return {
     slug: `mwaa-cli${major}`,
     name: `MWAA cli on Airflow ${major}`,
     kind: "mwaa",
     major,
-    airflowVersion: major === 2 ? "2.2.2" : { unsupported: "access: cli is for MWAA's Airflow 2 environments without a REST API" },
+    airflowVersion: version,
     api: null,
-    spec: (id, scenario, options) => ({ id, kind: "mwaa", airflowVersion: "2.2.2", scenario, dagCount: DAGS, options: { access: "cli", ...options } }),
+    spec: (id, scenario, options) => ({ id, kind: "mwaa", airflowVersion: version, scenario, dagCount: DAGS, options: { access: "cli", ...options } }),
     errors: [
       { name: "rejected credentials", kind: "auth", how: { scenario: "access-denied" } },
       // The CLI endpoint answers 200 with Airflow's traceback on stderr: no HTTP status to report.

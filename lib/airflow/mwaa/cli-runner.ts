@@ -68,6 +68,8 @@ export function createCliRunner(opts: CliRunnerOptions): CliRunner {
   const counts: CliCallCounts = { tokens: 0, commands: 0 };
   // The host comes with each token; kept beside it so a moved web server is followed on renewal.
   const hosts = new Map<string, string>();
+  // Airflow 3's web server answers `/aws_mwaa/cli` with a 307 to `/aws_mwaa/cli/`: learned once per host.
+  const slashed = new Set<string>();
 
   const cache = createTokenCache({
     now,
@@ -91,7 +93,7 @@ export function createCliRunner(opts: CliRunnerOptions): CliRunner {
     const host = hosts.get(token);
     if (!host) throw new AirflowError({ kind: "bad_response", message: `CreateCliToken for ${env} returned no host` });
     counts.commands++;
-    const res = await upstreamFetch(`https://${host}/aws_mwaa/cli`, {
+    const res = await upstreamFetch(`https://${host}/aws_mwaa/cli${slashed.has(host) ? "/" : ""}`, {
       method: "POST",
       headers: { authorization: `Bearer ${token}`, "content-type": "text/plain", accept: "application/json" },
       body: command,
@@ -99,6 +101,12 @@ export function createCliRunner(opts: CliRunnerOptions): CliRunner {
       limits: opts.limits,
       fetch: opts.fetch,
     });
+    // A 307/308 ran nothing: sending the command to the trailing-slash path is not a retry of it.
+    const moved = res.headers.get("location");
+    if ((res.status === 307 || res.status === 308) && moved && !slashed.has(host) && new URL(moved, `https://${host}`).pathname === "/aws_mwaa/cli/" && new URL(moved, `https://${host}`).host === host) {
+      slashed.add(host);
+      return attempt(command, signal, retried);
+    }
     if (res.status === 401 || res.status === 403 || (res.status >= 300 && res.status < 400)) {
       cache.invalidate(token);
       if (!retried) return attempt(command, signal, true);
