@@ -189,7 +189,7 @@ async function main(): Promise<void> {
       } catch {
         // not listening yet
       }
-      if (i > 600 || server.exitCode !== null) throw new Error(`server did not start; see ${path.join(dir, "server.log")}`);
+      if (i > 1200 || server.exitCode !== null) throw new Error(`server did not start; see ${path.join(dir, "server.log")}`);
       await sleep(500);
     }
     const tListen = performance.now();
