@@ -6,12 +6,12 @@ import { GET as runsGET, POST as runsPOST } from "@/app/api/v1/environments/[id]
 import { POST as freezePOST } from "@/app/api/v1/environments/[id]/freeze/route";
 import { POST as thawPOST } from "@/app/api/v1/environments/[id]/thaw/route";
 import { frozenOf, setFrozen } from "@/lib/monitor/freezes";
-import { call, DEPLOY, LOBBY, ORIGIN, params, READER, req, SECRET, startActionsFixture, type ActionsFixture } from "./actions.fixture";
+import { call, DEPLOY, LOBBY, ORIGIN, params, READER, req, SECRET, startActionsFixture, type ActionsFixture } from "./testing/actions";
 import { restoreFreezes } from "./freeze";
 
 /**
  * Actions through the real route handlers, monitor, connectors, simulator and a real SQLite
- * history file, with auth enabled from a configuration file (actions.fixture.ts). Upstream writes
+ * history file, with auth enabled from a configuration file (testing/actions.ts). Upstream writes
  * are counted in the simulator: refused callers must reach none.
  */
 

@@ -4,7 +4,7 @@ import { GET as failingGET } from "@/app/api/v1/actions/failing/route";
 import { GET as scopeGET } from "@/app/api/v1/actions/route";
 import { GET as auditGET } from "@/app/api/v1/audit/route";
 import { GET as envGET } from "@/app/api/v1/environments/[id]/route";
-import { call, DEFAULT_ENVIRONMENTS, DEPLOY, LOBBY, ORIGIN, params, READER, req, startActionsFixture, type ActionsFixture } from "./actions.fixture";
+import { call, DEFAULT_ENVIRONMENTS, DEPLOY, LOBBY, ORIGIN, params, READER, req, startActionsFixture, type ActionsFixture } from "./testing/actions";
 import type { BulkResult } from "./bulk";
 
 /**

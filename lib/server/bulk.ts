@@ -222,7 +222,7 @@ export function actingScope(caller: Caller): { allowed: boolean; reason: string 
     if (!maySee(caller.access, env)) continue;
     const d = actPermission(caller.access, env, caller.config);
     if (d.ok && typeof caller.monitor.connector(env.id)?.setPaused === "function") return { allowed: true, reason: null };
-    reason ??= d.ok ? "the environments you see are read through the Airflow CLI (access: cli), which cannot act" : d.reason;
+    reason ??= d.ok ? "the environments you see are read through a channel that cannot act" : d.reason;
   }
   return { allowed: false, reason: reason ?? "you see no environment to act on" };
 }

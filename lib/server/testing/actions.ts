@@ -8,7 +8,7 @@ import { createConnectorForEnvironment } from "@/lib/monitor/connectors";
 import { FleetMonitor } from "@/lib/monitor/monitor";
 import { HistoryStore } from "@/lib/store/index";
 import { startSimulator, type Simulator, type SimEnvironmentSpec } from "@/sim/index";
-import type { FleetRuntime } from "./fleet";
+import type { FleetRuntime } from "../fleet";
 
 /**
  * Shared wiring of the action tests: the simulator, a configuration file with auth enabled (people,
