@@ -2,7 +2,7 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useId } from "react";
+import { useEffect, useId, useRef } from "react";
 import type { FleetResponse } from "@/lib/monitor/dto";
 import { fleetQuery } from "@/lib/queries";
 import { ApiRequestError, fetchJson } from "@/lib/queries/fetch-json";
@@ -69,11 +69,21 @@ export function AuditView() {
   const envs = (fleet.data as FleetResponse | undefined)?.environments ?? [];
   const names = new Map(envs.map((e) => [e.id, e.name]));
 
+  // Filters not yet in the address: a second change made before the first navigation lands builds on
+  // it instead of on the address it read (which would drop the first). Each is forgotten once the
+  // address shows it, so back/forward navigation is never overridden.
+  const pending = useRef(new Map<string, string>());
+  useEffect(() => {
+    for (const [k, v] of pending.current) if ((params.get(k) ?? "") === v) pending.current.delete(k);
+  }, [params]);
   const set = (key: string, value: string) => {
     const next = new URLSearchParams(params.toString());
-    if (value) next.set(key, value);
-    else next.delete(key);
-    if (key !== "offset") next.delete("offset");
+    pending.current.set(key, value);
+    if (key !== "offset") pending.current.set("offset", "");
+    for (const [k, v] of pending.current) {
+      if (v) next.set(k, v);
+      else next.delete(k);
+    }
     router.replace(`${pathname}${next.size ? `?${next}` : ""}`, { scroll: key === "offset" });
   };
 
