@@ -124,13 +124,15 @@ export function describeConformance(t: ConformanceTarget, world: ConformanceWorl
       const first = (await read(since)).items;
       expect(first.length).toBeGreaterThan(0);
       const updated = first.map((r) => r.updatedAt!);
-      expect(updated.every((u) => u >= since)).toBe(true);
-      // Airflow 3 reports `updated_at`, the order's own key; Airflow 2 has none, so `updatedAt` is
-      // derived from the run's dates and may differ from the server's order by a little.
-      if (t.api === "v2") expect(updated).toEqual([...updated].sort());
+      // Airflow 3 reports `updated_at`, the filter's and the order's own key; Airflow 2 filters on it
+      // but does not return it, so `updatedAt` is derived from the run's dates and may be earlier (a
+      // run re-marked after it ended): only Airflow 3's values can be held to the cursor.
+      const exact = t.api === "v2";
+      if (exact) expect(updated.every((u) => u >= since)).toBe(true);
+      if (exact) expect(updated).toEqual([...updated].sort());
       const cursor = updated[Math.floor(updated.length / 2)];
       const next = (await read(cursor)).items;
-      expect(next.every((r) => r.updatedAt! >= cursor)).toBe(true);
+      if (exact) expect(next.every((r) => r.updatedAt! >= cursor)).toBe(true);
       // Exactly the runs at or after the cursor, plus any that changed since the first read.
       const key = (r: { dagId: string; runId: string }) => `${r.dagId}/${r.runId}`;
       const seen = new Set(next.map(key));
