@@ -85,8 +85,8 @@ export class RunCache {
     if (this.sweepError) throw this.sweepError;
     let runs = [...this.byDag.values()].flatMap((e) => e.runs);
     if (q.states?.length) runs = runs.filter((r) => q.states!.includes(r.state));
-    if (q.startDateGte) runs = runs.filter((r) => r.startDate !== null && r.startDate >= q.startDateGte!);
-    if (q.updatedAtGte) runs = runs.filter((r) => r.updatedAt !== null && r.updatedAt >= q.updatedAtGte!);
+    if (q.startDateGte) runs = runs.filter((r) => atOrAfter(r.startDate, q.startDateGte!));
+    if (q.updatedAtGte) runs = runs.filter((r) => atOrAfter(r.updatedAt, q.updatedAtGte!));
     runs.sort(q.newestFirst ? (a, b) => (b.startDate ?? "").localeCompare(a.startDate ?? "") : (a, b) => (a.updatedAt ?? "").localeCompare(b.updatedAt ?? ""));
     return { items: runs.slice(q.offset, q.offset + q.limit), total: runs.length };
   }
@@ -152,6 +152,14 @@ export class RunCache {
       this.stats.lastSweepMs = this.now() - started;
     }
   }
+}
+
+/**
+ * Airflow's `*_gte` filters compare instants. Compared as text, a bound without milliseconds
+ * (`…:00Z`, as the monitor writes it) would put a run at `…:00.500Z` before it ('.' sorts before 'Z').
+ */
+function atOrAfter(time: string | null, bound: string): boolean {
+  return time !== null && Date.parse(time) >= Date.parse(bound);
 }
 
 class Semaphore {
