@@ -109,6 +109,8 @@ test.describe("environment page", () => {
     const components = page.getByTestId(TID.envComponents);
     await expect(components).toContainText("Scheduler");
     await expect(components).toContainText(/heartbeat \d+ (s|min) ago/);
+    // Plain Airflow has no control plane; MWAA and Composer must show theirs (never skipped for them).
+    expect(detail.platform === null, `platform of a ${env.kind} environment`).toBe(env.kind === "airflow");
     if (detail.platform) await expect(components).toContainText(detail.platform.state);
 
     const f = detail.failingDags[0];

@@ -1,18 +1,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
+import { describe, expect, expectTypeOf, it } from "vitest";
+import type { SimEnvironmentSpec } from "@/sim/types";
 import { readFleetFilter, writeFleetFilter } from "./fleet-filter";
-import {
-  availability,
-  DAG_RUNS_LIMIT,
-  emptyStatusCounts,
-  ENVIRONMENT_KINDS,
-  ENVIRONMENT_STATUSES,
-  INCIDENTS_LIMIT,
-  isProblemStatus,
-  PROBLEM_STATUSES,
-  severityRank,
-} from "./vocabulary";
+import { availability, DAG_RUNS_LIMIT, emptyStatusCounts, ENVIRONMENT_KINDS, ENVIRONMENT_STATUSES, type EnvironmentKind, INCIDENTS_LIMIT, isProblemStatus, PROBLEM_STATUSES, severityRank } from "./vocabulary";
 
 /**
  * The vocabulary pinned against the words of the public contract (../shared/docs/contract.md), so
@@ -67,6 +58,11 @@ describe("vocabulary", () => {
 
   it("classes availability as up, down or no data (§7, §9)", () => {
     expect(ENVIRONMENT_STATUSES.map(availability)).toEqual(["down", "down", "nodata", "up", "nodata", "up"]);
+  });
+
+  it("has the simulator's environment kinds (sim/ speaks wire protocols only, so it spells them out)", () => {
+    // Checked by tsc: the two unions must stay equal.
+    expectTypeOf<NonNullable<SimEnvironmentSpec["kind"]>>().toEqualTypeOf<EnvironmentKind>();
   });
 });
 

@@ -27,7 +27,10 @@ export interface SimEnvironmentSpec {
   id: string;
   name?: string;
   tags?: Record<string, string>;
-  /** Default `airflow`; `mwaa` and `composer` specs are handed to their planes. */
+  /**
+   * Default `airflow`; `mwaa` and `composer` specs are handed to their planes. The words of lib/vocabulary's
+   * ENVIRONMENT_KINDS, spelled out because sim/ imports nothing from lib/ (lib/vocabulary.test.ts holds them equal).
+   */
   kind?: "airflow" | "mwaa" | "composer";
   /** "2.x.y" serves Airflow 2 (`/api/v1`), "3.x.y" serves Airflow 3 (`/api/v2`). */
   airflowVersion: string;

@@ -152,7 +152,7 @@ async function readCapped(res: Response, maxBytes: number, target: string, cap: 
 }
 
 /** Error codes found in an error, its `cause` chain and AggregateError members (undici nests them). */
-export function errorCodes(e: unknown): string[] {
+function errorCodes(e: unknown): string[] {
   const codes: string[] = [];
   const seen = new Set<unknown>();
   const visit = (x: unknown, depth: number) => {

@@ -123,7 +123,7 @@ const scheduleSchema = z
 type ScheduleInterval = z.infer<typeof scheduleSchema>;
 
 /** Python's `str(timedelta)`: `1 day, 0:00:00`, `0:30:00`, `-1 day, 23:00:00.000500`. */
-export function timedeltaText(days: number, seconds: number, microseconds: number): string {
+function timedeltaText(days: number, seconds: number, microseconds: number): string {
   const hh = Math.floor(seconds / 3600);
   const mm = Math.floor((seconds % 3600) / 60);
   const ss = seconds % 60;

@@ -12,7 +12,7 @@ import { BadRequest, intParam } from "./api";
 const DAY_MS = 86_400_000;
 
 /** An ISO-8601 time from a query parameter, or `fallback` when absent; BadRequest when malformed. */
-export function parseTime(params: URLSearchParams, name: string, fallback: number | undefined): number | undefined {
+function parseTime(params: URLSearchParams, name: string, fallback: number | undefined): number | undefined {
   const raw = params.get(name);
   if (raw === null || raw === "") return fallback;
   // Full date-times only: "2026-11-21" alone would silently mean midnight UTC.
