@@ -7,16 +7,21 @@ import type { Notification, NotificationType } from "./notification";
  * `AlertStore`, so a restart neither re-sends nor forgets.
  */
 
-export interface AlertRecord {
-  /** Stable for the alert's whole life; the dedup key everywhere. */
-  id: string;
+/** What an alert is about: shared by a condition the rules find now and the alert it opens. */
+export interface AlertSubject {
   rule: string;
   environmentId: string;
   dagId: string | null;
+  /** The environment's status, or the expectation's finding (`missed`, `too long`, `not fresh`, `schedule missed`). */
   status: string;
   reasons: string[];
   channels: string[];
   repeatMinutes: number;
+}
+
+export interface AlertRecord extends AlertSubject {
+  /** Stable for the alert's whole life; the dedup key everywhere. */
+  id: string;
   state: "firing" | "resolved";
   startedAt: number;
   endedAt: number | null;

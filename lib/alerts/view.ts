@@ -1,5 +1,6 @@
 import type { DagRunState } from "@/lib/airflow/types";
 import type { EnvironmentStatus } from "@/lib/monitor/dto";
+import type { AlertSubject } from "./records";
 
 /**
  * What alert evaluation reads: a narrow view of the monitor's snapshot, so rules and expectations
@@ -52,18 +53,10 @@ export interface EnvView {
 }
 
 /** One subject for which a rule or an expectation holds right now. */
-export interface Condition {
+export interface Condition extends AlertSubject {
   /** `rule|environment|dag`: at most one open alert per key. */
   key: string;
-  rule: string;
-  environmentId: string;
-  dagId: string | null;
-  /** The environment's status, or the expectation's finding (`missed`, `too long`, `not fresh`, `schedule missed`). */
-  status: string;
-  reasons: string[];
-  channels: string[];
   forSeconds: number;
-  repeatMinutes: number;
 }
 
 export interface Evaluation {

@@ -33,19 +33,9 @@ interface RunMaps {
   success: Map<string, DagRun>;
 }
 
-/**
- * A frozen view of the per-DAG runs: what the snapshot holds. Plain maps, so a follower replica can
- * build one from stored runs too (ingest them into a RunStore, then `index()`).
- */
-export class RunIndex implements RunLookup {
-  static readonly EMPTY = new RunIndex({ latest: new Map(), newest: new Map(), success: new Map() });
-
-  private constructor(private readonly maps: Readonly<RunMaps>) {}
-
-  /** For RunStore only: wraps maps nobody writes to any more. */
-  static frozen(maps: Readonly<RunMaps>): RunIndex {
-    return new RunIndex(maps);
-  }
+/** The lookups over a set of maps: shared by the live store and its frozen index. */
+abstract class RunMapsLookup implements RunLookup {
+  protected constructor(protected maps: Readonly<RunMaps>) {}
 
   latestFinished(dagId: string): DagRun | undefined {
     return this.maps.latest.get(dagId);
@@ -65,6 +55,23 @@ export class RunIndex implements RunLookup {
 }
 
 /**
+ * A frozen view of the per-DAG runs: what the snapshot holds. Plain maps, so a follower replica can
+ * build one from stored runs too (ingest them into a RunStore, then `index()`).
+ */
+export class RunIndex extends RunMapsLookup {
+  static readonly EMPTY = new RunIndex({ latest: new Map(), newest: new Map(), success: new Map() });
+
+  private constructor(maps: Readonly<RunMaps>) {
+    super(maps);
+  }
+
+  /** For RunStore only: wraps maps nobody writes to any more. */
+  static frozen(maps: Readonly<RunMaps>): RunIndex {
+    return new RunIndex(maps);
+  }
+}
+
+/**
  * What the monitor remembers about runs per DAG: the most recent finished run by start date (for
  * failing DAGs) and the newest run of any state (for "last run" on the DAG list). Fed by the
  * start-up seeding and then by the incremental `updated_at_gte` stream; bounded by the DAG count.
@@ -73,13 +80,17 @@ export class RunIndex implements RunLookup {
  * `index()` publishes the maps as they are; the next write copies them first (copy on write), so a
  * published index never changes and a poll that changed nothing copies nothing.
  */
-export class RunStore implements RunLookup {
-  private maps: RunMaps = { latest: new Map(), newest: new Map(), success: new Map() };
+export class RunStore extends RunMapsLookup {
+  declare protected maps: RunMaps;
   private published: RunIndex | null = null;
   /** The `updated_at_gte` cursor for the next incremental poll (ISO), null before seeding. */
   cursor: string | null = null;
   /** Finished runs seen since the last drain (history counts them; the store dedupes by run id). */
   private finishedSeen: DagRun[] = [];
+
+  constructor() {
+    super({ latest: new Map(), newest: new Map(), success: new Map() });
+  }
 
   /** The runs as they are now, frozen. */
   index(): RunIndex {
@@ -138,21 +149,5 @@ export class RunStore implements RunLookup {
     for (const id of m.latest.keys()) if (!dagIds.has(id)) m.latest.delete(id);
     for (const id of m.newest.keys()) if (!dagIds.has(id)) m.newest.delete(id);
     for (const id of m.success.keys()) if (!dagIds.has(id)) m.success.delete(id);
-  }
-
-  latestFinished(dagId: string): DagRun | undefined {
-    return this.maps.latest.get(dagId);
-  }
-
-  lastSuccess(dagId: string): DagRun | undefined {
-    return this.maps.success.get(dagId);
-  }
-
-  newestRun(dagId: string): DagRun | undefined {
-    return this.maps.newest.get(dagId);
-  }
-
-  lastRunState(dagId: string): DagRun["state"] | null {
-    return this.maps.newest.get(dagId)?.state ?? null;
   }
 }

@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from "kysely";
 import type { AlertRecord, AlertStore, AttemptRecord, DeliveryRecord, SilenceRecord, StoredAlerts } from "@/lib/alerts/records";
-import type { AlertAttemptTable, AlertDeliveryTable, AlertTable, SilenceTable, StoreTables } from "./schema";
+import { rowCodec, type AlertAttemptTable, type AlertDeliveryTable, type AlertTable, type SilenceTable, type StoreTables } from "./schema";
 
 /**
  * Alerting's records in the history database (migration 002): alerts, deliveries, attempts and
@@ -15,101 +15,33 @@ type Exclusive = <T>(fn: (db: Kysely<StoreTables>) => Promise<T>) => Promise<T>;
 /** Resolved alerts, their attempts and finished deliveries are kept this long. */
 const KEEP_MS = 90 * 24 * 3600_000;
 
-const json = (v: unknown) => JSON.stringify(v);
-const parse = <T>(s: string | null): T | undefined => (s === null ? undefined : (JSON.parse(s) as T));
+/** An alert's row and back (migration 002). */
+const alertRows = rowCodec<AlertRecord, AlertTable>(
+  ["id", "rule", "environmentId", "dagId", "status", "reasons", "channels", "repeatMinutes", "state", "startedAt", "endedAt", "notifiedAt", "resolvedNotifiedAt", "lastReminderAt"],
+  { json: ["reasons", "channels"], numbers: ["repeatMinutes", "startedAt", "endedAt", "notifiedAt", "resolvedNotifiedAt", "lastReminderAt"] },
+);
+const deliveryRows = rowCodec<DeliveryRecord, AlertDeliveryTable>(
+  ["id", "alertId", "channel", "type", "notification", "createdAt", "state", "attempts", "nextAttemptAt", "lastError"],
+  { json: ["notification"], numbers: ["createdAt", "attempts", "nextAttemptAt"] },
+);
+/** The row's `attempt` (the delivery's attempt number) is part of its key, not of the record. */
+const attemptRows = rowCodec<AttemptRecord, AlertAttemptTable>(["deliveryId", "alertId", "channel", "type", "at", "ok", "httpStatus", "error"], {
+  numbers: ["at", "httpStatus"],
+  flags: ["ok"],
+});
+const silenceRows = rowCodec<SilenceRecord, SilenceTable>(["id", "environments", "dags", "until", "comment", "createdBy", "createdAt"], {
+  json: ["environments", "dags"],
+  numbers: ["until", "createdAt"],
+});
 
-function alertRow(a: AlertRecord): AlertTable {
-  return {
-    id: a.id,
-    rule: a.rule,
-    environment_id: a.environmentId,
-    dag_id: a.dagId,
-    status: a.status,
-    reasons_json: json(a.reasons),
-    channels_json: json(a.channels),
-    repeat_minutes: a.repeatMinutes,
-    state: a.state,
-    started_at: a.startedAt,
-    ended_at: a.endedAt,
-    notified_at: a.notifiedAt,
-    resolved_notified_at: a.resolvedNotifiedAt,
-    last_reminder_at: a.lastReminderAt,
-  };
+/** Every column but the key: what an upsert by id overwrites. */
+function exceptId<R extends { id: string }>(row: R): Omit<R, "id"> {
+  return Object.fromEntries(Object.entries(row).filter(([k]) => k !== "id")) as Omit<R, "id">;
 }
 
-function alertOf(r: Selectable<AlertTable>): AlertRecord {
-  const n = (v: number | null) => (v === null ? null : Number(v));
-  return {
-    id: r.id,
-    rule: r.rule,
-    environmentId: r.environment_id,
-    dagId: r.dag_id,
-    status: r.status,
-    reasons: parse<string[]>(r.reasons_json) ?? [],
-    channels: parse<string[]>(r.channels_json) ?? [],
-    repeatMinutes: Number(r.repeat_minutes),
-    state: r.state === "resolved" ? "resolved" : "firing",
-    startedAt: Number(r.started_at),
-    endedAt: n(r.ended_at),
-    notifiedAt: n(r.notified_at),
-    resolvedNotifiedAt: n(r.resolved_notified_at),
-    lastReminderAt: n(r.last_reminder_at),
-  };
-}
-
-function deliveryRow(d: DeliveryRecord): AlertDeliveryTable {
-  return {
-    id: d.id,
-    alert_id: d.alertId,
-    channel: d.channel,
-    type: d.type,
-    notification_json: json(d.notification),
-    created_at: d.createdAt,
-    state: d.state,
-    attempts: d.attempts,
-    next_attempt_at: d.nextAttemptAt,
-    last_error: d.lastError,
-  };
-}
-
-function deliveryOf(r: Selectable<AlertDeliveryTable>): DeliveryRecord {
-  return {
-    id: r.id,
-    alertId: r.alert_id,
-    channel: r.channel,
-    type: r.type as DeliveryRecord["type"],
-    notification: JSON.parse(r.notification_json) as DeliveryRecord["notification"],
-    createdAt: Number(r.created_at),
-    state: r.state as DeliveryRecord["state"],
-    attempts: Number(r.attempts),
-    nextAttemptAt: Number(r.next_attempt_at),
-    lastError: r.last_error,
-  };
-}
-
-function attemptOf(r: Selectable<AlertAttemptTable>): AttemptRecord {
-  return {
-    deliveryId: r.delivery_id,
-    alertId: r.alert_id,
-    channel: r.channel,
-    type: r.type as AttemptRecord["type"],
-    at: Number(r.at),
-    ok: Number(r.ok) === 1,
-    httpStatus: r.http_status === null ? null : Number(r.http_status),
-    error: r.error,
-  };
-}
-
-function silenceOf(r: Selectable<SilenceTable>): SilenceRecord {
-  return {
-    id: r.id,
-    environments: parse(r.environments_json),
-    dags: parse(r.dags_json),
-    until: Number(r.until),
-    comment: r.comment,
-    createdBy: r.created_by,
-    createdAt: Number(r.created_at),
-  };
+function upsertDelivery(tx: Kysely<StoreTables>, d: DeliveryRecord): Promise<unknown> {
+  const row = deliveryRows.row(d);
+  return tx.insertInto("alert_deliveries").values(row).onConflict((oc) => oc.column("id").doUpdateSet(exceptId(row))).execute();
 }
 
 export class SqlAlertStore implements AlertStore {
@@ -143,7 +75,7 @@ export class SqlAlertStore implements AlertStore {
     const recent = (await db.selectFrom("alerts").selectAll().where("state", "=", "resolved").orderBy("ended_at", "desc").limit(recentLimit + openIds.size).execute()).filter(
       (a) => !openIds.has(a.id),
     );
-    const alerts = [...open, ...recent.slice(0, recentLimit)].map(alertOf);
+    const alerts = [...open, ...recent.slice(0, recentLimit)].map(alertRows.record);
     const ids = alerts.map((a) => a.id);
     const attempts: Selectable<AlertAttemptTable>[] = [];
     // Chunks keep the IN list within every backend's parameter limit.
@@ -154,7 +86,7 @@ export class SqlAlertStore implements AlertStore {
     attempts.sort((a, b) => Number(a.at) - Number(b.at) || Number(a.attempt) - Number(b.attempt));
     const pending = await db.selectFrom("alert_deliveries").selectAll().where("state", "=", "pending").orderBy("created_at").execute();
     const silences = await db.selectFrom("silences").selectAll().where("until", ">", now).execute();
-    return { alerts, attempts: attempts.map(attemptOf), pending: pending.map(deliveryOf), silences: silences.map(silenceOf) };
+    return { alerts, attempts: attempts.map(attemptRows.record), pending: pending.map(deliveryRows.record), silences: silences.map(silenceRows.record) };
   }
 
   commit(alerts: AlertRecord[], deliveries: DeliveryRecord[]): Promise<void> {
@@ -162,17 +94,10 @@ export class SqlAlertStore implements AlertStore {
     return this.exclusive((db) =>
       db.transaction().execute(async (tx) => {
         for (const a of alerts) {
-          const row = alertRow(a);
-          const { id: _id, ...rest } = row;
-          void _id;
-          await tx.insertInto("alerts").values(row).onConflict((oc) => oc.column("id").doUpdateSet(rest)).execute();
+          const row = alertRows.row(a);
+          await tx.insertInto("alerts").values(row).onConflict((oc) => oc.column("id").doUpdateSet(exceptId(row))).execute();
         }
-        for (const d of deliveries) {
-          const row = deliveryRow(d);
-          const { id: _id, ...rest } = row;
-          void _id;
-          await tx.insertInto("alert_deliveries").values(row).onConflict((oc) => oc.column("id").doUpdateSet(rest)).execute();
-        }
+        for (const d of deliveries) await upsertDelivery(tx, d);
       }),
     );
   }
@@ -180,23 +105,10 @@ export class SqlAlertStore implements AlertStore {
   recordAttempt(delivery: DeliveryRecord, attempt: AttemptRecord): Promise<void> {
     return this.exclusive((db) =>
       db.transaction().execute(async (tx) => {
-        const row = deliveryRow(delivery);
-        const { id: _id, ...rest } = row;
-        void _id;
-        await tx.insertInto("alert_deliveries").values(row).onConflict((oc) => oc.column("id").doUpdateSet(rest)).execute();
+        await upsertDelivery(tx, delivery);
         await tx
           .insertInto("alert_attempts")
-          .values({
-            delivery_id: attempt.deliveryId,
-            attempt: delivery.attempts,
-            alert_id: attempt.alertId,
-            channel: attempt.channel,
-            type: attempt.type,
-            at: attempt.at,
-            ok: attempt.ok ? 1 : 0,
-            http_status: attempt.httpStatus,
-            error: attempt.error,
-          })
+          .values({ ...attemptRows.row(attempt), attempt: delivery.attempts })
           .onConflict((oc) => oc.columns(["delivery_id", "attempt"]).doNothing())
           .execute();
       }),
@@ -205,18 +117,7 @@ export class SqlAlertStore implements AlertStore {
 
   saveSilence(s: SilenceRecord): Promise<void> {
     return this.exclusive(async (db) => {
-      await db
-        .insertInto("silences")
-        .values({
-          id: s.id,
-          environments_json: s.environments ? json(s.environments) : null,
-          dags_json: s.dags ? json(s.dags) : null,
-          until: s.until,
-          comment: s.comment,
-          created_by: s.createdBy,
-          created_at: s.createdAt,
-        })
-        .execute();
+      await db.insertInto("silences").values(silenceRows.row(s)).execute();
     });
   }
 

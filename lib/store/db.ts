@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import { Kysely, PostgresDialect, sql, SqliteDialect, type RawBuilder } from "kysely";
 import Database from "libsql";
 import pg from "pg";
 import { migrateToLatest, StoreError } from "./migrations/index";
@@ -19,6 +19,14 @@ export interface OpenDatabase {
   /** A one-line description that never contains a password. */
   describe: string;
   close(): Promise<void>;
+}
+
+/**
+ * An upsert's `SET column = excluded.column` for each column: the new row wins. SQLite and
+ * PostgreSQL both name the proposed row `excluded`.
+ */
+export function fromExcluded<T>(columns: readonly (keyof T & string)[]): { [K in keyof T]?: RawBuilder<T[K]> } {
+  return Object.fromEntries(columns.map((c) => [c, sql.ref(`excluded.${c}`)])) as { [K in keyof T]?: RawBuilder<T[K]> };
 }
 
 /** `postgres://user:secret@host/db` → `postgres://user@host/db`: safe for a log line. */

@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Uptime } from "@/lib/monitor/dto";
-import type { StoreTables } from "./schema";
+import { fromExcluded } from "./db";
+import type { RollupTable, RunHourTable, StoreTables } from "./schema";
 import { DAY_MS, floorTo, HOUR_MS, median, percent, worse, type RetentionConfig } from "./types";
 import { availability } from "../vocabulary";
 
@@ -11,15 +12,30 @@ export const UPTIME_WINDOWS: { key: keyof Uptime; ms: number }[] = [
   { key: "30d", ms: 30 * DAY_MS },
 ];
 
+/** One environment's sums for a roll-up bucket. */
+interface Tally {
+  up: number;
+  down: number;
+  nodata: number;
+  worst: string | null;
+  lat: number[];
+  n: number;
+}
+
+function tallyOf(byEnv: Map<string, Tally>, env: string): Tally {
+  let a = byEnv.get(env);
+  if (!a) byEnv.set(env, (a = { up: 0, down: 0, nodata: 0, worst: null, lat: [], n: 0 }));
+  return a;
+}
+
 /** Recomputes the hourly roll-up of the given hours from raw samples (idempotent). */
 export async function rollupHours(db: Kysely<StoreTables>, hours: number[]): Promise<Set<number>> {
   const days = new Set<number>();
   for (const h of hours) {
     const rows = await db.selectFrom("samples").select(["environment_id", "span_ms", "status", "latency_ms"]).where("t", ">=", h).where("t", "<", h + HOUR_MS).execute();
-    const byEnv = new Map<string, { up: number; down: number; nodata: number; worst: string | null; lat: number[]; n: number }>();
+    const byEnv = new Map<string, Tally>();
     for (const r of rows) {
-      let a = byEnv.get(r.environment_id);
-      if (!a) byEnv.set(r.environment_id, (a = { up: 0, down: 0, nodata: 0, worst: null, lat: [], n: 0 }));
+      const a = tallyOf(byEnv, r.environment_id);
       const span = Number(r.span_ms);
       const cls = availability(r.status);
       a[cls === "nodata" ? "nodata" : cls] += span;
@@ -27,25 +43,14 @@ export async function rollupHours(db: Kysely<StoreTables>, hours: number[]): Pro
       if (r.latency_ms !== null) a.lat.push(Number(r.latency_ms));
       a.n++;
     }
-    const values = [...byEnv].map(([env, a]) => ({
-      environment_id: env,
-      bucket: h,
-      up_ms: a.up,
-      down_ms: a.down,
-      nodata_ms: a.nodata,
-      worst_status: a.worst,
-      latency_ms: median(a.lat),
-      samples: a.n,
-    }));
-    if (values.length > 0) await upsertRollup(db, "rollup_hourly", values);
+    await upsertRollup(db, "rollup_hourly", h, byEnv);
     days.add(floorTo(h, DAY_MS));
   }
   for (const d of days) {
     const rows = await db.selectFrom("rollup_hourly").selectAll().where("bucket", ">=", d).where("bucket", "<", d + DAY_MS).execute();
-    const byEnv = new Map<string, { up: number; down: number; nodata: number; worst: string | null; lat: number[]; n: number }>();
+    const byEnv = new Map<string, Tally>();
     for (const r of rows) {
-      let a = byEnv.get(r.environment_id);
-      if (!a) byEnv.set(r.environment_id, (a = { up: 0, down: 0, nodata: 0, worst: null, lat: [], n: 0 }));
+      const a = tallyOf(byEnv, r.environment_id);
       a.up += Number(r.up_ms);
       a.down += Number(r.down_ms);
       a.nodata += Number(r.nodata_ms);
@@ -54,36 +59,27 @@ export async function rollupHours(db: Kysely<StoreTables>, hours: number[]): Pro
       if (r.latency_ms !== null) a.lat.push(Number(r.latency_ms));
       a.n += Number(r.samples);
     }
-    const values = [...byEnv].map(([env, a]) => ({
-      environment_id: env,
-      bucket: d,
-      up_ms: a.up,
-      down_ms: a.down,
-      nodata_ms: a.nodata,
-      worst_status: a.worst,
-      latency_ms: median(a.lat),
-      samples: a.n,
-    }));
-    if (values.length > 0) await upsertRollup(db, "rollup_daily", values);
+    await upsertRollup(db, "rollup_daily", d, byEnv);
   }
   return days;
 }
 
-async function upsertRollup(db: Kysely<StoreTables>, table: "rollup_hourly" | "rollup_daily", values: StoreTables["rollup_hourly"][]): Promise<void> {
+async function upsertRollup(db: Kysely<StoreTables>, table: "rollup_hourly" | "rollup_daily", bucket: number, byEnv: Map<string, Tally>): Promise<void> {
+  const values = [...byEnv].map(([env, a]) => ({
+    environment_id: env,
+    bucket,
+    up_ms: a.up,
+    down_ms: a.down,
+    nodata_ms: a.nodata,
+    worst_status: a.worst,
+    latency_ms: median(a.lat),
+    samples: a.n,
+  }));
   for (let i = 0; i < values.length; i += 200) {
     await db
       .insertInto(table)
       .values(values.slice(i, i + 200))
-      .onConflict((oc) =>
-        oc.columns(["environment_id", "bucket"]).doUpdateSet((eb) => ({
-          up_ms: eb.ref("excluded.up_ms"),
-          down_ms: eb.ref("excluded.down_ms"),
-          nodata_ms: eb.ref("excluded.nodata_ms"),
-          worst_status: eb.ref("excluded.worst_status"),
-          latency_ms: eb.ref("excluded.latency_ms"),
-          samples: eb.ref("excluded.samples"),
-        })),
-      )
+      .onConflict((oc) => oc.columns(["environment_id", "bucket"]).doUpdateSet(fromExcluded<RollupTable>(["up_ms", "down_ms", "nodata_ms", "worst_status", "latency_ms", "samples"])))
       .execute();
   }
 }
@@ -111,7 +107,7 @@ export async function countRunHours(db: Kysely<StoreTables>, hours: number[]): P
         .insertInto("run_hours")
         .values(values.slice(i, i + 200))
         .onConflict((oc) =>
-          oc.columns(["environment_id", "hour"]).doUpdateSet((eb) => ({ success: eb.ref("excluded.success"), failed: eb.ref("excluded.failed"), other: eb.ref("excluded.other") })),
+          oc.columns(["environment_id", "hour"]).doUpdateSet(fromExcluded<RunHourTable>(["success", "failed", "other"])),
         )
         .execute();
     }

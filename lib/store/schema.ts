@@ -166,3 +166,36 @@ export interface StoreTables {
   audit_log: AuditTable;
   freezes: FreezeTable;
 }
+
+type Field<T> = keyof T & string;
+
+/**
+ * Maps a record to its row and back, field by field: `fooBar` ↔ `foo_bar`; `json` fields ↔
+ * `foo_bar_json` text (absent ↔ NULL); `numbers` come back as numbers whatever the driver answers;
+ * `flags` are stored as 0/1. Only the listed fields are mapped, in both directions.
+ */
+export function rowCodec<T extends object, R extends object>(fields: readonly Field<T>[], kinds: { json?: Field<T>[]; numbers?: Field<T>[]; flags?: Field<T>[] }) {
+  const json = new Set<string>(kinds.json);
+  const numbers = new Set<string>(kinds.numbers);
+  const flags = new Set<string>(kinds.flags);
+  const column = (f: string) => f.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`) + (json.has(f) ? "_json" : "");
+  return {
+    row(record: T): R {
+      const out: Record<string, unknown> = {};
+      for (const f of fields) {
+        const v = (record as Record<string, unknown>)[f] ?? null;
+        out[column(f)] = v === null ? null : json.has(f) ? JSON.stringify(v) : flags.has(f) ? (v ? 1 : 0) : v;
+      }
+      return out as R;
+    },
+    record(row: R): T {
+      const out: Record<string, unknown> = {};
+      for (const f of fields) {
+        const v = (row as Record<string, unknown>)[column(f)];
+        if (json.has(f)) out[f] = v === null ? undefined : JSON.parse(v as string);
+        else out[f] = v === null ? null : numbers.has(f) ? Number(v) : flags.has(f) ? Number(v) === 1 : v;
+      }
+      return out as T;
+    },
+  };
+}

@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from "kysely";
+import { fromExcluded } from "./db";
 import type { EnvStateTable, FinishedRunTable, IncidentTable, SampleTable, StoreTables } from "./schema";
 
 export interface WriterOptions {
@@ -181,12 +182,7 @@ async function write(
       .insertInto("env_state")
       .values(part)
       .onConflict((oc) =>
-        oc.column("environment_id").doUpdateSet((eb) => ({
-          status: eb.ref("excluded.status"),
-          status_since: eb.ref("excluded.status_since"),
-          summary_json: eb.ref("excluded.summary_json"),
-          updated_at: eb.ref("excluded.updated_at"),
-        })).where("env_state.updated_at", "<=", (eb) => eb.ref("excluded.updated_at")),
+        oc.column("environment_id").doUpdateSet(fromExcluded<EnvStateTable>(["status", "status_since", "summary_json", "updated_at"])).where("env_state.updated_at", "<=", (eb) => eb.ref("excluded.updated_at")),
       )
       .execute();
   }
@@ -196,11 +192,7 @@ async function write(
       .insertInto("incidents")
       .values(part)
       .onConflict((oc) =>
-        oc.column("id").doUpdateSet((eb) => ({
-          status: eb.ref("excluded.status"),
-          reasons_json: eb.ref("excluded.reasons_json"),
-          ended_at: eb.ref("excluded.ended_at"),
-        })),
+        oc.column("id").doUpdateSet(fromExcluded<IncidentTable>(["status", "reasons_json", "ended_at"])),
       )
       .execute();
   }
@@ -210,12 +202,7 @@ async function write(
       .insertInto("finished_runs")
       .values(part)
       .onConflict((oc) =>
-        oc.columns(["environment_id", "dag_id", "run_id"]).doUpdateSet((eb) => ({
-          state: eb.ref("excluded.state"),
-          end_date: eb.ref("excluded.end_date"),
-          end_ms: eb.ref("excluded.end_ms"),
-          url: eb.ref("excluded.url"),
-        })),
+        oc.columns(["environment_id", "dag_id", "run_id"]).doUpdateSet(fromExcluded<FinishedRunTable>(["state", "end_date", "end_ms", "url"])),
       )
       .execute();
   }

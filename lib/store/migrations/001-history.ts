@@ -1,89 +1,27 @@
-import type { Kysely, Migration } from "kysely";
+import { createTable, forwardOnly } from "./ddl";
 
 /** Incidents, last summaries, raw polls and their roll-ups, finished runs and their hourly counts. */
-export const migration001History: Migration = {
-  async up(db: Kysely<unknown>): Promise<void> {
-    await db.schema
-      .createTable("env_state")
-      .addColumn("environment_id", "text", (c) => c.primaryKey())
-      .addColumn("status", "text", (c) => c.notNull())
-      .addColumn("status_since", "bigint")
-      .addColumn("summary_json", "text", (c) => c.notNull())
-      .addColumn("updated_at", "bigint", (c) => c.notNull())
-      .execute();
-
-    await db.schema
-      .createTable("incidents")
-      .addColumn("id", "text", (c) => c.primaryKey())
-      .addColumn("environment_id", "text", (c) => c.notNull())
-      .addColumn("status", "text", (c) => c.notNull())
-      .addColumn("reasons_json", "text", (c) => c.notNull())
-      .addColumn("started_at", "bigint", (c) => c.notNull())
-      .addColumn("ended_at", "bigint")
-      .execute();
-    await db.schema.createIndex("incidents_env_started").on("incidents").columns(["environment_id", "started_at"]).execute();
-    await db.schema.createIndex("incidents_started").on("incidents").column("started_at").execute();
-    // Open incidents are read at every start.
-    await db.schema.createIndex("incidents_open").on("incidents").column("ended_at").execute();
-
-    await db.schema
-      .createTable("samples")
-      .addColumn("environment_id", "text", (c) => c.notNull())
-      .addColumn("t", "bigint", (c) => c.notNull())
-      .addColumn("span_ms", "bigint", (c) => c.notNull())
-      .addColumn("status", "text", (c) => c.notNull())
-      .addColumn("latency_ms", "integer")
-      .addColumn("heartbeat_age_s", "integer")
-      .addColumn("components_json", "text")
-      .execute();
-    await db.schema.createIndex("samples_env_t").on("samples").columns(["environment_id", "t"]).execute();
-    await db.schema.createIndex("samples_t").on("samples").column("t").execute();
-
-    for (const table of ["rollup_hourly", "rollup_daily"]) {
-      await db.schema
-        .createTable(table)
-        .addColumn("environment_id", "text", (c) => c.notNull())
-        .addColumn("bucket", "bigint", (c) => c.notNull())
-        .addColumn("up_ms", "bigint", (c) => c.notNull())
-        .addColumn("down_ms", "bigint", (c) => c.notNull())
-        .addColumn("nodata_ms", "bigint", (c) => c.notNull())
-        .addColumn("worst_status", "text")
-        .addColumn("latency_ms", "integer")
-        .addColumn("samples", "integer", (c) => c.notNull())
-        .addPrimaryKeyConstraint(`${table}_pk`, ["environment_id", "bucket"])
-        .execute();
-      await db.schema.createIndex(`${table}_bucket`).on(table).column("bucket").execute();
-    }
-
-    await db.schema
-      .createTable("finished_runs")
-      .addColumn("environment_id", "text", (c) => c.notNull())
-      .addColumn("dag_id", "text", (c) => c.notNull())
-      .addColumn("run_id", "text", (c) => c.notNull())
-      .addColumn("state", "text", (c) => c.notNull())
-      .addColumn("run_type", "text", (c) => c.notNull())
-      .addColumn("logical_date", "text")
-      .addColumn("start_date", "text")
-      .addColumn("end_date", "text")
-      .addColumn("end_ms", "bigint", (c) => c.notNull())
-      .addColumn("url", "text")
-      .addPrimaryKeyConstraint("finished_runs_pk", ["environment_id", "dag_id", "run_id"])
-      .execute();
-    await db.schema.createIndex("finished_runs_env_end").on("finished_runs").columns(["environment_id", "end_ms"]).execute();
-    await db.schema.createIndex("finished_runs_end").on("finished_runs").column("end_ms").execute();
-
-    await db.schema
-      .createTable("run_hours")
-      .addColumn("environment_id", "text", (c) => c.notNull())
-      .addColumn("hour", "bigint", (c) => c.notNull())
-      .addColumn("success", "integer", (c) => c.notNull())
-      .addColumn("failed", "integer", (c) => c.notNull())
-      .addColumn("other", "integer", (c) => c.notNull())
-      .addPrimaryKeyConstraint("run_hours_pk", ["environment_id", "hour"])
-      .execute();
-    await db.schema.createIndex("run_hours_hour").on("run_hours").column("hour").execute();
-  },
-  async down(): Promise<void> {
-    throw new Error("history migrations are forward-only");
-  },
-};
+export const migration001History = forwardOnly(async (db) => {
+  await createTable(db, "env_state", "environment_id text primary key, status text not null, status_since bigint, summary_json text not null, updated_at bigint not null");
+  // Open incidents (ended_at) are read at every start.
+  await createTable(db, "incidents", "id text primary key, environment_id text not null, status text not null, reasons_json text not null, started_at bigint not null, ended_at bigint", {
+    indexes: ["incidents_env_started(environment_id, started_at)", "incidents_started(started_at)", "incidents_open(ended_at)"],
+  });
+  await createTable(db, "samples", "environment_id text not null, t bigint not null, span_ms bigint not null, status text not null, latency_ms integer, heartbeat_age_s integer, components_json text", {
+    indexes: ["samples_env_t(environment_id, t)", "samples_t(t)"],
+  });
+  for (const table of ["rollup_hourly", "rollup_daily"]) {
+    await createTable(db, table, "environment_id text not null, bucket bigint not null, up_ms bigint not null, down_ms bigint not null, nodata_ms bigint not null, worst_status text, latency_ms integer, samples integer not null", {
+      primaryKey: ["environment_id", "bucket"],
+      indexes: [`${table}_bucket(bucket)`],
+    });
+  }
+  await createTable(db, "finished_runs", "environment_id text not null, dag_id text not null, run_id text not null, state text not null, run_type text not null, logical_date text, start_date text, end_date text, end_ms bigint not null, url text", {
+    primaryKey: ["environment_id", "dag_id", "run_id"],
+    indexes: ["finished_runs_env_end(environment_id, end_ms)", "finished_runs_end(end_ms)"],
+  });
+  await createTable(db, "run_hours", "environment_id text not null, hour bigint not null, success integer not null, failed integer not null, other integer not null", {
+    primaryKey: ["environment_id", "hour"],
+    indexes: ["run_hours_hour(hour)"],
+  });
+});

@@ -5,7 +5,8 @@ import { migration003Actions } from "./003-actions";
 
 /**
  * Every migration, in order. To extend the schema add `NNN-what.ts` next to this file and one entry
- * here; names sort lexically, so keep the three-digit prefix. Never edit a migration that has landed.
+ * here; names sort lexically, so keep the three-digit prefix. Never change what a landed migration
+ * does: a rewrite of its code must run the same SQL (compare `sqlite_master` before and after).
  */
 export const MIGRATIONS: Record<string, Migration> = {
   "001-history": migration001History,
