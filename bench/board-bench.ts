@@ -146,10 +146,6 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (e: unknown) => {
-    console.error(e);
-    process.exit(1);
-  },
-);
+// A failure rejects here and exits 1 with its stack; success exits at once (pools and timers may linger).
+await main();
+process.exit(0);

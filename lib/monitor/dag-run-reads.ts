@@ -1,3 +1,4 @@
+import { raceSignal } from "@/lib/airflow/single-flight";
 import type { DagRun } from "@/lib/airflow/types";
 
 /**
@@ -123,25 +124,13 @@ export class DagRunReads {
   private wait(dagId: string, flight: Flight, signal?: AbortSignal): Promise<DagRun[]> {
     flight.waiters++;
     if (!signal) return flight.promise;
-    return new Promise<DagRun[]>((resolve, reject) => {
-      const onAbort = () => {
-        flight.waiters--;
-        reject(abortError());
-        if (flight.waiters === 0 && flight.at === null) this.cancel(dagId, flight);
-      };
-      signal.addEventListener("abort", onAbort, { once: true });
-      flight.promise.then(
-        (runs) => {
-          signal.removeEventListener("abort", onAbort);
-          resolve(runs);
-        },
-        (e: unknown) => {
-          signal.removeEventListener("abort", onAbort);
-          reject(e);
-        },
-      );
+    return raceSignal(flight.promise, signal, () => {
+      flight.waiters--;
+      if (flight.waiters === 0 && flight.at === null) this.cancel(dagId, flight);
+      return abortError();
     });
   }
+
 
   private cancel(dagId: string, flight: Flight): void {
     if (this.cache.get(dagId) === flight) this.cache.delete(dagId);

@@ -195,13 +195,8 @@ export async function attempt<T>(
 }
 
 /** Audits, calls once with the configured timeout, audits the answer, and answers the caller. */
-export async function perform<T>(
-  ctx: ActionContext,
-  what: { action: ActionName; dagId: string | null; runId: string | null; detail?: Record<string, unknown> },
-  call: (signal: AbortSignal) => Promise<T>,
-  done: Performed<T>,
-): Promise<Response> {
-  const o = await attempt(ctx, what, call, done);
+export async function perform<T>(...args: Parameters<typeof attempt<T>>): Promise<Response> {
+  const o = await attempt(...args);
   return o.ok ? json(o.body, o.status) : apiError(o.status, o.code, o.message);
 }
 
