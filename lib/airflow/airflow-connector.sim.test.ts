@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { airflowFailure } from "@/lib/testing/airflow-failure";
 import { validateConfig } from "@/lib/config/load";
 import type { FlightboardConfig } from "@/lib/config/types";
 import { startSimulator, type SimEnvironmentSpec, type Simulator } from "@/sim/index";
-import { AirflowError } from "./errors";
 import { connectorFor } from "./registry";
 import { DEFAULT_MAX_BYTES } from "./transport";
 import type { Connector } from "./types";
@@ -42,16 +42,7 @@ function connector(id: string, over: { timeoutMs?: number } = {}): Connector {
   return connectorFor(env.target, { limits: { ...limits, timeoutMs: over.timeoutMs ?? limits.timeoutMs }, uiUrl: env.uiUrl });
 }
 
-async function failure(p: Promise<unknown>): Promise<AirflowError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(AirflowError);
-    for (const v of Object.values(sim.processEnv)) if (v.length >= 6) expect((e as Error).message).not.toContain(v);
-    return e as AirflowError;
-  }
-  throw new Error("expected a rejection");
-}
+const failure = (p: Promise<unknown>) => airflowFailure(p, Object.values(sim.processEnv).filter((v) => v.length >= 6));
 
 describe("airflow connector × simulator", () => {
   beforeAll(async () => {

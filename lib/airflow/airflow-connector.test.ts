@@ -1,7 +1,7 @@
 import type { ServerResponse } from "node:http";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { airflowFailure } from "@/lib/testing/airflow-failure";
 import { createAirflowConnector, type AirflowConnectorSettings } from "./airflow-connector";
-import { AirflowError } from "./errors";
 import { closedPort, sendJson, startTestServer, type SeenRequest, type TestServer } from "./transports/testing/http-server";
 
 /**
@@ -78,16 +78,6 @@ const connector = (over: Partial<AirflowConnectorSettings> = {}) =>
   });
 const paths = () => server.requests.map((r) => `${r.method} ${r.url}`);
 
-async function failure(p: Promise<unknown>): Promise<AirflowError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(AirflowError);
-    return e as AirflowError;
-  }
-  throw new Error("expected a rejection");
-}
-
 describe("version detection", () => {
   it("detects Airflow 2 after an HTML 404 on /api/v2/version and keeps it", async () => {
     const c = connector();
@@ -137,14 +127,14 @@ describe("version detection", () => {
 
   it("no API under either root is an http error naming the place", async () => {
     routes = {};
-    const err = await failure(connector({ baseUrl: `${server.url}/prefix` }).getHealth(signal()));
+    const err = await airflowFailure(connector({ baseUrl: `${server.url}/prefix` }).getHealth(signal()));
     expect([err.kind, err.httpStatus]).toEqual(["http", 404]);
     expect(err.message).toBe(`no Airflow REST API at 127.0.0.1:${server.port}/prefix: /api/v2/version and /api/v1/version both answered 404`);
   });
 
   it("transport failures during detection surface as they are", async () => {
     const port = await closedPort();
-    const err = await failure(connector({ baseUrl: `http://127.0.0.1:${port}` }).getHealth(signal()));
+    const err = await airflowFailure(connector({ baseUrl: `http://127.0.0.1:${port}` }).getHealth(signal()));
     expect(err.kind).toBe("connection");
   });
 });
@@ -205,7 +195,7 @@ describe("calls and error mapping", () => {
     const runs = await c.listDagRuns("a/b c", 5, signal());
     expect(runs.map((r) => [r.dagId, r.state])).toEqual([["a/b c", "failed"]]);
     expect(server.requests[0].url).toBe("/api/v2/dags/a%2Fb%20c/dagRuns?order_by=-start_date&limit=5");
-    const err = await failure(c.listDagRuns("ghost", 5, signal()));
+    const err = await airflowFailure(c.listDagRuns("ghost", 5, signal()));
     expect([err.kind, err.httpStatus]).toEqual(["not_found", 404]);
   });
 
@@ -217,7 +207,7 @@ describe("calls and error mapping", () => {
       "/api/v1/dags/quiet": (_q, res) => sendJson(res, 200, { dag_id: "quiet", is_paused: true, is_active: true }),
     });
     const c = connector({ apiVersion: "v1" });
-    expect((await failure(c.listDagRuns("ghost", 5, signal()))).kind).toBe("not_found");
+    expect((await airflowFailure(c.listDagRuns("ghost", 5, signal()))).kind).toBe("not_found");
     expect(await c.listDagRuns("quiet", 5, signal())).toEqual([]);
   });
 
@@ -232,7 +222,7 @@ describe("calls and error mapping", () => {
     ];
     for (const [status, body, kind, message] of cases) {
       routes["/api/v1/importErrors"] = (_q, res) => sendJson(res, status, body);
-      const err = await failure(c.listImportErrors({ offset: 0, limit: 10 }, signal()));
+      const err = await airflowFailure(c.listImportErrors({ offset: 0, limit: 10 }, signal()));
       expect([err.kind, err.httpStatus]).toEqual([kind, status]);
       expect(err.message).toMatch(message);
     }
@@ -240,7 +230,7 @@ describe("calls and error mapping", () => {
 
   it("a health body that is not health JSON is a bad response", async () => {
     routes["/api/v1/health"] = (_q, res) => sendJson(res, 200, { status: "ok" });
-    const err = await failure(connector({ apiVersion: "v1" }).getHealth(signal()));
+    const err = await airflowFailure(connector({ apiVersion: "v1" }).getHealth(signal()));
     expect(err.kind).toBe("bad_response");
     expect(err.message).toMatch(/^the health answer is not Airflow's health JSON/);
   });

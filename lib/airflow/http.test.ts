@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { airflowFailure } from "@/lib/testing/airflow-failure";
 import { AirflowError } from "./errors";
 import { classifyNetworkError, hostPath, isHtml, isLoginRedirect, jsonFromUpstream, parseJsonBody, upstreamFetch, type UpstreamInit } from "./http";
 import { closedPort, selfSignedCert, sendJson, startTestServer, type TestServer } from "./transports/testing/http-server";
@@ -12,17 +13,7 @@ const init = (over: Partial<UpstreamInit> = {}): UpstreamInit => ({
   ...over,
 });
 
-async function failure(p: Promise<unknown>): Promise<AirflowError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(AirflowError);
-    const err = e as AirflowError;
-    expect(err.message).not.toContain("SECRET-TOKEN-123");
-    return err;
-  }
-  throw new Error("expected a rejection");
-}
+const failure = (p: Promise<unknown>) => airflowFailure(p, ["SECRET-TOKEN-123"]);
 
 let server: TestServer;
 let other: TestServer;

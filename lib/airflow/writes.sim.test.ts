@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { airflowFailure } from "@/lib/testing/airflow-failure";
 import { parse } from "yaml";
 import { startSimulator } from "../../sim";
 import type { SimEnvironmentSpec, Simulator } from "../../sim/types";
 import { createAirflowConnector } from "./airflow-connector";
-import { AirflowError } from "./errors";
 import { startTestServer, type TestServer } from "./transports/testing/http-server";
 import type { AirflowAuth } from "./transports/auth-strategies";
 import type { Connector } from "./types";
@@ -37,16 +37,6 @@ function connectorFor(id: string, timeoutMs = 5_000): Connector {
     ? { type: "basic", username: a.username ?? "", password: secret(a.passwordEnv) }
     : { type: "jwt", username: a.username ?? "", password: secret(a.passwordEnv) };
   return createAirflowConnector({ baseUrl: entry.airflow!.baseUrl, apiVersion: "auto", auth, limits: { timeoutMs, maxBytes: 1 << 24 }, now: clock.now });
-}
-
-async function failure(p: Promise<unknown>): Promise<AirflowError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(AirflowError);
-    return e as AirflowError;
-  }
-  throw new Error("expected a rejection");
 }
 
 beforeAll(async () => {
@@ -87,10 +77,10 @@ describe("connector writes × simulator", () => {
 
     it(`${id}: unknown DAG and run are not_found; bad conf never leaves Airflow's answer`, async () => {
       const c = connectorFor(id);
-      expect((await failure(c.triggerRun!("no_such_dag", { conf: {} }, signal()))).kind).toBe("not_found");
-      expect((await failure(c.setPaused!("no_such_dag", true, signal()))).kind).toBe("not_found");
+      expect((await airflowFailure(c.triggerRun!("no_such_dag", { conf: {} }, signal()))).kind).toBe("not_found");
+      expect((await airflowFailure(c.setPaused!("no_such_dag", true, signal()))).kind).toBe("not_found");
       const dag = (await c.listDags({ offset: 0, limit: 1 }, signal())).items[0];
-      const e = await failure(c.clearFailed!(dag.dagId, "scheduled__1999-01-01T00:00:00+00:00", signal()));
+      const e = await airflowFailure(c.clearFailed!(dag.dagId, "scheduled__1999-01-01T00:00:00+00:00", signal()));
       expect(e.kind).toBe("not_found");
       expect(e.message).toMatch(/Dag Run id/);
     });
@@ -116,8 +106,8 @@ describe("connector writes × simulator", () => {
     const dag = (await c.listDags({ offset: 0, limit: 1 }, signal())).items[0];
     sim.setScenario("w2-hangs", "hangs");
     sim.resetStats();
-    expect((await failure(c.triggerRun!(dag.dagId, { conf: {} }, signal()))).kind).toBe("timeout");
-    expect((await failure(c.setPaused!(dag.dagId, true, signal()))).kind).toBe("timeout");
+    expect((await airflowFailure(c.triggerRun!(dag.dagId, { conf: {} }, signal()))).kind).toBe("timeout");
+    expect((await airflowFailure(c.setPaused!(dag.dagId, true, signal()))).kind).toBe("timeout");
     expect(sim.stats().byRoute).toEqual({ "POST /api/v1/dags/{dag_id}/dagRuns": 1, "PATCH /api/v1/dags/{dag_id}": 1 });
   });
 
@@ -126,7 +116,7 @@ describe("connector writes × simulator", () => {
       const c = connectorFor(id);
       const dag = (await c.listDags({ offset: 0, limit: 1 }, signal())).items[0];
       for (const p of [c.triggerRun!(dag.dagId, { conf: {} }, signal()), c.clearFailed!(dag.dagId, "x", signal()), c.setPaused!(dag.dagId, true, signal())]) {
-        const e = await failure(p);
+        const e = await airflowFailure(p);
         expect([e.kind, e.httpStatus]).toEqual(["auth", 403]);
       }
       expect((await c.listDags({ offset: 0, limit: 1 }, signal())).items[0].paused).toBe(dag.paused);
@@ -163,9 +153,9 @@ describe("exact requests on the wire", () => {
     it(`${version}: each write is sent once, with a body the spec defines`, async () => {
       const c = createAirflowConnector({ baseUrl: server.url, apiVersion: version, auth: { type: "none" }, limits: { timeoutMs: 5_000, maxBytes: 1 << 20 } });
       server.requests.length = 0;
-      await failure(c.triggerRun!("a b", { conf: { x: 1 }, note: "n" }, signal()));
-      await failure(c.clearFailed!("a b", "run/1", signal()));
-      await failure(c.setPaused!("a b", true, signal()));
+      await airflowFailure(c.triggerRun!("a b", { conf: { x: 1 }, note: "n" }, signal()));
+      await airflowFailure(c.clearFailed!("a b", "run/1", signal()));
+      await airflowFailure(c.setPaused!("a b", true, signal()));
       const root = `/api/${version}`;
       expect(server.requests.map((r) => `${r.method} ${r.url}`)).toEqual([
         `POST ${root}/dags/a%20b/dagRuns`,

@@ -1,11 +1,9 @@
 // @vitest-environment node
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { GoogleTokenService } from "@/sim/composer/google";
+import { googleTokenServerPerFile } from "@/lib/testing/google-token-server";
 import { GoogleTokenSources } from "./google-auth";
 
 /**
@@ -15,35 +13,22 @@ import { GoogleTokenSources } from "./google-auth";
  * "is there a metadata server" answer cannot leak between files).
  */
 
-let server: Server;
-let tokens: GoogleTokenService;
+const google = googleTokenServerPerFile("metadata");
+const { tokens, hits } = google;
 let gcloudDir: string;
-const hits: string[] = [];
 
-beforeAll(async () => {
-  tokens = new GoogleTokenService({ projectId: "p" });
-  server = createServer((req, res) => {
-    const info = tokens.handleMetadata(req, res);
-    hits.push(`${info.kind}:${info.audience ?? ""}`);
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+beforeAll(() => {
   gcloudDir = mkdtempSync(join(tmpdir(), "fb-gcloud-"));
-  vi.stubEnv("GCE_METADATA_HOST", `127.0.0.1:${(server.address() as AddressInfo).port}`);
+  vi.stubEnv("GCE_METADATA_HOST", new URL(google.origin).host);
   vi.stubEnv("GOOGLE_APPLICATION_CREDENTIALS", "");
   vi.stubEnv("CLOUDSDK_CONFIG", gcloudDir);
 });
 
-afterAll(async () => {
+afterAll(() => {
   vi.unstubAllEnvs();
-  server.closeAllConnections();
-  await new Promise((r) => server.close(r));
   rmSync(gcloudDir, { recursive: true, force: true });
 });
-
-afterEach(() => {
-  hits.length = 0;
-  vi.useRealTimers();
-});
+afterEach(() => vi.useRealTimers());
 
 const signal = () => AbortSignal.timeout(10_000);
 

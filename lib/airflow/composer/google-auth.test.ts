@@ -1,11 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { GoogleTokenService } from "@/sim/composer/google";
-import { AirflowError } from "../errors";
+import { airflowFailure } from "@/lib/testing/airflow-failure";
+import { googleTokenServerPerFile } from "@/lib/testing/google-token-server";
 import { createGoogleHostRewriter, GoogleTokenSources } from "./google-auth";
 
 /**
@@ -14,22 +12,15 @@ import { createGoogleHostRewriter, GoogleTokenSources } from "./google-auth";
  * injected Gaxios transporter.
  */
 
-let server: Server;
-let tokens: GoogleTokenService;
+const google = googleTokenServerPerFile("token-endpoint");
+const { tokens, hits } = google;
 let dir: string;
 let keyFile: string;
 let deletedKeyFile: string;
 let transporter: ReturnType<typeof createGoogleHostRewriter>;
-const hits: string[] = [];
 
-beforeAll(async () => {
-  tokens = new GoogleTokenService({ projectId: "p" });
-  server = createServer((req, res) => {
-    void tokens.handleTokenEndpoint(req, res).then((info) => hits.push(`${info.kind}:${info.audience ?? ""}`));
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  transporter = createGoogleHostRewriter({ "oauth2.googleapis.com": origin });
+beforeAll(() => {
+  transporter = createGoogleHostRewriter({ "oauth2.googleapis.com": google.origin });
   dir = mkdtempSync(join(tmpdir(), "fb-gauth-"));
   keyFile = join(dir, "key.json");
   deletedKeyFile = join(dir, "deleted.json");
@@ -37,28 +28,10 @@ beforeAll(async () => {
   writeFileSync(deletedKeyFile, JSON.stringify(tokens.createServiceAccount("gone", { disabled: true }).keyFile));
 });
 
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((r) => server.close(r));
-  rmSync(dir, { recursive: true, force: true });
-});
-
-afterEach(() => {
-  hits.length = 0;
-  vi.useRealTimers();
-});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterEach(() => vi.useRealTimers());
 
 const signal = () => AbortSignal.timeout(10_000);
-
-async function rejection(p: Promise<unknown>): Promise<AirflowError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(AirflowError);
-    return e as AirflowError;
-  }
-  throw new Error("expected a rejection");
-}
 
 describe("GoogleTokenSource with a key file", () => {
   it("gets an access token the token service accepts, and reuses it", async () => {
@@ -108,7 +81,7 @@ describe("GoogleTokenSource with a key file", () => {
 
   it("a missing key file is an auth error naming the file", async () => {
     const missing = join(dir, "nope.json");
-    const e = await rejection(new GoogleTokenSources().get({ credentialsFile: missing, authClientOptions: { transporter } }).accessToken(signal()));
+    const e = await airflowFailure(new GoogleTokenSources().get({ credentialsFile: missing, authClientOptions: { transporter } }).accessToken(signal()));
     expect(e.kind).toBe("auth");
     expect(e.message).toContain(missing);
     expect(e.message).toMatch(/not found/);
@@ -117,13 +90,13 @@ describe("GoogleTokenSource with a key file", () => {
   it("an invalid key file is an auth error naming the file, without its content", async () => {
     const bad = join(dir, "bad.json");
     writeFileSync(bad, '{"type":"service_account","private_key":"-----BEGIN PRIVATE KEY-----\\nsecretstuff');
-    const e = await rejection(new GoogleTokenSources().get({ credentialsFile: bad, authClientOptions: { transporter } }).accessToken(signal()));
+    const e = await airflowFailure(new GoogleTokenSources().get({ credentialsFile: bad, authClientOptions: { transporter } }).accessToken(signal()));
     expect(e.kind).toBe("auth");
     expect(e.message).toContain(bad);
     expect(e.message).not.toContain("secretstuff");
     const noEmail = join(dir, "no-email.json");
     writeFileSync(noEmail, JSON.stringify({ type: "service_account", private_key: "x" }));
-    const e2 = await rejection(new GoogleTokenSources().get({ credentialsFile: noEmail, authClientOptions: { transporter } }).accessToken(signal()));
+    const e2 = await airflowFailure(new GoogleTokenSources().get({ credentialsFile: noEmail, authClientOptions: { transporter } }).accessToken(signal()));
     expect(e2.kind).toBe("auth");
     expect(e2.message).toContain(noEmail);
   });
@@ -131,13 +104,13 @@ describe("GoogleTokenSource with a key file", () => {
   it("a key with an unusable private key is an auth error naming the file", async () => {
     const broken = join(dir, "broken.json");
     writeFileSync(broken, JSON.stringify({ type: "service_account", client_email: "x@p.iam.gserviceaccount.com", private_key: "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n" }));
-    const e = await rejection(new GoogleTokenSources().get({ credentialsFile: broken, authClientOptions: { transporter } }).accessToken(signal()));
+    const e = await airflowFailure(new GoogleTokenSources().get({ credentialsFile: broken, authClientOptions: { transporter } }).accessToken(signal()));
     expect(e.kind).toBe("auth");
     expect(e.message).toContain(broken);
   });
 
   it("invalid_grant from the token endpoint is an auth error", async () => {
-    const e = await rejection(new GoogleTokenSources().get({ credentialsFile: deletedKeyFile, authClientOptions: { transporter } }).accessToken(signal()));
+    const e = await airflowFailure(new GoogleTokenSources().get({ credentialsFile: deletedKeyFile, authClientOptions: { transporter } }).accessToken(signal()));
     expect(e.kind).toBe("auth");
     expect(e.message).toMatch(/invalid_grant/);
     expect(e.message).toContain(deletedKeyFile);
@@ -145,7 +118,7 @@ describe("GoogleTokenSource with a key file", () => {
 
   it("an unreachable token endpoint is a connection error", async () => {
     const t = createGoogleHostRewriter({ "oauth2.googleapis.com": "http://127.0.0.1:1" });
-    const e = await rejection(new GoogleTokenSources().get({ credentialsFile: keyFile, authClientOptions: { transporter: t } }).accessToken(signal()));
+    const e = await airflowFailure(new GoogleTokenSources().get({ credentialsFile: keyFile, authClientOptions: { transporter: t } }).accessToken(signal()));
     expect(e.kind).toBe("connection");
   });
 });

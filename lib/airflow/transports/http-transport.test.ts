@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { AirflowError } from "../errors";
+import { airflowFailure } from "@/lib/testing/airflow-failure";
 import type { ApiRequest, Transport } from "../transport";
 import type { AirflowAuth } from "./auth-strategies";
 import { jwtExpiry } from "./token-cache";
@@ -25,17 +25,7 @@ function transport(auth: AirflowAuth, over: { now?: () => number; prefix?: strin
   return createHttpTransport({ baseUrl: `${server.url}${over.prefix ?? ""}/`, auth, limits, now: over.now });
 }
 
-async function failure(p: Promise<unknown>): Promise<AirflowError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(AirflowError);
-    const err = e as AirflowError;
-    expect(err.message).not.toMatch(/SECRET/);
-    return err;
-  }
-  throw new Error("expected a rejection");
-}
+const failure = (p: Promise<unknown>) => airflowFailure(p, [/SECRET/]);
 
 describe("URLs and plain auth", () => {
   it("builds URLs under the API root with a path prefix and repeated array keys", () => {
