@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { startSimulator, type SimEnvironmentSpec, type Simulator } from "@/sim/index";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { SimEnvironmentSpec, Simulator } from "@/sim/index";
 import type { CliConnector } from "../cli/connector";
 import { createMwaaConnector } from "./connector";
-import { assertSimCaTrusted } from "./testing/sim-ca";
+import { startMwaaSimulator, stopMwaaSimulator } from "./testing/mwaa-sim";
 
 /**
  * `access: cli` writes end to end (real CreateCliToken, real TLS, the simulated CLI acting on the same
@@ -23,15 +23,9 @@ const connector = (id: string) =>
 const sent = (cmd: string) => sim.stats().byRoute[`CLI ${cmd}`] ?? 0;
 
 beforeAll(async () => {
-  assertSimCaTrusted();
-  sim = await startSimulator({ environments: specs });
-  for (const [k, v] of Object.entries(sim.processEnv)) vi.stubEnv(k, v);
+  sim = await startMwaaSimulator({ environments: specs });
 });
-
-afterAll(async () => {
-  vi.unstubAllEnvs();
-  await sim?.close();
-});
+afterAll(() => stopMwaaSimulator(sim));
 
 describe("MWAA access: cli writes", () => {
   it.each(VERSIONS)("Airflow %s: trigger, pause twice, refusals typed as the REST API's", async (version) => {

@@ -1,12 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { startSimulator, type SimEnvironmentSpec, type Simulator } from "@/sim/index";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { SimEnvironmentSpec, Simulator } from "@/sim/index";
 import type { CliConnector } from "../cli/connector";
 import { DEFAULT_MAX_BYTES } from "../transport";
 import { AirflowError } from "../errors";
 import { createCliRunner } from "./cli-runner";
 import { mwaaClientFor } from "./aws";
 import { createMwaaConnector } from "./connector";
-import { assertSimCaTrusted } from "./testing/sim-ca";
+import { startMwaaSimulator, stopMwaaSimulator } from "./testing/mwaa-sim";
 
 /**
  * `access: cli` end to end: the real `@aws-sdk/client-mwaa` CreateCliToken (SigV4-checked by the
@@ -32,15 +32,9 @@ function connector(id: string, runsRefreshMs = 500): CliConnector {
 }
 
 beforeAll(async () => {
-  assertSimCaTrusted();
-  sim = await startSimulator({ environments: specs });
-  for (const [k, v] of Object.entries(sim.processEnv)) vi.stubEnv(k, v);
+  sim = await startMwaaSimulator({ environments: specs });
 });
-
-afterAll(async () => {
-  vi.unstubAllEnvs();
-  await sim?.close();
-});
+afterAll(() => stopMwaaSimulator(sim));
 
 describe("MWAA access: cli against the simulator", () => {
   it.each(VERSIONS.flatMap((v) => SCENARIOS.map((s) => [v, s] as const)))("Airflow %s, %s", async (version, scenario) => {

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { startSimulator, type SimEnvironmentSpec, type Simulator } from "@/sim/index";
+import type { SimEnvironmentSpec, Simulator } from "@/sim/index";
 import { AirflowError } from "../errors";
 import { DEFAULT_MAX_BYTES } from "../transport";
 import type { Connector, Health } from "../types";
 import { createMwaaConnector, type MwaaConnectorSettings } from "./connector";
-import { assertSimCaTrusted } from "./testing/sim-ca";
+import { startMwaaSimulator, stopMwaaSimulator } from "./testing/mwaa-sim";
 
 /**
  * The MWAA connector through the real `@aws-sdk/client-mwaa`, `@smithy/signature-v4` and TLS
@@ -125,7 +125,6 @@ function settingsFor(c: Case): MwaaConnectorSettings {
 }
 
 beforeAll(async () => {
-  assertSimCaTrusted();
   const specs: SimEnvironmentSpec[] = CASES.map((c) => ({
     id: c.id,
     kind: "mwaa",
@@ -134,15 +133,11 @@ beforeAll(async () => {
     options: { access: c.access, ...c.options },
     ...(c.scenario === "huge" ? {} : { dagCount: 12 }),
   }));
-  sim = await startSimulator({ environments: specs, slowMs: 200 });
-  for (const [k, v] of Object.entries(sim.processEnv)) vi.stubEnv(k, v);
+  sim = await startMwaaSimulator({ environments: specs, slowMs: 200 });
   for (const c of CASES) connectors.set(c.id, createMwaaConnector(settingsFor(c)));
 });
 
-afterAll(async () => {
-  vi.unstubAllEnvs();
-  await sim?.close();
-});
+afterAll(() => stopMwaaSimulator(sim));
 
 describe("MWAA connector against the simulator (real SDK, SigV4 and TLS)", () => {
   it.each(CASES.map((c) => [c.id, c] as const))("%s", async (_id, c) => {

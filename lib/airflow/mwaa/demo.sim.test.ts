@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { validateConfig } from "@/lib/config/load";
-import { startSimulator, type Simulator } from "@/sim/index";
+import type { Simulator } from "@/sim/index";
 import { MWAA_DEMO_ENVIRONMENTS } from "@/sim/mwaa/demo";
 import { connectorFor } from "../registry";
-import { assertSimCaTrusted } from "./testing/sim-ca";
+import { startMwaaSimulator, stopMwaaSimulator } from "./testing/mwaa-sim";
 
 /**
  * The demo MWAA environments, monitored from the configuration entries and process environment the
@@ -15,15 +15,9 @@ import { assertSimCaTrusted } from "./testing/sim-ca";
 let sim: Simulator;
 
 beforeAll(async () => {
-  assertSimCaTrusted();
-  sim = await startSimulator({ environments: MWAA_DEMO_ENVIRONMENTS });
-  for (const [k, v] of Object.entries(sim.processEnv)) vi.stubEnv(k, v);
+  sim = await startMwaaSimulator({ environments: MWAA_DEMO_ENVIRONMENTS });
 });
-
-afterAll(async () => {
-  vi.unstubAllEnvs();
-  await sim?.close();
-});
+afterAll(() => stopMwaaSimulator(sim));
 
 describe("demo MWAA environments", () => {
   it("have config entries per contract §2 and all answer through their connectors", async () => {

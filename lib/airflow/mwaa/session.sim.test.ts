@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { startSimulator, type SimEnvironmentSpec, type Simulator } from "@/sim/index";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { SimEnvironmentSpec, Simulator } from "@/sim/index";
 import type { Connector } from "../types";
 import { DEFAULT_MAX_BYTES } from "../transport";
 import { createMwaaConnector } from "./connector";
-import { assertSimCaTrusted } from "./testing/sim-ca";
+import { startMwaaSimulator, stopMwaaSimulator } from "./testing/mwaa-sim";
 
 /**
  * Web-login economy: one CreateWebLoginToken + login per environment per session lifetime, shared
@@ -64,47 +64,43 @@ async function poll(c: Connector): Promise<void> {
 }
 
 beforeAll(async () => {
-  assertSimCaTrusted();
-  sim = await startSimulator({ environments: specs, clock });
-  for (const [k, v] of Object.entries(sim.processEnv)) vi.stubEnv(k, v);
+  sim = await startMwaaSimulator({ environments: specs, clock });
 });
+afterAll(() => stopMwaaSimulator(sim));
 
-afterAll(async () => {
-  vi.unstubAllEnvs();
-  await sim?.close();
-});
+/** One stretch of polling: the clock moves `after` ms, then `polls` polls; `logins` so far checked when given. */
+type Stretch = { after: number; polls: number; logins?: number };
+
+/** Polls a fresh connector for `id` stretch by stretch; returns it for what the test checks next. */
+async function pollStretches(id: string, stretches: Stretch[]): Promise<Connector> {
+  const c = connector(id);
+  sim.resetStats();
+  for (const { after, polls, logins: n } of stretches) {
+    now += after;
+    for (let i = 0; i < polls; i++) await poll(c);
+    if (n !== undefined) expect(logins(), `${polls} polls after +${after} ms`).toEqual({ tokens: n, logins: n });
+  }
+  return c;
+}
 
 describe("MWAA web-login sessions", () => {
-  it("reuses one session across many polls and renews it exactly once after 12 h (Airflow 2 cookie)", async () => {
-    const c = connector("s2");
-    sim.resetStats();
-    for (let i = 0; i < 20; i++) await poll(c);
-    expect(logins()).toEqual({ tokens: 1, logins: 1 });
-    now += 6 * HOUR;
-    for (let i = 0; i < 5; i++) await poll(c);
-    expect(logins()).toEqual({ tokens: 1, logins: 1 });
-    now += 6 * HOUR + 60_000;
-    for (let i = 0; i < 10; i++) await poll(c);
-    expect(logins()).toEqual({ tokens: 2, logins: 2 });
-  });
-
-  it("renews exactly once after the web server ends the session early (401)", async () => {
-    const c = connector("s2-short");
-    sim.resetStats();
-    for (let i = 0; i < 5; i++) await poll(c);
-    expect(logins()).toEqual({ tokens: 1, logins: 1 });
-    now += 2 * HOUR; // the server's 1-h session is gone; the connector still assumes 12 h
-    for (let i = 0; i < 10; i++) await poll(c);
-    expect(logins()).toEqual({ tokens: 2, logins: 2 });
+  it.each<[string, string, Stretch[]]>([
+    ["reuses one session across many polls and renews it exactly once after 12 h (Airflow 2 cookie)", "s2", [
+      { after: 0, polls: 20, logins: 1 },
+      { after: 6 * HOUR, polls: 5, logins: 1 },
+      { after: 6 * HOUR + 60_000, polls: 10, logins: 2 },
+    ]],
+    // The server's 1-h session is gone after 2 h; the connector still assumes 12 h.
+    ["renews exactly once after the web server ends the session early (401)", "s2-short", [
+      { after: 0, polls: 5, logins: 1 },
+      { after: 2 * HOUR, polls: 10, logins: 2 },
+    ]],
+  ])("%s", async (_name, id, stretches) => {
+    await pollStretches(id, stretches);
   });
 
   it("renews from the JWT exp before it is rejected (Airflow 3 _token)", async () => {
-    const c = connector("s3-short");
-    sim.resetStats();
-    for (let i = 0; i < 5; i++) await poll(c);
-    now += 30 * 60_000;
-    for (let i = 0; i < 5; i++) await poll(c);
-    expect(logins()).toEqual({ tokens: 1, logins: 1 });
+    const c = await pollStretches("s3-short", [{ after: 0, polls: 5 }, { after: 30 * 60_000, polls: 5, logins: 1 }]);
     now += 30 * 60_000; // exactly at exp: renewed beforehand, no 401 round trip needed
     const before = sim.stats().byRoute["GET /api/v2/dags"] ?? 0;
     await poll(c);
