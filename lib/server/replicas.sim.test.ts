@@ -9,6 +9,7 @@ import { testBackends } from "@/lib/store/testing/backends";
 import { startSimulator, type Simulator } from "@/sim/index";
 import { historyRecorder } from "./history";
 import { Replica } from "./replicas";
+import { sleep, until } from "./testing/wait";
 
 /**
  * Three replicas in one process, each with its own monitor, history store and lease, against a real
@@ -53,16 +54,6 @@ interface Node {
   net: Awaited<ReturnType<typeof proxy>>;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until<T>(what: string, fn: () => T | undefined | false, timeoutMs: number): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 describe.skipIf(!pgBackend)("several replicas on one PostgreSQL (contract §11)", () => {
   let sim: Simulator;
