@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
 import { GoogleTokenSources } from "@/lib/airflow/composer/google-auth";
-import { connectorsWithTokenSources, startMonitoredSim } from "@/lib/testing/monitored-sim";
+import { connectorsWithTokenSources, startMonitoredSim, type MonitoredSim } from "@/lib/testing/monitored-sim";
 import type { SimEnvironmentSpec, Simulator } from "@/sim/index";
 import { FakeClock } from "./clock";
 import type { FleetMonitor } from "./monitor";
@@ -17,29 +17,26 @@ const SPECS: SimEnvironmentSpec[] = [
   { id: "c1-iap", kind: "composer", airflowVersion: "2.4.3", scenario: "iap" },
 ];
 const HEALTH_S = 60;
+let ms: MonitoredSim | undefined;
 let sim: Simulator;
 let monitor: FleetMonitor;
 let clock: FakeClock;
-const tokenSources = new GoogleTokenSources();
 
 beforeAll(async () => {
   clock = new FakeClock(Date.now());
   vi.useFakeTimers({ toFake: ["Date"], now: clock.now() });
-  ({ sim, monitor } = await startMonitoredSim(SPECS, {
+  ms = await startMonitoredSim(SPECS, {
     clock,
     refresh: { health: HEALTH_S, runs: 60, dags: 300 },
-    beforeMonitor: (s) => {
-      for (const [k, v] of Object.entries(s.processEnv)) vi.stubEnv(k, v);
-    },
-    monitor: { createConnector: connectorsWithTokenSources(tokenSources) },
-  }));
+    useProcessEnv: true,
+    monitor: { createConnector: connectorsWithTokenSources(new GoogleTokenSources()) },
+  });
+  ({ sim, monitor } = ms);
 }, 30_000);
 
 afterAll(async () => {
-  monitor?.stop();
   vi.useRealTimers();
-  vi.unstubAllEnvs();
-  await sim?.close();
+  await ms?.close();
 });
 
 it("asks for tokens only when they near expiry: two simulated hours of polling", async () => {

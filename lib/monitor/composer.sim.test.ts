@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GoogleTokenSources } from "@/lib/airflow/composer/google-auth";
-import { connectorsWithTokenSources, startMonitoredSim } from "@/lib/testing/monitored-sim";
+import { connectorsWithTokenSources, startMonitoredSim, type MonitoredSim } from "@/lib/testing/monitored-sim";
 import type { SimEnvironmentSpec, Simulator } from "@/sim/index";
 import { FakeClock } from "./clock";
 import type { FleetMonitor } from "./monitor";
@@ -25,36 +25,30 @@ const SPECS: SimEnvironmentSpec[] = [
   { id: "c3-hangs", kind: "composer", airflowVersion: "3.1.0", scenario: "hangs" },
 ];
 
-const HEALTH_S = 60;
+let ms: MonitoredSim | undefined;
 let sim: Simulator;
 let monitor: FleetMonitor;
 let clock: FakeClock;
-const tokenSources = new GoogleTokenSources();
 
 const summary = (id: string) => monitor.environment(id)!.summary;
 
 beforeAll(async () => {
   clock = new FakeClock(Date.now());
-  ({ sim, monitor } = await startMonitoredSim(SPECS, {
+  ms = await startMonitoredSim(SPECS, {
     clock,
-    refresh: { health: HEALTH_S, runs: 60, dags: 300 },
+    refresh: { health: 60, runs: 60, dags: 300 },
     timeoutSeconds: 3,
-    beforeMonitor: (s) => {
-      for (const [k, v] of Object.entries(s.processEnv)) vi.stubEnv(k, v);
-    },
+    useProcessEnv: true,
     edit: (raw) => {
       const api = (raw.environments[0].composer as { apiEndpoint: string }).apiEndpoint;
       raw.environments.push({ id: "c-missing", composer: { project: "flightboard-sim", location: "us-central1", environment: "gone", apiEndpoint: api } });
     },
-    monitor: { createConnector: connectorsWithTokenSources(tokenSources) },
-  }));
+    monitor: { createConnector: connectorsWithTokenSources(new GoogleTokenSources()) },
+  });
+  ({ sim, monitor } = ms);
 }, 60_000);
 
-afterAll(async () => {
-  monitor?.stop();
-  vi.unstubAllEnvs();
-  await sim?.close();
-});
+afterAll(() => ms?.close());
 
 describe("Composer environments on the board (contract §3)", () => {
   it("are healthy on Composer 1, 2 and 3 with platform state, uiUrl, versions", () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FlightboardConfig } from "@/lib/config/types";
-import { startMonitoredSim } from "@/lib/testing/monitored-sim";
+import { startMonitoredSim, type MonitoredSim } from "@/lib/testing/monitored-sim";
 import type { SimEnvironmentSpec, Simulator } from "@/sim/index";
 import { severityRank } from "@/lib/vocabulary";
 import { FakeClock } from "./clock";
@@ -40,6 +40,7 @@ const scenarios: SimEnvironmentSpec[] = [
 ];
 
 const HEALTH_S = 10;
+let ms: MonitoredSim | undefined;
 let sim: Simulator;
 let monitor: FleetMonitor;
 let clock: FakeClock;
@@ -55,7 +56,7 @@ function summary(id: string) {
 beforeAll(async () => {
   clock = new FakeClock(Date.now());
   t0 = clock.now();
-  ({ sim, monitor, config } = await startMonitoredSim(scenarios, {
+  ms = await startMonitoredSim(scenarios, {
     clock,
     slowMs: 300,
     flapPeriodS: 120,
@@ -67,13 +68,11 @@ beforeAll(async () => {
       raw.environments.push({ id: "unset-secret", airflow: { baseUrl: String((raw.environments[0].airflow as { baseUrl: string }).baseUrl), auth: { type: "basic", username: "monitor", passwordEnv: "FB_TEST_UNSET_PASSWORD" } } });
       raw.environments.push({ id: "refused", airflow: { baseUrl: "http://127.0.0.1:9", apiVersion: "v1" } });
     },
-  }));
+  });
+  ({ sim, monitor, config } = ms);
 }, 60_000);
 
-afterAll(async () => {
-  monitor?.stop();
-  await sim?.close();
-});
+afterAll(() => ms?.close());
 
 describe("monitor + airflow connector + simulator (contract §3)", () => {
   it("reports healthy Airflow 2 and 3 environments with versions, components and counts", () => {

@@ -116,6 +116,15 @@ function setup(ids = ["a"]) {
   return { clock, monitor, connectors, changes };
 }
 
+/** `setup()` with the monitor started and its first polls done. */
+async function started(ids?: string[]) {
+  const s = setup(ids);
+  s.monitor.start();
+  await s.clock.advance(0);
+  await s.monitor.settle();
+  return s;
+}
+
 describe("FleetMonitor scheduling", () => {
   it("polls health, runs and DAGs on their own cadences, paging the DAG list by total_entries", async () => {
     const { clock, monitor, connectors } = setup();
@@ -138,10 +147,7 @@ describe("FleetMonitor scheduling", () => {
   });
 
   it("readers get immutable snapshots: the same objects until a poll publishes new ones, which leave the old ones as they were", async () => {
-    const { clock, monitor, connectors } = setup();
-    monitor.start();
-    await clock.advance(0);
-    await monitor.settle();
+    const { clock, monitor, connectors } = await started();
     const fleet = monitor.environments();
     const first = monitor.environment("a")!;
     // Reads between changes cost nothing: no copy per request.
@@ -273,10 +279,7 @@ describe("FleetMonitor scheduling", () => {
   });
 
   it("a flood of on-demand DAG-run reads never holds up health polling, and waits in a bounded queue", async () => {
-    const { clock, monitor, connectors } = setup();
-    monitor.start();
-    await clock.advance(0);
-    await monitor.settle();
+    const { clock, monitor, connectors } = await started();
     const c = connectors.get("a")!;
     c.hangDagRuns = true;
     const gone = new AbortController();
@@ -302,10 +305,7 @@ describe("FleetMonitor scheduling", () => {
   });
 
   it("a stuck poll turns the environment stale on time, and subscribers hear of it", async () => {
-    const { clock, monitor, connectors } = setup();
-    monitor.start();
-    await clock.advance(0);
-    await monitor.settle();
+    const { clock, monitor, connectors } = await started();
     const env = () => monitor.environment("a")!;
     expect(env().summary.stale).toBe(false);
     const lastSuccess = env().lastSuccessAt!;

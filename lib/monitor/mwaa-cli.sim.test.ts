@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMwaaConnector } from "@/lib/airflow/mwaa/connector";
 import type { Connector } from "@/lib/airflow/types";
-import { startMonitoredSim } from "@/lib/testing/monitored-sim";
+import { startMonitoredSim, type MonitoredSim } from "@/lib/testing/monitored-sim";
 import type { SimEnvironmentSpec, Simulator } from "@/sim/index";
 import { FakeClock, iso } from "./clock";
 import type { FleetMonitor } from "./monitor";
@@ -26,6 +26,7 @@ const SPECS: SimEnvironmentSpec[] = ["2.0.2", "2.2.2"].flatMap((v) =>
 /** An IAM policy that grants only airflow:CreateCliToken (no GetEnvironment). */
 const CLI_ONLY: SimEnvironmentSpec = { id: "cli-token-only", kind: "mwaa", airflowVersion: "2.2.2", scenario: "cli-token-only", dagCount: 6, options: { access: "cli" } };
 
+let ms: MonitoredSim | undefined;
 let sim: Simulator;
 let monitor: FleetMonitor;
 let clock: FakeClock;
@@ -52,21 +53,16 @@ async function restView(id: string, now: number): Promise<{ total: number; pause
 
 beforeAll(async () => {
   clock = new FakeClock(Date.now());
-  ({ sim, monitor } = await startMonitoredSim([...SPECS, CLI_ONLY], {
+  ms = await startMonitoredSim([...SPECS, CLI_ONLY], {
     clock,
     refresh: { health: 30, runs: 60, dags: 300 },
     timeoutSeconds: 5,
-    beforeMonitor: (s) => {
-      for (const [k, v] of Object.entries(s.processEnv)) vi.stubEnv(k, v);
-    },
-  }));
+    useProcessEnv: true,
+  });
+  ({ sim, monitor } = ms);
 }, 60_000);
 
-afterAll(async () => {
-  monitor?.stop();
-  vi.unstubAllEnvs();
-  await sim?.close();
-});
+afterAll(() => ms?.close());
 
 describe("MWAA access: cli on the board (contract §3)", () => {
   it("reads every environment through /aws_mwaa/cli only, with apiVersion null and the version from MWAA", () => {

@@ -27,14 +27,21 @@ export interface MonitoredSimOptions extends Omit<StartOptions, "environments" |
   edit?: (raw: SimConfig) => void;
   monitor?: Partial<Omit<MonitorOptions, "config" | "clock">>;
   clock?: FakeClock;
-  /** Runs once the simulator is up, before the monitor starts (e.g. to apply `sim.processEnv`). */
+  /** Runs once the simulator is up, before the monitor starts (e.g. to add to `sim.processEnv`). */
   beforeMonitor?: (sim: Simulator) => void;
+  /**
+   * Puts `sim.processEnv` (control-plane endpoints, test credentials, GCE_METADATA_HOST) into
+   * process.env before the monitor starts, where the cloud SDKs' default chains look; `close()`
+   * puts back what was there.
+   */
+  useProcessEnv?: boolean;
 }
 
 export async function startMonitoredSim(environments: SimEnvironmentSpec[], opts: MonitoredSimOptions = {}): Promise<MonitoredSim> {
-  const { refresh, timeoutSeconds, edit, beforeMonitor, monitor: monitorOpts, clock = new FakeClock(Date.now()), ...simOpts } = opts;
+  const { refresh, timeoutSeconds, edit, beforeMonitor, useProcessEnv, monitor: monitorOpts, clock = new FakeClock(Date.now()), ...simOpts } = opts;
   const sim = await startSimulator({ ...simOpts, environments, clock });
   beforeMonitor?.(sim);
+  const restoreEnv = useProcessEnv ? overlayProcessEnv(sim.processEnv) : () => {};
   const raw = structuredClone(sim.config);
   if (refresh) raw.refresh = refresh;
   if (timeoutSeconds !== undefined) raw.timeoutSeconds = timeoutSeconds;
@@ -51,8 +58,21 @@ export async function startMonitoredSim(environments: SimEnvironmentSpec[], opts
     config,
     async close() {
       monitor.stop();
+      restoreEnv();
       await sim.close();
     },
+  };
+}
+
+/** Sets these variables in process.env; the function returned puts back what was there before. */
+function overlayProcessEnv(vars: Record<string, string>): () => void {
+  const before = Object.keys(vars).map((k) => [k, process.env[k]] as const);
+  Object.assign(process.env, vars);
+  return () => {
+    for (const [k, v] of before) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
   };
 }
 
