@@ -79,3 +79,33 @@ export function firstValue(q: Query, key: string): string | undefined {
 }
 
 export type Bounds = Partial<Record<TimeField, Bound>>;
+
+/** The read endpoints both API versions serve, each version's own handler for each. */
+export interface ReadHandlers {
+  listDags(q: Query): SimResponse;
+  getDag(q: Query, dagId: string): SimResponse;
+  listRuns(q: Query, dagId: string): SimResponse;
+  listImportErrors(q: Query): SimResponse;
+  dagStats(q: Query): SimResponse;
+}
+
+/**
+ * Routes an authenticated read below the API root (`path` relative to it) to its handler; a method
+ * other than GET gets the version's `notAllowed` answer, an ApiError its response. Null when no
+ * route matches.
+ */
+export function routeReads(method: string, path: string, q: Query, h: ReadHandlers, notAllowed: () => SimResponse): SimResponse | null {
+  const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
+  const get = (fn: () => SimResponse) => (method === "GET" ? fn() : notAllowed());
+  try {
+    if (parts.length === 1 && parts[0] === "dags") return get(() => h.listDags(q));
+    if (parts.length === 2 && parts[0] === "dags") return get(() => h.getDag(q, parts[1]));
+    if (parts.length === 3 && parts[0] === "dags" && parts[2] === "dagRuns") return get(() => h.listRuns(q, parts[1]));
+    if (parts.length === 1 && parts[0] === "importErrors") return get(() => h.listImportErrors(q));
+    if (parts.length === 1 && parts[0] === "dagStats") return get(() => h.dagStats(q));
+    return null;
+  } catch (e) {
+    if (e instanceof ApiError) return e.response;
+    throw e;
+  }
+}

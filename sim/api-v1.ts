@@ -1,5 +1,5 @@
 import type { RunState } from "./env-model";
-import { ApiError, type Bounds, currentImportErrors, dagHasImportErrors, filterDags, firstValue, RUN_ORDER_V1, type RouteCtx, sortImportErrors, TIME_FILTERS_V1 } from "./api-common";
+import { ApiError, type Bounds, currentImportErrors, dagHasImportErrors, filterDags, firstValue, RUN_ORDER_V1, type RouteCtx, routeReads, sortImportErrors, TIME_FILTERS_V1 } from "./api-common";
 import { jsonResponse, type Query, type SimResponse } from "./http-util";
 import { queryRuns, stateCounts } from "./run-query";
 import { parseRfc3339 } from "./time-format";
@@ -148,17 +148,11 @@ function dagStats(ctx: RouteCtx, q: Query): SimResponse {
 
 /** Authenticated `/api/v1` routes; `path` is relative to `/api/v1`. Null when no route matches. */
 export function routeV1(ctx: RouteCtx, method: string, path: string, q: Query): SimResponse | null {
-  const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
-  const get = (fn: () => SimResponse) => (method === "GET" ? fn() : problem(ctx.spec.airflowVersion, 405, "Method Not Allowed", "The method is not allowed for the requested URL."));
-  try {
-    if (parts.length === 1 && parts[0] === "dags") return get(() => listDags(ctx, q));
-    if (parts.length === 2 && parts[0] === "dags") return get(() => getDag(ctx, q, parts[1]));
-    if (parts.length === 3 && parts[0] === "dags" && parts[2] === "dagRuns") return get(() => listRuns(ctx, q, parts[1]));
-    if (parts.length === 1 && parts[0] === "importErrors") return get(() => listImportErrors(ctx, q));
-    if (parts.length === 1 && parts[0] === "dagStats") return get(() => dagStats(ctx, q));
-    return null;
-  } catch (e) {
-    if (e instanceof ApiError) return e.response;
-    throw e;
-  }
+  return routeReads(method, path, q, {
+    listDags: (q) => listDags(ctx, q),
+    getDag: (q, dagId) => getDag(ctx, q, dagId),
+    listRuns: (q, dagId) => listRuns(ctx, q, dagId),
+    listImportErrors: (q) => listImportErrors(ctx, q),
+    dagStats: (q) => dagStats(ctx, q),
+  }, () => problem(ctx.spec.airflowVersion, 405, "Method Not Allowed", "The method is not allowed for the requested URL."));
 }

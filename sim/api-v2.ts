@@ -1,5 +1,5 @@
 import type { RunState } from "./env-model";
-import { ApiError, type Bounds, currentImportErrors, dagHasImportErrors, filterDags, firstValue, RUN_ORDER_V2, type RouteCtx, sortImportErrors, TIME_FILTERS_V2 } from "./api-common";
+import { ApiError, type Bounds, currentImportErrors, dagHasImportErrors, filterDags, firstValue, RUN_ORDER_V2, type RouteCtx, routeReads, sortImportErrors, TIME_FILTERS_V2 } from "./api-common";
 import { jsonResponse, type Query, type SimResponse } from "./http-util";
 import { queryRuns, stateCounts } from "./run-query";
 import { parseLenient } from "./time-format";
@@ -172,17 +172,11 @@ function dagStats(ctx: RouteCtx, q: Query): SimResponse {
 
 /** Authenticated `/api/v2` routes; `path` is relative to `/api/v2`. Null when no route matches. */
 export function routeV2(ctx: RouteCtx, method: string, path: string, q: Query): SimResponse | null {
-  const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
-  const get = (fn: () => SimResponse) => (method === "GET" ? fn() : jsonResponse(405, { detail: "Method Not Allowed" }));
-  try {
-    if (parts.length === 1 && parts[0] === "dags") return get(() => listDags(ctx, q));
-    if (parts.length === 2 && parts[0] === "dags") return get(() => getDag(ctx, parts[1]));
-    if (parts.length === 3 && parts[0] === "dags" && parts[2] === "dagRuns") return get(() => listRuns(ctx, q, parts[1]));
-    if (parts.length === 1 && parts[0] === "importErrors") return get(() => listImportErrors(ctx, q));
-    if (parts.length === 1 && parts[0] === "dagStats") return get(() => dagStats(ctx, q));
-    return null;
-  } catch (e) {
-    if (e instanceof ApiError) return e.response;
-    throw e;
-  }
+  return routeReads(method, path, q, {
+    listDags: (q) => listDags(ctx, q),
+    getDag: (_q, dagId) => getDag(ctx, dagId),
+    listRuns: (q, dagId) => listRuns(ctx, q, dagId),
+    listImportErrors: (q) => listImportErrors(ctx, q),
+    dagStats: (q) => dagStats(ctx, q),
+  }, () => jsonResponse(405, { detail: "Method Not Allowed" }));
 }

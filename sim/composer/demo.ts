@@ -7,33 +7,22 @@ import type { SimEnvironmentSpec } from "../types";
  */
 export const COMPOSER_DEMO_ENVIRONMENTS: SimEnvironmentSpec[] = [
   {
-    id: "composer-marketing-prod",
-    name: "Marketing (Composer 2, prod)",
-    kind: "composer",
-    airflowVersion: "2.9.3",
-    scenario: "healthy",
-    dagCount: 35,
-    tags: { team: "marketing", stage: "prod", cloud: "gcp" },
+    id: "composer-marketing-prod", name: "Marketing (Composer 2, prod)", kind: "composer", tags: prodOnGcp("marketing"),
+    airflowVersion: "2.9.3", scenario: "healthy", dagCount: 35,
     options: { project: "acme-marketing", location: "us-central1", environment: "marketing-prod", composerGeneration: 2, recoveringDag: true },
   },
   {
-    id: "composer-ml-platform",
-    name: "ML platform (Composer 3, Airflow 3)",
-    kind: "composer",
-    airflowVersion: "3.1.0",
-    scenario: "failing-dags",
-    dagCount: 25,
-    tags: { team: "ml", stage: "prod", cloud: "gcp" },
+    id: "composer-ml-platform", name: "ML platform (Composer 3, Airflow 3)", kind: "composer", tags: prodOnGcp("ml"),
+    airflowVersion: "3.1.0", scenario: "failing-dags", dagCount: 25,
     options: { project: "acme-ml", location: "europe-west1", environment: "ml-platform", composerGeneration: 3 },
   },
   {
-    id: "composer-legacy-reports",
-    name: "Legacy reports (Composer 1, IAP)",
-    kind: "composer",
-    airflowVersion: "2.4.3",
-    scenario: "iap",
-    dagCount: 12,
-    tags: { team: "finance", stage: "prod", cloud: "gcp" },
+    id: "composer-legacy-reports", name: "Legacy reports (Composer 1, IAP)", kind: "composer", tags: prodOnGcp("finance"),
+    airflowVersion: "2.4.3", scenario: "iap", dagCount: 12,
     options: { project: "acme-finance", location: "us-east1", environment: "legacy-reports", composerGeneration: 1 },
   },
 ];
+
+function prodOnGcp(team: string): Record<string, string> {
+  return { team, stage: "prod", cloud: "gcp" };
+}
