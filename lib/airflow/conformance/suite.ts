@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { SimEnvironmentSpec, Simulator } from "@/sim/index";
 import { AirflowError } from "../errors";
 import type { Connector } from "../types";
-import { DAGS, unsupported, type ConformanceTarget, type ErrorCase, type Provocation } from "./targets";
+import { DAGS, unsupported, type Capability, type ConformanceTarget, type ErrorCase, type Provocation } from "./targets";
 
 /**
  * The connector conformance suite (the unstorage / Vercel AI SDK pattern): the same cases run
@@ -164,55 +164,52 @@ export function describeConformance(t: ConformanceTarget, world: ConformanceWorl
 
     t.errors.forEach((e, i) => errorCase(t, e, i, world));
 
-    if (unsupported(t.renewal)) {
-      it.skip(`renewal: ${t.renewal.unsupported}`, () => {});
-    } else {
-      const r = t.renewal;
-      it("renewal: one credential serves many calls; it is renewed exactly once when it expires", async () => {
-        const c = world.connector(id("renewal"));
-        const renewals = () => Object.entries(world.sim().stats().byRoute).filter(([k]) => r.routes.test(k)).reduce((n, [, v]) => n + v, 0);
+    caseIfSupported("renewal", "one credential serves many calls; it is renewed exactly once when it expires", t.renewal, async (r) => {
+      const c = world.connector(id("renewal"));
+      const renewals = () => Object.entries(world.sim().stats().byRoute).filter(([k]) => r.routes.test(k)).reduce((n, [, v]) => n + v, 0);
+      await c.listDags({ offset: 0, limit: 5 }, signal());
+      // The simulator counts routes fleet-wide: only this test's connector is open now.
+      const before = renewals();
+      await Promise.all([c.listDags({ offset: 0, limit: 5 }, signal()), c.listImportErrors({ offset: 0, limit: 5 }, signal()), c.listDags({ offset: 5, limit: 5 }, signal())]);
+      expect(renewals(), "no renewal while the credential lives").toBe(before);
+      world.sim().resetStats();
+      await world.aged(r.lifetimeMs + 60_000, async () => {
         await c.listDags({ offset: 0, limit: 5 }, signal());
-        // The simulator counts routes fleet-wide: only this test's connector is open now.
-        const before = renewals();
-        await Promise.all([c.listDags({ offset: 0, limit: 5 }, signal()), c.listImportErrors({ offset: 0, limit: 5 }, signal()), c.listDags({ offset: 5, limit: 5 }, signal())]);
-        expect(renewals(), "no renewal while the credential lives").toBe(before);
-        world.sim().resetStats();
-        await world.aged(r.lifetimeMs + 60_000, async () => {
-          await c.listDags({ offset: 0, limit: 5 }, signal());
-          await Promise.all([c.listDags({ offset: 0, limit: 5 }, signal()), c.listImportErrors({ offset: 0, limit: 5 }, signal())]);
-        });
-        expect(renewals(), "one renewal after expiry").toBe(r.perRenewal ?? 1);
+        await Promise.all([c.listDags({ offset: 0, limit: 5 }, signal()), c.listImportErrors({ offset: 0, limit: 5 }, signal())]);
       });
-    }
+      expect(renewals(), "one renewal after expiry").toBe(r.perRenewal ?? 1);
+    });
 
-    if (unsupported(t.writes)) {
-      it.skip(`writes: ${t.writes.unsupported}`, () => {});
-    } else {
-      const w = t.writes;
-      it("writes: trigger, clear a failed run, pause and resume, each sent exactly once", async () => {
-        const c = world.connector(id("writes"));
-        const s = signal();
-        const dags = (await c.listDags({ offset: 0, limit: 100 }, s)).items;
-        const active = dags.find((d) => !d.paused)!;
-        let failed: { dagId: string; runId: string } | undefined;
-        for (const d of dags) if (!failed) failed = (await c.listDagRuns(d.dagId, 10, s)).find((x) => x.state === "failed");
-        expect(failed, "a failed run to clear").toBeDefined();
-        const sim = world.sim();
-        sim.resetStats();
-        const run = await c.triggerRun!(active.dagId, { conf: { from: "conformance" } }, s);
-        expect(run).toMatchObject({ dagId: active.dagId, state: "queued", runType: "manual" });
-        expect(await c.clearFailed!(failed!.dagId, failed!.runId, s)).toBe(1);
-        expect((await c.setPaused!(active.dagId, true, s)).paused).toBe(true);
-        expect((await c.setPaused!(active.dagId, false, s)).paused).toBe(false);
-        const got = sim.stats().byRoute;
-        const want: Record<string, number> = {};
-        for (const op of ["trigger", "clear", "pause", "resume"] as const) want[w.route(op)] = (want[w.route(op)] ?? 0) + 1;
-        for (const [route, n] of Object.entries(want)) expect(got[route] ?? 0, route).toBe(n);
-        const after = await c.listDagRuns(failed!.dagId, 10, s);
-        expect(after.find((x) => x.runId === failed!.runId)?.state).not.toBe("failed");
-      });
-    }
+    caseIfSupported("writes", "trigger, clear a failed run, pause and resume, each sent exactly once", t.writes, async (w) => {
+      const c = world.connector(id("writes"));
+      const s = signal();
+      const dags = (await c.listDags({ offset: 0, limit: 100 }, s)).items;
+      const active = dags.find((d) => !d.paused)!;
+      let failed: { dagId: string; runId: string } | undefined;
+      for (const d of dags) if (!failed) failed = (await c.listDagRuns(d.dagId, 10, s)).find((x) => x.state === "failed");
+      expect(failed, "a failed run to clear").toBeDefined();
+      const sim = world.sim();
+      sim.resetStats();
+      const run = await c.triggerRun!(active.dagId, { conf: { from: "conformance" } }, s);
+      expect(run).toMatchObject({ dagId: active.dagId, state: "queued", runType: "manual" });
+      expect(await c.clearFailed!(failed!.dagId, failed!.runId, s)).toBe(1);
+      expect((await c.setPaused!(active.dagId, true, s)).paused).toBe(true);
+      expect((await c.setPaused!(active.dagId, false, s)).paused).toBe(false);
+      const got = sim.stats().byRoute;
+      const want: Record<string, number> = {};
+      for (const op of ["trigger", "clear", "pause", "resume"] as const) want[w.route(op)] = (want[w.route(op)] ?? 0) + 1;
+      for (const [route, n] of Object.entries(want)) expect(got[route] ?? 0, route).toBe(n);
+      const after = await c.listDagRuns(failed!.dagId, 10, s);
+      expect(after.find((x) => x.runId === failed!.runId)?.state).not.toBe("failed");
+    });
   });
+}
+
+/** `area: what` where the target supports it, else skipped as `area: why not` (the target's reason). */
+function caseIfSupported<T>(area: string, what: string, capability: Capability<T>, test: (settings: T) => Promise<void>): void {
+  if (unsupported(capability)) return void it.skip(`${area}: ${capability.unsupported}`, () => {});
+  const settings: T = capability;
+  it(`${area}: ${what}`, () => test(settings));
 }
 
 function errorCase(t: ConformanceTarget, e: ErrorCase, i: number, world: ConformanceWorld): void {

@@ -1,3 +1,4 @@
+import type { AirflowAuthConfig, SecretRef } from "@/lib/config/types";
 import { AirflowError, errorDetail } from "../errors";
 import { hostPath, jsonFromUpstream, upstreamFetch } from "../http";
 import type { CallLimits } from "../transport";
@@ -10,20 +11,10 @@ import { createTokenCache, jwtExpiry } from "./token-cache";
  */
 
 /**
- * A secret taken from an environment variable: the variable's name (safe to show) and its value
- * (never shown). Structurally the same as the configuration's `SecretRef`.
+ * Authentication of a directly reachable Airflow web server: the configuration's, as lib/config
+ * resolved it (a secret is its variable's name, safe to show, and its value, never shown).
  */
-export interface SecretRef {
-  env: string;
-  value: string | undefined;
-}
-
-/** Authentication of a directly reachable Airflow web server. */
-export type AirflowAuth =
-  | { type: "none" }
-  | { type: "basic"; username: string; password: SecretRef }
-  | { type: "bearer"; token: SecretRef }
-  | { type: "jwt"; username: string; password: SecretRef };
+export type AirflowAuth = AirflowAuthConfig;
 
 /** Returns the secret's value, or rejects with `missing_secret` naming the variable. */
 export function readSecret(ref: SecretRef): string {

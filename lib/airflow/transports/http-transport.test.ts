@@ -96,41 +96,19 @@ describe("answers that are not JSON", () => {
     expect(server.requests).toHaveLength(1);
   });
 
-  it("any other 3xx on an API call is an auth failure too", async () => {
+  it.each<[string, number, Record<string, string>, string, Partial<{ kind: string; httpStatus: number; message: string }>]>([
+    ["any other 3xx on an API call is an auth failure too", 307, { location: "https://elsewhere.example/api/v2/dags" }, "", { kind: "auth", httpStatus: 307 }],
+    ["HTML with 200 is an auth failure (SSO page)", 200, { "content-type": "text/html" }, "<!doctype html><form>Sign in</form>",
+      { kind: "auth", message: "an HTML page answered where JSON was expected — a login page or SSO proxy is in front of the API" }],
+    ["HTML with 503 is an HTTP failure with the status", 503, { "content-type": "text/html" }, "<html>maintenance</html>", { kind: "http", httpStatus: 503, message: "Airflow answered HTTP 503" }],
+    ["other non-JSON is a bad response", 200, { "content-type": "text/plain" }, "OK", { kind: "bad_response" }],
+  ])("%s", async (_name, status, headers, body, expected) => {
     server.handle((_req, res) => {
-      res.writeHead(307, { location: "https://elsewhere.example/api/v2/dags" });
-      res.end();
+      res.writeHead(status, headers);
+      res.end(body);
     });
     const err = await failure(t().send(get("/dags"), signal()));
-    expect([err.kind, err.httpStatus]).toEqual(["auth", 307]);
-  });
-
-  it("HTML with 200 is an auth failure (SSO page)", async () => {
-    server.handle((_req, res) => {
-      res.writeHead(200, { "content-type": "text/html" });
-      res.end("<!doctype html><form>Sign in</form>");
-    });
-    const err = await failure(t().send(get("/dags"), signal()));
-    expect(err.kind).toBe("auth");
-    expect(err.message).toBe("an HTML page answered where JSON was expected — a login page or SSO proxy is in front of the API");
-  });
-
-  it("HTML with 503 is an HTTP failure with the status", async () => {
-    server.handle((_req, res) => {
-      res.writeHead(503, { "content-type": "text/html" });
-      res.end("<html>maintenance</html>");
-    });
-    const err = await failure(t().send(get("/dags"), signal()));
-    expect([err.kind, err.httpStatus, err.message]).toEqual(["http", 503, "Airflow answered HTTP 503"]);
-  });
-
-  it("other non-JSON is a bad response", async () => {
-    server.handle((_req, res) => {
-      res.writeHead(200, { "content-type": "text/plain" });
-      res.end("OK");
-    });
-    const err = await failure(t().send(get("/dags"), signal()));
-    expect(err.kind).toBe("bad_response");
+    expect({ kind: err.kind, httpStatus: err.httpStatus, message: err.message }).toMatchObject(expected);
   });
 });
 
