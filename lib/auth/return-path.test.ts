@@ -64,33 +64,31 @@ describe("safeReturnPath", () => {
     expect(safeReturnPath(raw)).toBe("/");
   });
 
-  it("refuses nothing given, and pages that would loop", () => {
-    expect(safeReturnPath(null)).toBe("/");
-    expect(safeReturnPath(undefined)).toBe("/");
-    expect(safeReturnPath("/signin")).toBe("/");
-    expect(safeReturnPath("/signin?callbackUrl=%2Fwall")).toBe("/");
-    expect(safeReturnPath("/./signin")).toBe("/");
-    expect(safeReturnPath("/signout")).toBe("/");
-    expect(safeReturnPath("/api/auth/signout")).toBe("/");
+  it.each([null, undefined, "/signin", "/signin?callbackUrl=%2Fwall", "/./signin", "/signout", "/api/auth/signout"])("refuses %s (nothing given, or a page that would loop)", (raw) => {
+    expect(safeReturnPath(raw)).toBe("/");
   });
 
-  it("keeps same-origin paths, their query and fragment, in the parser's own encoding", () => {
-    expect(safeReturnPath("/")).toBe("/");
-    expect(safeReturnPath("/environments/sales-prod")).toBe("/environments/sales-prod");
-    expect(safeReturnPath("/wall?rotate=10&tag=stage%3Aprod")).toBe("/wall?rotate=10&tag=stage%3Aprod");
-    expect(safeReturnPath("/environments/x/dags/a.b#runs")).toBe("/environments/x/dags/a.b#runs");
-    expect(safeReturnPath("/environments/é")).toBe("/environments/%C3%A9");
-    expect(safeReturnPath("/a/../environments")).toBe("/environments");
-    expect(safeReturnPath("/@evil.example")).toBe("/@evil.example"); // a path on this origin
+  it.each([
+    ["/", "/"],
+    ["/environments/sales-prod", "/environments/sales-prod"],
+    ["/wall?rotate=10&tag=stage%3Aprod", "/wall?rotate=10&tag=stage%3Aprod"],
+    ["/environments/x/dags/a.b#runs", "/environments/x/dags/a.b#runs"],
+    ["/environments/é", "/environments/%C3%A9"],
+    ["/a/../environments", "/environments"],
+    ["/@evil.example", "/@evil.example"], // a path on this origin
     // Encoded slashes and tabs stay encoded: a browser treats them as part of one path segment.
-    expect(safeReturnPath("/%2F%2Fevil.example")).toBe("/%2F%2Fevil.example");
-    expect(safeReturnPath("/%09/evil.example")).toBe("/%09/evil.example");
+    ["/%2F%2Fevil.example", "/%2F%2Fevil.example"],
+    ["/%09/evil.example", "/%09/evil.example"],
+  ])("keeps the same-origin path %s, its query and fragment, in the parser's own encoding: %s", (raw, kept) => {
+    expect(safeReturnPath(raw)).toBe(kept);
   });
 
-  it("drops display tokens from the query, in any letter case", () => {
-    expect(safeReturnPath("/?token=secret")).toBe("/");
-    expect(safeReturnPath("/environments/x?TOKEN=secret&a=1&Token=s2")).toBe("/environments/x?a=1");
-    expect(safeReturnPath("/wall?rotate=10&token=secret")).toBe("/wall?rotate=10");
+  it.each([
+    ["/?token=secret", "/"],
+    ["/environments/x?TOKEN=secret&a=1&Token=s2", "/environments/x?a=1"],
+    ["/wall?rotate=10&token=secret", "/wall?rotate=10"],
+  ])("drops display tokens from the query, in any letter case: %s → %s", (raw, kept) => {
+    expect(safeReturnPath(raw)).toBe(kept);
   });
 });
 

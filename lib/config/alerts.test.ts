@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseConfigText } from "./load";
+import { configProblems } from "@/lib/testing/config-problems";
+import { parseConfigText } from "./load";
 
 const ENVS = `
 environments:
@@ -44,15 +45,7 @@ alerts:
 
 const ALL_SECRETS = { SLACK_WEBHOOK_DATA: "https://hooks.example/x", OPS_WEBHOOK_URL: "http://h", OPS_WEBHOOK_SECRET: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", PD_ROUTING_KEY: "k", SMTP_PASSWORD: "p" };
 
-function problems(text: string, env: Record<string, string> = ALL_SECRETS): string[] {
-  try {
-    parseConfigText(text, "t.yaml", env);
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems;
-    throw e;
-  }
-  return [];
-}
+const problems = (text: string, env: Record<string, string> = ALL_SECRETS) => configProblems(() => parseConfigText(text, "t.yaml", env));
 
 describe("alerts configuration (contract §8)", () => {
   it("accepts the contract's example and resolves every part", () => {

@@ -1,6 +1,7 @@
 import picomatch from "picomatch";
 import { z } from "zod";
 import { PROBLEM_STATUSES } from "../vocabulary";
+import { envVarName, FirstSeen, httpUrl, nonEmpty } from "./fields";
 import type { SecretRef } from "./types";
 
 /**
@@ -11,22 +12,11 @@ import type { SecretRef } from "./types";
 
 type Env = Record<string, string | undefined>;
 
-const ENV_VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 export const WEEKDAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
 
-const nonEmpty = z.string().trim().min(1, "must not be empty");
 const name = z.string().regex(NAME, "must match ^[a-z0-9][a-z0-9_-]{0,62}$");
-const envVarName = z.string().regex(ENV_VAR_NAME, "must be an environment variable name");
-const httpUrl = z.string().refine((v) => {
-  try {
-    const u = new URL(v);
-    return u.protocol === "http:" || u.protocol === "https:";
-  } catch {
-    return false;
-  }
-}, "must be an http(s) URL");
 const email = z.string().trim().regex(/^[^@\s]+@[^@\s]+$/, "must be an email address");
 const localTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be a local time HH:MM");
 const timezone = z.string().refine(isTimeZone, "must be an IANA time zone such as Europe/Berlin");
@@ -214,21 +204,15 @@ function secret(envName: string, env: Env): SecretRef {
  */
 export function alertsCrossChecks(section: AlertsSection): string[] {
   const problems: string[] = [];
-  const channels = new Map<string, number>();
-  section.channels.forEach((c, i) => {
-    const first = channels.get(c.name);
-    if (first !== undefined) problems.push(`alerts.channels[${i}].name: duplicate of alerts.channels[${first}].name "${c.name}"`);
-    else channels.set(c.name, i);
-  });
+  const channels = new FirstSeen("alerts.channels", "name", problems);
+  section.channels.forEach((c, i) => channels.note(c.name, i));
   const refs = (where: string, list: string[]) =>
     list.forEach((n, j) => {
       if (!channels.has(n)) problems.push(`${where}.channels[${j}]: unknown channel "${n}"`);
     });
-  const rules = new Map<string, number>();
+  const rules = new FirstSeen("alerts.rules", "name", problems);
   section.rules.forEach((r, i) => {
-    const first = rules.get(r.name);
-    if (first !== undefined) problems.push(`alerts.rules[${i}].name: duplicate of alerts.rules[${first}].name "${r.name}"`);
-    else rules.set(r.name, i);
+    rules.note(r.name, i);
     refs(`alerts.rules[${i}]`, r.channels);
     if (r.dags && !("failingDags" in r.when)) problems.push(`alerts.rules[${i}].dags: only for failingDags rules`);
   });

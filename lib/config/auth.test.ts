@@ -3,7 +3,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfigFile, parseConfigText, validateConfig } from "./load";
+import { configProblems } from "@/lib/testing/config-problems";
+import { loadConfigFile, parseConfigText, validateConfig } from "./load";
 
 const SECRET = "s".repeat(40);
 const ENVS = "environments:\n  - id: a\n    airflow: { baseUrl: 'http://a' }\n";
@@ -22,20 +23,10 @@ function writeConfig(text: string): string {
   return file;
 }
 
-function problemsOf(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems;
-    throw e;
-  }
-  return [];
-}
-
 describe("auth configuration", () => {
   it("is on by default for a configuration file, and refuses to start without its settings", () => {
     const file = writeConfig(ENVS);
-    expect(problemsOf(() => loadConfigFile(file, {}))).toEqual([
+    expect(configProblems(() => loadConfigFile(file, {}))).toEqual([
       "auth.url: required: the board's public origin (e.g. https://flightboard.example.com), or set NEXTAUTH_URL",
       "auth.secretEnv: FLIGHTBOARD_AUTH_SECRET is not set; it must hold a random value of at least 32 characters (e.g. `openssl rand -base64 48`)",
       "auth.providers: configure at least one of oidc, github, google (or set auth.mode: disabled)",
@@ -110,7 +101,7 @@ auth:
     - { name: Bad Name, tokenEnv: "1X" }
 `;
     const env = { MY_SECRET: "short-secret-value", LOBBY_TOKEN: "tiny", OTHER_TOKEN: "t".repeat(40) };
-    const problems = problemsOf(() => parseConfigText(text, "x", env));
+    const problems = configProblems(() => parseConfigText(text, "x", env));
     expect(problems).toEqual([
       "auth.url: must be the board's origin, e.g. https://flightboard.example.com (no path)",
       "auth.sessionHours: must be at least 0.25",
@@ -132,7 +123,7 @@ auth:
     - { name: lobby, tokenEnv: LOBBY_TOKEN }
     - { name: lobby, tokenEnv: OTHER_TOKEN }
 `;
-    const more = problemsOf(() => parseConfigText(shaped, "x", env));
+    const more = configProblems(() => parseConfigText(shaped, "x", env));
     expect(more).toEqual([
       "auth.secretEnv: MY_SECRET is too short; it must hold a random value of at least 32 characters (e.g. `openssl rand -base64 48`)",
       "auth.providers.github.clientSecretEnv: FLIGHTBOARD_GITHUB_CLIENT_SECRET is not set",
@@ -144,7 +135,7 @@ auth:
   });
 
   it("reports auth problems together with the rest of the file's problems", () => {
-    const problems = problemsOf(() => parseConfigText("environments:\n  - id: Bad\n    airflow: { baseUrl: 'http://a' }\nauth: { providers: {} }\n", "x", {}));
+    const problems = configProblems(() => parseConfigText("environments:\n  - id: Bad\n    airflow: { baseUrl: 'http://a' }\nauth: { providers: {} }\n", "x", {}));
     expect(problems).toContain("environments[0].id: must match ^[a-z0-9][a-z0-9-]{0,62}$");
     expect(problems).toContain("auth.providers: configure at least one of oidc, github, google (or set auth.mode: disabled)");
   });
@@ -165,7 +156,7 @@ auth:
     - { name: ok, tokenEnv: SAME, role: viewer }
     - { name: copy, tokenEnv: DEPLOY, role: viewer }
 `;
-    const shapes = problemsOf(() => parseConfigText(text, "x", env));
+    const shapes = configProblems(() => parseConfigText(text, "x", env));
     expect(shapes).toEqual([
       "auth.apiTokens[2].name: must match ^[a-z0-9][a-z0-9-]{0,62}$",
       "auth.apiTokens[2].tokenEnv: must be an environment variable name",
@@ -173,7 +164,7 @@ auth:
       "auth.apiTokens[2].secret: unknown key",
     ]);
     const fixed = text.replace(`    - { name: Bad, tokenEnv: "1X", role: admin, secret: x }\n`, "");
-    const problems = problemsOf(() => parseConfigText(fixed, "x", env));
+    const problems = configProblems(() => parseConfigText(fixed, "x", env));
     expect(problems).toEqual([
       "auth.apiTokens[1].name: duplicate of auth.apiTokens[0].name \"deploy-bot\"",
       "auth.apiTokens[1].tokenEnv: CI is too short; use at least 32 random characters",

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { envVarName, FirstSeen, nonEmpty } from "./fields";
 import type { AccessRule, ApiTokenConfig, AuthConfig, AuthProviderConfig, DisplayTokenConfig, SecretRef } from "./types";
 
 /**
@@ -9,13 +10,10 @@ import type { AccessRule, ApiTokenConfig, AuthConfig, AuthProviderConfig, Displa
 
 type Env = Record<string, string | undefined>;
 
-const ENV_VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 /** Signing secret and display tokens: long enough that guessing is hopeless. */
 export const MIN_SECRET_LENGTH = 32;
 
-const nonEmpty = z.string().trim().min(1, "must not be empty");
-const envVarName = z.string().regex(ENV_VAR_NAME, "must be an environment variable name");
 const email = z.string().trim().toLowerCase().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, "must be an email address");
 const domain = z
   .string()
@@ -190,11 +188,9 @@ export function resolveAuth(file: AuthFile | undefined, defaultMode: "enabled" |
   }
 
   const tokens: DisplayTokenConfig[] = [];
-  const seen = new Map<string, number>();
+  const seen = new FirstSeen("auth.displayTokens", "name", problems);
   file.displayTokens.forEach((t, i) => {
-    const first = seen.get(t.name);
-    if (first !== undefined) problems.push(`auth.displayTokens[${i}].name: duplicate of auth.displayTokens[${first}].name "${t.name}"`);
-    else seen.set(t.name, i);
+    seen.note(t.name, i);
     const token = secret(t.tokenEnv, env);
     // An unset variable disables the token (that is how a token is revoked); a short one is a mistake.
     if (token.value !== undefined && token.value.length < MIN_SECRET_LENGTH) {
@@ -230,12 +226,10 @@ export function resolveAuth(file: AuthFile | undefined, defaultMode: "enabled" |
  */
 function resolveApiTokens(list: AuthFile["apiTokens"], display: DisplayTokenConfig[], env: Env, problems: string[]): ApiTokenConfig[] {
   const out: ApiTokenConfig[] = [];
-  const seen = new Map<string, number>();
+  const seen = new FirstSeen("auth.apiTokens", "name", problems);
   list.forEach((t, i) => {
     const path = `auth.apiTokens[${i}]`;
-    const first = seen.get(t.name);
-    if (first !== undefined) problems.push(`${path}.name: duplicate of auth.apiTokens[${first}].name "${t.name}"`);
-    else seen.set(t.name, i);
+    seen.note(t.name, i);
     const token = secret(t.tokenEnv, env);
     if (token.value !== undefined) {
       if (token.value.length < MIN_SECRET_LENGTH) problems.push(`${path}.tokenEnv: ${token.env} is too short; use at least ${MIN_SECRET_LENGTH} random characters`);

@@ -3,17 +3,10 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfigFile, parseConfigText, resolveConfigPath } from "./load";
+import { configProblems } from "@/lib/testing/config-problems";
+import { loadConfigFile, parseConfigText, resolveConfigPath } from "./load";
 
-function problems(text: string): string[] {
-  try {
-    parseConfigText(text, "test.yaml", {});
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems;
-    throw e;
-  }
-  return [];
-}
+const problems = (text: string) => configProblems(() => parseConfigText(text, "test.yaml", {}));
 
 describe("configuration (contract §1–2)", () => {
   it("accepts the contract's example and fills defaults", () => {

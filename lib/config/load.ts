@@ -4,6 +4,7 @@ import { parseDocument } from "yaml";
 import type { z } from "zod";
 import { alertsCrossChecks, alertsSchema, resolveAlerts } from "./alerts";
 import { authSchema, resolveAccess, resolveAuth as resolveAuthSection } from "./auth";
+import { FirstSeen } from "./fields";
 import { resolveStorage } from "./storage";
 import { configFileSchema, type ConfigFile, type EnvironmentEntry } from "./schema";
 import { closestKey, keysAt } from "./suggest";
@@ -138,18 +139,14 @@ export function formatPath(p: readonly PropertyKey[]): string {
 
 function crossChecks(envs: unknown[]): string[] {
   const problems: string[] = [];
-  const seen = new Map<string, number>();
+  const seen = new FirstSeen("environments", "id", problems);
   envs.forEach((e, i) => {
     if (e === null || typeof e !== "object") return;
     const entry = e as Record<string, unknown>;
     const kinds = ENVIRONMENT_KINDS.filter((k) => entry[k] !== undefined);
     if (kinds.length === 0) problems.push(`environments[${i}]: needs exactly one of ${ENVIRONMENT_KINDS.join(", ")}`);
     if (kinds.length > 1) problems.push(`environments[${i}]: has ${kinds.join(" and ")}; needs exactly one of ${ENVIRONMENT_KINDS.join(", ")}`);
-    if (typeof entry.id === "string") {
-      const first = seen.get(entry.id);
-      if (first !== undefined) problems.push(`environments[${i}].id: duplicate of environments[${first}].id "${entry.id}"`);
-      else seen.set(entry.id, i);
-    }
+    if (typeof entry.id === "string") seen.note(entry.id, i);
   });
   return problems;
 }

@@ -1,26 +1,14 @@
 import { z } from "zod";
 import { alertsSchema } from "./alerts";
 import { accessSchema, authSchema } from "./auth";
+import { envVarName, httpUrl, nonEmpty } from "./fields";
 import { retentionSchema, storageSchema } from "./storage";
 import { DEFAULT_TIMEOUT_SECONDS, REFRESH_DEFAULTS, REFRESH_FLOORS } from "./types";
 
 /** Raw file schema (contract §2). Unknown keys are errors so a typo never silently does nothing. */
 
 export const ENV_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
-const ENV_VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-const nonEmpty = z.string().trim().min(1, "must not be empty");
-const envVarName = z.string().regex(ENV_VAR_NAME, "must be an environment variable name");
-const httpUrl = z
-  .string()
-  .refine((v) => {
-    try {
-      const u = new URL(v);
-      return u.protocol === "http:" || u.protocol === "https:";
-    } catch {
-      return false;
-    }
-  }, "must be an http(s) URL");
 const tags = z.record(z.string(), z.string()).default({});
 
 function refreshField(name: keyof typeof REFRESH_FLOORS) {

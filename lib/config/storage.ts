@@ -3,16 +3,15 @@ import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
 import type { StorageTarget } from "@/lib/store/db";
+import { envVarName, nonEmpty } from "./fields";
 import type { RetentionConfig } from "@/lib/store/types";
 
 /** `storage:` and `retention:` of contract §7. */
 
-const ENV_VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
 export const storageSchema = z
   .strictObject({
-    sqlite: z.strictObject({ path: z.string().trim().min(1, "must not be empty") }).optional(),
-    postgres: z.strictObject({ urlEnv: z.string().regex(ENV_VAR_NAME, "must be an environment variable name") }).optional(),
+    sqlite: z.strictObject({ path: nonEmpty }).optional(),
+    postgres: z.strictObject({ urlEnv: envVarName }).optional(),
   })
   .refine((s) => !(s.sqlite && s.postgres), "has sqlite and postgres; choose one");
 
