@@ -17,7 +17,7 @@ import { createConnectorForEnvironment } from "@/lib/monitor/connectors";
 import type { DagListResponse, FleetResponse, SearchResponse } from "@/lib/monitor/dto";
 import { FleetMonitor } from "@/lib/monitor/monitor";
 import { startSimulator, type Simulator } from "@/sim/index";
-import type { FleetRuntime } from "./fleet";
+import { installFleetRuntime, removeFleetRuntime } from "./testing/fleet-runtime";
 
 /**
  * Access control of the JSON API (the sign-in issue), through the real route handlers, monitor,
@@ -106,14 +106,13 @@ beforeAll(async () => {
   monitor.start();
   await clock.advance(0);
   await monitor.settle();
-  const runtime: FleetRuntime = { monitor, config, demo: false, close: async () => monitor.stop() };
-  (globalThis as { __flightboard?: Promise<FleetRuntime> }).__flightboard = Promise.resolve(runtime);
+  installFleetRuntime(monitor, config);
 }, 60_000);
 
 afterAll(async () => {
+  removeFleetRuntime();
   monitor?.stop();
   await sim?.close();
-  delete (globalThis as { __flightboard?: unknown }).__flightboard;
   for (const [k, v] of saved) {
     if (v === undefined) delete process.env[k];
     else process.env[k] = v;

@@ -10,12 +10,13 @@ import type { FakeClock } from "@/lib/monitor/clock";
 import type { DagListResponse, EnvironmentDetail, FleetChanges, FleetResponse, SearchResponse } from "@/lib/monitor/dto";
 import { applyFleetChanges } from "@/lib/queries/fleet-changes";
 import type { FleetMonitor } from "@/lib/monitor/monitor";
-import { startMonitoredSim } from "@/lib/testing/monitored-sim";
+import { startMonitoredSim, type MonitoredSim } from "@/lib/testing/monitored-sim";
 import type { Simulator } from "@/sim/index";
-import type { FleetRuntime } from "./fleet";
+import { installFleetRuntime, removeFleetRuntime } from "./testing/fleet-runtime";
 
 /** The route handlers (contract §4) over a real monitor, connectors and simulator. */
 
+let ms: MonitoredSim | undefined;
 let sim: Simulator;
 let monitor: FleetMonitor;
 let clock: FakeClock;
@@ -24,7 +25,7 @@ const req = (path: string) => new Request(`http://localhost${path}`);
 const params = <T,>(p: T) => ({ params: Promise.resolve(p) });
 
 beforeAll(async () => {
-  ({ sim, monitor, clock } = await startMonitoredSim(
+  ms = await startMonitoredSim(
     [
       { id: "sales-prod", name: "Sales (prod)", tags: { team: "sales", stage: "prod" }, airflowVersion: "2.10.5", scenario: "failing-dags" },
       { id: "sales-dev", name: "Sales (dev)", tags: { team: "sales", stage: "dev" }, airflowVersion: "3.1.0", scenario: "healthy" },
@@ -32,15 +33,14 @@ beforeAll(async () => {
       { id: "fin-prod", name: "Finance (prod)", tags: { team: "finance", stage: "prod" }, airflowVersion: "2.10.5", scenario: "import-errors" },
     ],
     { refresh: { health: 30, runs: 60, dags: 300 } },
-  ));
-  const runtime: FleetRuntime = { monitor, config: monitor.config, demo: false, close: async () => monitor.stop() };
-  (globalThis as { __flightboard?: Promise<FleetRuntime> }).__flightboard = Promise.resolve(runtime);
+  );
+  ({ sim, monitor, clock } = ms);
+  installFleetRuntime(monitor);
 }, 60_000);
 
 afterAll(async () => {
-  monitor?.stop();
-  await sim?.close();
-  delete (globalThis as { __flightboard?: unknown }).__flightboard;
+  removeFleetRuntime();
+  await ms?.close();
 });
 
 async function body<T>(res: Response): Promise<T> {
