@@ -7,7 +7,7 @@ import type { EnvironmentSummary, Uptime } from "./dto";
 import { Limiter } from "./limiter";
 import { phaseOf, statusReason, type MonitorOptions } from "./monitor-types";
 import { newEntry, type Cadence, type Entry } from "./entry";
-import type { EnvironmentSnapshot } from "./snapshot";
+import type { EnvironmentSnapshot, MirroredDags } from "./snapshot";
 
 export * from "./monitor-types";
 
@@ -98,6 +98,15 @@ export class FleetMonitor {
   mirrorDiscovered(envs: EnvironmentConfig[]): void {
     if (this.polling) return;
     this.reconcile(new Map(envs.map((e) => [e.id, e])));
+  }
+
+  /** A follower takes the leader's DAG cache of one environment (ignored while this monitor polls). */
+  mirrorDags(id: string, m: MirroredDags): EnvironmentSnapshot | undefined {
+    const e = this.entries.get(id);
+    if (!e || this.polling) return undefined;
+    e.rt.mirrorDags(m);
+    this.publish(e);
+    return e.view;
   }
 
   stop(): void {

@@ -26,6 +26,13 @@ export interface RunLookup {
   lastRunState(dagId: string): DagRun["state"] | null;
 }
 
+/** One DAG's entries in the index: what a follower replica stores and loads per DAG. */
+export interface DagRuns {
+  newest?: DagRun;
+  latest?: DagRun;
+  success?: DagRun;
+}
+
 interface RunMaps {
   latest: Map<string, DagRun>;
   newest: Map<string, DagRun>;
@@ -51,6 +58,37 @@ abstract class RunMapsLookup implements RunLookup {
 
   lastRunState(dagId: string): DagRun["state"] | null {
     return this.maps.newest.get(dagId)?.state ?? null;
+  }
+
+  /** The DAG's three entries (absent ones left out). */
+  of(dagId: string): DagRuns {
+    const { newest, latest, success } = this.maps;
+    const out: DagRuns = {};
+    if (newest.has(dagId)) out.newest = newest.get(dagId);
+    if (latest.has(dagId)) out.latest = latest.get(dagId);
+    if (success.has(dagId)) out.success = success.get(dagId);
+    return out;
+  }
+
+  /** Every DAG with at least one entry. */
+  dagIds(): Set<string> {
+    return new Set([...this.maps.newest.keys(), ...this.maps.latest.keys(), ...this.maps.success.keys()]);
+  }
+
+  /**
+   * The DAGs whose entries differ from `prev`'s, and those left with none. By identity: the store
+   * copies maps but never changes a run object, so an unchanged entry is the same object.
+   */
+  changedSince(prev: RunIndex): { changed: string[]; removed: string[] } {
+    const changed: string[] = [];
+    const removed: string[] = [];
+    if (prev === this) return { changed, removed };
+    const names = ["newest", "latest", "success"] as const;
+    for (const id of new Set([...this.dagIds(), ...prev.dagIds()])) {
+      if (names.every((n) => this.maps[n].get(id) === prev.maps[n].get(id))) continue;
+      (names.some((n) => this.maps[n].has(id)) ? changed : removed).push(id);
+    }
+    return { changed, removed };
   }
 }
 
@@ -138,6 +176,22 @@ export class RunStore extends RunMapsLookup {
     } else if (prev && prev.runId === run.runId) {
       // The run we knew as finished was cleared and runs again: it no longer decides the DAG's state.
       m.latest.delete(run.dagId);
+    }
+  }
+
+  /**
+   * A follower replica takes the leader's entries (contract §11): with `full` they replace all,
+   * otherwise only the DAGs given change (one with no entries left is forgotten). Not noted for
+   * history: the leader recorded them.
+   */
+  load(entries: Iterable<[string, DagRuns]>, full: boolean): void {
+    const m = this.writable();
+    if (full) for (const map of Object.values(m)) map.clear();
+    for (const [id, r] of entries) {
+      for (const [name, run] of [["newest", r.newest], ["latest", r.latest], ["success", r.success]] as const) {
+        if (run) m[name].set(id, run);
+        else m[name].delete(id);
+      }
     }
   }
 

@@ -4,7 +4,7 @@ import type { EnvironmentConfig } from "@/lib/config/types";
 import { iso } from "./clock";
 import type { EnvironmentError, EnvironmentSummary, ErrorCode, Uptime } from "./dto";
 import { RunStore } from "./run-store";
-import { EnvironmentSnapshot } from "./snapshot";
+import { EnvironmentSnapshot, type MirroredDags } from "./snapshot";
 import { staleAt } from "./status";
 import { buildSummary, uiUrlOf, type PollState } from "./summary";
 
@@ -97,8 +97,9 @@ export class EnvironmentRuntime {
         runsCursor: s.runs.cursor,
         recentFailed: s.recentFailed,
         latencyHistory: s.latencyHistory,
-        uiUrl: this.uiUrl(),
-        apiVersion: this.connector.apiVersion(),
+        // A follower has not called Airflow (or its control plane): the leader's summary says.
+        uiUrl: this.uiUrl() ?? s.restored?.uiUrl ?? null,
+        apiVersion: this.connector.apiVersion() ?? s.restored?.apiVersion ?? null,
       },
       this.summaryJson || undefined,
     );
@@ -151,6 +152,29 @@ export class EnvironmentRuntime {
     this.s.statusSince = m.statusSince ? Date.parse(m.statusSince) : null;
     if (m.uptime) this.s.uptime = m.uptime;
     return true;
+  }
+
+  /**
+   * A follower replica shows the leader's DAG list, runs and import errors as they are (contract
+   * §11). Kept as this runtime's own state: if this replica leads later, its polls continue from
+   * them (the runs cursor included) and readers see no gap.
+   */
+  mirrorDags(m: MirroredDags): void {
+    const s = this.s;
+    if (m.list) {
+      s.dags = m.list.dags ? new Map(m.list.dags) : null;
+      s.importErrors = m.list.importErrors ? [...m.list.importErrors] : null;
+    }
+    if (m.runs) s.runs.load(m.runs.entries, m.runs.full);
+    if (m.list && s.dags) s.runs.retainDags(new Set(s.dags.keys()));
+    if (m.meta) {
+      s.dagsAt = m.meta.dagsAt;
+      s.runsLoaded = m.meta.runsLoaded;
+      s.runsAt = m.meta.runsAt;
+      s.runs.cursor = m.meta.runsCursor;
+      s.recentFailed = [...m.meta.recentFailed];
+    }
+    if (m.latencyHistory) s.latencyHistory = [...m.latencyHistory];
   }
 
   /** Puts new uptime figures into the summary without re-deciding the status; true when they changed. */

@@ -1,7 +1,7 @@
 import type { ApiVersion, Dag, DagRun, ImportError } from "@/lib/airflow/types";
 import type { EnvironmentConfig } from "@/lib/config/types";
 import type { DagRunDto, EnvironmentSummary } from "./dto";
-import { RunIndex, type RunLookup } from "./run-store";
+import { RunIndex, type DagRuns, type RunLookup } from "./run-store";
 import { dagRunUrl } from "./urls";
 
 /**
@@ -22,6 +22,18 @@ export interface LatencySample {
 export interface FailingDag {
   dagId: string;
   lastRun: DagRun;
+}
+
+/**
+ * What a follower replica loads of the leader's DAG cache (contract §11), each part only when it
+ * changed: the DAG list with import errors, the per-DAG runs (all, or the changed DAGs), the
+ * poll times with the recent failures, and the latency samples.
+ */
+export interface MirroredDags {
+  list?: { dags: ReadonlyMap<string, Dag> | null; importErrors: readonly ImportError[] | null };
+  runs?: { entries: Iterable<[string, DagRuns]>; full: boolean };
+  meta?: Pick<EnvironmentSnapshotData, "dagsAt" | "runsLoaded" | "runsAt" | "runsCursor" | "recentFailed">;
+  latencyHistory?: readonly LatencySample[];
 }
 
 export interface EnvironmentSnapshotData {

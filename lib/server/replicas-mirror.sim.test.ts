@@ -9,29 +9,22 @@ import { HistoryStore } from "@/lib/store/index";
 import { testBackends } from "@/lib/store/testing/backends";
 import { startSimulator, type Simulator } from "@/sim/index";
 import { MWAA_DEMO_ENVIRONMENTS } from "@/sim/mwaa/demo";
+import { buildDagList, buildDetail, searchFleet } from "@/lib/monitor/views";
 import { historyRecorder } from "./history";
 import { startReplica } from "./replica-wiring";
 import type { Replica } from "./replicas";
+import { until } from "./testing/wait";
 
 /**
  * What followers mirror besides summaries (contract ยง11), two replicas in one process with the
  * production wiring (startReplica) on a real PostgreSQL and the simulator: environments found by
- * the leader's MWAA discovery, and alerting's records (alerts, their notifications, silences).
+ * the leader's MWAA discovery, alerting's records (alerts, their notifications, silences), and the
+ * DAG cache (DAG lists, search, failing DAGs, import errors), also across a handover.
  */
 
 const HEALTH_S = 5;
 const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 const pgBackend = testBackends().find((b) => b.name === "postgres");
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until<T>(what: string, fn: () => T | undefined | false, timeoutMs: number): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 interface Node {
   monitor: FleetMonitor;
@@ -71,13 +64,21 @@ describe.skipIf(!pgBackend)("followers mirror discovery and alerting (contract ย
     db = await pgBackend!.fresh();
     hook = await webhookReceiver(SECRET);
     const staging = MWAA_DEMO_ENVIRONMENTS.find((s) => s.id === "logistics-staging")!;
-    sim = await startSimulator({ environments: [{ id: "alpha", airflowVersion: "2.10.5", scenario: "healthy" }, staging] });
+    sim = await startSimulator({
+      environments: [
+        { id: "alpha", airflowVersion: "2.10.5", scenario: "healthy" },
+        // Degraded, not down: the alert rule below leaves them alone.
+        { id: "bravo", airflowVersion: "2.10.5", scenario: "failing-dags", dagCount: 40 },
+        { id: "charlie", airflowVersion: "3.1.7", scenario: "import-errors", dagCount: 25 },
+        staging,
+      ],
+    });
     // The MWAA planes' settings are process settings the SDK reads (as in demo mode).
     for (const [k, v] of Object.entries(sim.processEnv)) process.env[k] = v;
     const raw = structuredClone(sim.config);
-    raw.refresh = { health: HEALTH_S, runs: 600, dags: 600 };
-    // Only alpha is listed: the MWAA environment is found by discovery.
-    raw.environments = raw.environments.filter((e) => e.id === "alpha");
+    raw.refresh = { health: HEALTH_S, runs: 10, dags: 30 };
+    // The MWAA environment is not listed: it is found by discovery.
+    raw.environments = raw.environments.filter((e) => ["alpha", "bravo", "charlie"].includes(String(e.id)));
     (raw as unknown as Record<string, unknown>).alerts = {
       publicUrl: "http://board.test",
       channels: [{ name: "ops", type: "webhook", urlEnv: "HOOK_URL", secretEnv: "HOOK_SECRET" }],
@@ -140,4 +141,70 @@ describe.skipIf(!pgBackend)("followers mirror discovery and alerting (contract ย
     expect(hook.received.filter((r) => (r.body as { type: string }).type === "alert.firing")).toHaveLength(1);
     expect(hook.received.filter((r) => (r.body as { type: string }).type === "alert.resolved")).toHaveLength(0);
   });
+
+  /** Every read of the DAG cache (contract ยง4) as this replica answers it. */
+  function dagAnswers(n: Node): string {
+    const envs = [...n.monitor.environments()].sort((a, b) => a.id.localeCompare(b.id));
+    return JSON.stringify({
+      lists: envs.map((e) => [buildDagList(e, {}), buildDagList(e, { sort: "state", offset: 0, limit: 10 }), buildDagList(e, { state: "failed" })]),
+      search: [searchFleet(envs, "a"), searchFleet(envs, "dag")],
+      details: envs.map((e) => buildDetail(e)),
+    });
+  }
+
+  it("a follower answers the same DAG lists, search hits, failing DAGs and import errors as the leader, also after a change", async () => {
+    const l = leader()!;
+    const f = follower();
+    await until("the leader's DAG lists and runs", () => l.monitor.environments().length === 4 && l.monitor.environments().every((e) => e.dags && e.runsLoaded), 30_000);
+    let t0 = Date.now();
+    await until("the follower's DAG cache to match the leader's", () => dagAnswers(f) === dagAnswers(l), 2_000, 20);
+    const took = Date.now() - t0;
+    const hits = (n: Node) => searchFleet(n.monitor.environments(), "a").total;
+    const failing = (n: Node) => n.monitor.environment("bravo")!.failingDags().length;
+    const importErrors = (n: Node) => buildDetail(n.monitor.environment("charlie")!).importErrors.length;
+    const dagCount = (n: Node) => n.monitor.environments().reduce((sum, e) => sum + (e.dags?.size ?? 0), 0);
+    console.log(`DAG cache: leader ${dagCount(l)} DAGs, ${hits(l)} search hits, ${failing(l)} failing, ${importErrors(l)} import errors; follower ${dagCount(f)}, ${hits(f)}, ${failing(f)}, ${importErrors(f)}, matched in ${took} ms`);
+    expect(dagCount(f)).toBeGreaterThan(65);
+    expect(failing(f)).toBe(3);
+    expect(importErrors(f)).toBeGreaterThan(0);
+
+    // Runs and import errors move: the follower follows within 2 s of the leader, and what the
+    // leader stores per cycle is what changed, not the whole cache.
+    const before = { ...l.replica.dags.stats };
+    sim.setScenario("bravo", "healthy");
+    sim.setScenario("charlie", "healthy");
+    await until("the leader to see bravo fixed and charlie's import errors gone", () => failing(l) === 0 && importErrors(l) === 0, 45_000);
+    t0 = Date.now();
+    await until("the follower to follow", () => dagAnswers(f) === dagAnswers(l), 2_000, 20);
+    console.log(`follower followed the change in ${Date.now() - t0} ms`);
+    const after = l.replica.dags.stats;
+    console.log(`leader stored ${after.writes - before.writes} writes, ${after.environments - before.environments} environment rows, ${after.runRows - before.runRows} per-DAG run rows, ${after.bytes - before.bytes} bytes meanwhile`);
+    expect(failing(f)).toBe(0);
+    expect(importErrors(f)).toBe(0);
+  }, 90_000);
+
+  it("a follower that takes over keeps serving the DAG cache, and its polls take it on", async () => {
+    const l = leader()!;
+    const f = follower();
+    await until("the follower's DAG cache to match", () => dagAnswers(f) === dagAnswers(l), 5_000, 20);
+    const expected = dagAnswers(l);
+    const lists = () => buildDagList(f.monitor.environment("bravo")!, {}).total;
+    const total = lists();
+    // SIGTERM: the leader hands over at once.
+    await l.replica.stop();
+    l.monitor.stop();
+    let min = total;
+    await until("the follower to lead", () => ((min = Math.min(min, lists())), f.replica.current === "leader"), 10_000, 10);
+    const led = Date.now();
+    const stored = { ...f.replica.dags.stats };
+    expect(min).toBe(total);
+    // Its own polls take over from what it loaded (the runs from the leader's cursor): the same
+    // DAGs, and it stores only what its polls changed, not the whole cache again.
+    await until("its own DAG polls", () => f.monitor.environments().every((e) => (e.dagsAt ?? 0) > led && e.runsAt !== null && e.runsAt > led), 45_000, 100);
+    const ids = (answers: string) => (JSON.parse(answers) as { lists: { dags: { dagId: string }[] }[][] }).lists.map((l) => l[0].dags.map((d) => d.dagId));
+    expect(ids(dagAnswers(f))).toEqual(ids(expected));
+    const s = f.replica.dags.stats;
+    console.log(`new leader's first polls stored ${s.environments - stored.environments} environment rows, ${s.runRows - stored.runRows} per-DAG run rows, ${s.bytes - stored.bytes} bytes`);
+    expect(s.runRows - stored.runRows).toBeLessThan(JSON.parse(expected).lists.reduce((n: number, l: { total: number }[]) => n + l[0].total, 0) / 4);
+  }, 60_000);
 });

@@ -1,6 +1,7 @@
 import type { FleetMonitor } from "@/lib/monitor/monitor";
 import type { HistoryStore } from "@/lib/store/index";
 import { LeaderLease, StateFeed, type AlertsChange } from "@/lib/store/replication";
+import { DagMirror } from "./replica-dags";
 
 /**
  * Several replicas on one PostgreSQL (contract §11). Every replica serves; the one holding the
@@ -12,6 +13,9 @@ import { LeaderLease, StateFeed, type AlertsChange } from "@/lib/store/replicati
  * before anyone else may take it), so two replicas never poll at once. A follower tries every
  * second, so takeover after a crash takes at most lease + 1 s (21 s, within max(2 × health, 30) s),
  * and after a SIGTERM (the lease is released and announced) about a second.
+ *
+ * Followers also mirror the leader's DAG cache (replica-dags.ts): the DAG list, search and an
+ * environment's failing DAGs and import errors answer the same on every replica.
  */
 
 export type ReplicaRole = "leader" | "follower";
@@ -36,6 +40,7 @@ export class Replica {
   private role: ReplicaRole = "follower";
   private readonly lease: LeaderLease;
   private readonly feed: StateFeed;
+  readonly dags: DagMirror;
   private timer: NodeJS.Timeout | null = null;
   private watchdog: NodeJS.Timeout | null = null;
   /** performance.now() when the last renewal that succeeded was sent. */
@@ -59,11 +64,13 @@ export class Replica {
     this.retryMs = opts.retryMs ?? 1_000;
     this.log = opts.log ?? ((m) => console.log(`flightboard: ${m}`));
     this.lease = new LeaderLease(opts.url);
+    this.dags = new DagMirror({ monitor: opts.monitor, url: opts.url, holder: this.lease.holder, log: this.log });
     this.feed = new StateFeed({
       url: opts.url,
       onSummaries: (s) => opts.monitor.mirror(s),
       onDiscovered: (envs) => opts.monitor.mirrorDiscovered(envs),
       onAlerts: (what) => opts.onAlerts?.(what),
+      onDags: (ids) => this.dags.load(ids),
       onLeaseReleased: () => this.soon(0),
       reloadMs: 30_000,
       onError: (m) => this.log(m.split("\n")[0].slice(0, 200)),
@@ -139,6 +146,7 @@ export class Replica {
     this.log(`replica ${this.id.slice(0, 8)}: leader (lease generation ${this.generation})`);
     monitor.start();
     store.start();
+    this.dags.lead();
     this.discoveredKey = null;
     this.unsubscribe = monitor.subscribe(() => void this.publishDiscovered());
     try {
@@ -154,6 +162,7 @@ export class Replica {
     this.role = "follower";
     // Fencing: polling stops (in-flight polls are aborted and dropped) before anything else.
     this.opts.monitor.pause();
+    this.dags.follow();
     this.opts.store.stopMaintenance();
     this.unsubscribe?.();
     this.unsubscribe = null;
@@ -208,6 +217,7 @@ export class Replica {
       await this.lease.release().catch(() => {});
     }
     await this.feed.close();
+    await this.dags.close();
     await this.lease.close();
   }
 }

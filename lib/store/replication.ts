@@ -16,19 +16,22 @@ import type { StoreTables } from "./schema";
  * and its `generation` (bumped on every change of holder) is a fencing token for logs and tests.
  */
 
-const LEASE_TABLE = "flightboard_lease";
+export const LEASE_TABLE = "flightboard_lease";
 /** The environments the leader's discovery found (one row), so followers list the same ones. */
 const DISCOVERED_TABLE = "flightboard_discovered";
 /** The lease's (and the discovered row's) name: one leader per database. */
-const LEASE_NAME = "leader";
+export const LEASE_NAME = "leader";
 /**
- * NOTIFY channels: changed environment ids (JSON array); "the lease was released"; "the discovered
+ * NOTIFY channels: changed environment ids (JSON array; summaries, and DAG caches on their own
+ * channel); "the lease was released"; "the discovered
  * environments changed"; "alerting's records changed" (payload `alerts` or `silences`).
  */
 export const STATE_CHANNEL = "flightboard_state";
 export const LEASE_CHANNEL = "flightboard_lease";
 export const DISCOVERED_CHANNEL = "flightboard_discovered";
 export const ALERTS_CHANNEL = "flightboard_alerts";
+/** Environment ids (JSON array) whose DAG cache the leader stored (lib/store/dag-cache.ts). */
+export const DAGS_CHANNEL = "flightboard_dags";
 export type AlertsChange = "alerts" | "silences";
 /** PostgreSQL refuses NOTIFY payloads of 8000 bytes or more; stay well below. */
 const MAX_PAYLOAD = 7_000;
@@ -147,6 +150,8 @@ export interface StateFeedOptions {
   onDiscovered?: (envs: EnvironmentConfig[]) => void;
   /** Alerting's records changed (announced by whoever wrote them), or a (re)connect: read them again. */
   onAlerts?: (what: AlertsChange) => void;
+  /** The DAG caches of these environments changed (null: check them all, after a (re)connect or the periodic reload). */
+  onDags?: (ids: string[] | null) => void;
   /** The lease was released: a follower should try to take it now. */
   onLeaseReleased?: () => void;
   /** A full reload this often, in case a notification was lost (ms). */
@@ -189,12 +194,15 @@ export class StateFeed {
       if (n.channel === LEASE_CHANNEL) return this.opts.onLeaseReleased?.();
       if (n.channel === ALERTS_CHANNEL) return this.opts.onAlerts?.(n.payload === "silences" ? "silences" : "alerts");
       if (n.channel === DISCOVERED_CHANNEL) return void this.read(null);
+      let ids: string[] | null = null;
       try {
-        const ids = JSON.parse(n.payload ?? "[]") as unknown;
-        if (Array.isArray(ids)) void this.read(ids.filter((x): x is string => typeof x === "string"));
+        const v = JSON.parse(n.payload ?? "[]") as unknown;
+        if (Array.isArray(v)) ids = v.filter((x): x is string => typeof x === "string");
       } catch {
-        void this.read(null);
+        // Unreadable: everything is checked.
       }
+      if (n.channel === DAGS_CHANNEL) this.opts.onDags?.(ids);
+      else void this.read(ids);
     });
     try {
       await c.connect();
@@ -202,6 +210,7 @@ export class StateFeed {
       await c.query(`LISTEN ${LEASE_CHANNEL}`);
       await c.query(`LISTEN ${DISCOVERED_CHANNEL}`);
       await c.query(`LISTEN ${ALERTS_CHANNEL}`);
+      await c.query(`LISTEN ${DAGS_CHANNEL}`);
       this.client = c;
       this.lostSince = null;
       this.backoff = 500;
@@ -247,6 +256,8 @@ export class StateFeed {
         }
       }
       if (out.length) this.opts.onSummaries(out);
+      // After the summaries, so the environments they name exist.
+      if (!ids) this.opts.onDags?.(null);
     } catch (e) {
       this.opts.onError?.(`replica feed: ${e instanceof Error ? e.message : String(e)}`);
     }

@@ -2,6 +2,7 @@ import { Migrator, type Kysely, type Migration } from "kysely";
 import { migration001History } from "./001-history";
 import { migration002Alerts } from "./002-alerts";
 import { migration003Actions } from "./003-actions";
+import { migration004DagCache } from "./004-dag-cache";
 
 /**
  * Every migration, in order. To extend the schema add `NNN-what.ts` next to this file and one entry
@@ -12,6 +13,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   "001-history": migration001History,
   "002-alerts": migration002Alerts,
   "003-actions": migration003Actions,
+  "004-dag-cache": migration004DagCache,
 };
 
 /** A database that cannot be used: opening, the schema version, or a migration failed. */
