@@ -74,6 +74,7 @@ export class DagMirror {
   private pending: Set<string> | "all" | null = null;
   private loading = false;
   private closed = false;
+  private lastWarning = { line: "", at: 0 };
   readonly stats: DagMirrorStats = { writes: 0, environments: 0, runRows: 0, bytes: 0 };
 
   constructor(
@@ -112,7 +113,13 @@ export class DagMirror {
     try {
       let batch: { change: DagCacheChange; view: EnvironmentSnapshot; known: Omit<Known, "version" | "runsVersion"> }[] = [];
       let bytes = 0;
-      for (const view of this.opts.monitor.environments()) {
+      const views = this.opts.monitor.environments();
+      // Environments discovery dropped: nothing more to compare them with.
+      if (this.known.size > views.length) {
+        const ids = new Set(views.map((v) => v.id));
+        for (const id of this.known.keys()) if (!ids.has(id)) this.known.delete(id);
+      }
+      for (const view of views) {
         if (!this.leading) return;
         const d = this.diff(view);
         if (!d) continue;
@@ -133,7 +140,7 @@ export class DagMirror {
       }
       if (batch.length) await this.write(batch);
     } catch (e) {
-      this.opts.log(`could not store the DAG cache: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`);
+      this.warn("could not store the DAG cache", e);
     } finally {
       this.publishing = false;
     }
@@ -226,7 +233,7 @@ export class DagMirror {
         }
       }
     } catch (e) {
-      this.opts.log(`could not read the DAG cache: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`);
+      this.warn("could not read the DAG cache", e);
     } finally {
       this.loading = false;
     }
@@ -267,6 +274,14 @@ export class DagMirror {
       latency: view.latencyHistory,
       runs: view.runs,
     });
+  }
+
+  /** One line per problem, again only if it lasts 30 s: a database that is down fails every attempt. */
+  private warn(what: string, e: unknown): void {
+    const line = `${what}: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`;
+    if (line === this.lastWarning.line && Date.now() - this.lastWarning.at < 30_000) return;
+    this.lastWarning = { line, at: Date.now() };
+    this.opts.log(line);
   }
 
   async close(): Promise<void> {

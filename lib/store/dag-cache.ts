@@ -3,8 +3,8 @@ import { DAGS_CHANNEL, idPayloads, LEASE_NAME, LEASE_TABLE } from "./replication
 
 /**
  * The leader's DAG cache in PostgreSQL, for follower replicas (contract §11; tables of migration
- * 004). The leader writes only what changed, inside a transaction that holds its lease row (fencing:
- * a replica that lost the lease writes nothing), and announces the environment ids; followers read
+ * 004). The leader writes only what changed, in a transaction that commits only while it holds the
+ * lease (fencing: a replica that lost the lease writes nothing), and announces the environment ids; followers read
  * the parts that differ from what they hold. Everything here is text: the monitor's records are
  * serialized by lib/server/replica-dags.ts.
  */
@@ -63,11 +63,13 @@ export class DagCacheStore {
     const c = await this.pool.connect();
     const versions = new Map<string, { version: number; runsVersion: number }>();
     const written: DagCacheWritten = { environments: changes.length, runRows: 0, bytes: 0 };
+    // Checked first and again just before the commit, without a lock on the lease row: a lock would
+    // make the leader's renewal (and a takeover) wait for a slow write. The leader steps down 5 s
+    // before its lease expires, far longer than the gap between the last check and the commit.
+    const held = async () => (await c.query(`SELECT 1 FROM ${LEASE_TABLE} WHERE name = $1 AND holder = $2 AND expires_at > clock_timestamp()`, [LEASE_NAME, holder])).rowCount === 1;
     try {
       await c.query("BEGIN");
-      // FOR SHARE: no replica can take the lease over until this commits.
-      const held = await c.query(`SELECT 1 FROM ${LEASE_TABLE} WHERE name = $1 AND holder = $2 AND expires_at > clock_timestamp() FOR SHARE`, [LEASE_NAME, holder]);
-      if (!held.rowCount) {
+      if (!(await held())) {
         await c.query("ROLLBACK");
         return null;
       }
@@ -102,6 +104,10 @@ export class DagCacheStore {
         for (const [, json] of r.upsert) written.bytes += json.length;
       }
       for (const p of idPayloads(changes.map((ch) => ch.id))) await c.query("SELECT pg_notify($1, $2)", [DAGS_CHANNEL, p]);
+      if (!(await held())) {
+        await c.query("ROLLBACK");
+        return null;
+      }
       await c.query("COMMIT");
       this.lastWrite = written;
       return versions;
