@@ -64,3 +64,19 @@ export const SEARCH_RESULTS_MAX = 200;
 /** The kinds of environment a configuration may declare (contract §2) and a summary reports. */
 export const ENVIRONMENT_KINDS = ["airflow", "mwaa", "composer"] as const;
 export type EnvironmentKind = (typeof ENVIRONMENT_KINDS)[number];
+
+/**
+ * One entry of `/api/v1/audit` (contract §12), as the store reads it and the audit page shows it.
+ * `ok` null: the intent was recorded but no answer was (the process stopped mid-call).
+ */
+export interface AuditEntry {
+  at: string;
+  actor: string;
+  action: string;
+  environmentId: string;
+  dagId: string | null;
+  runId: string | null;
+  ok: boolean | null;
+  httpStatus: number | null;
+  message: string | null;
+}

@@ -2,11 +2,14 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useEffect, useId, useRef } from "react";
+import { useEffect, useRef } from "react";
 import type { FleetResponse } from "@/lib/monitor/dto";
 import { fleetQuery } from "@/lib/queries";
 import { ApiRequestError, fetchJson } from "@/lib/queries/fetch-json";
+import type { AuditEntry } from "@/lib/vocabulary";
+import { DataTable } from "../data-table";
 import { dagHref } from "../environment/run-tables";
+import { SelectField } from "../field";
 import { formatTime } from "../format";
 import "../actions/actions.css";
 
@@ -17,21 +20,11 @@ import "../actions/actions.css";
  * gets its refusal in words.
  */
 
-interface AuditEntry {
-  at: string;
-  actor: string;
-  action: string;
-  environmentId: string;
-  dagId: string | null;
-  runId: string | null;
-  ok: boolean | null;
-  httpStatus: number | null;
-  message: string | null;
-}
-
 const PAGE = 50;
 const ACTIONS: Record<string, string> = { trigger: "Trigger run", clear: "Re-run failed tasks", pause: "Pause DAG", resume: "Resume DAG", freeze: "Freeze environment", thaw: "Thaw environment" };
 const OUTCOMES: Record<string, string> = { ok: "Done", failed: "Failed", pending: "No answer recorded" };
+
+const optionsOf = (labels: Record<string, string>) => Object.entries(labels).map(([value, label]) => ({ value, label }));
 
 function outcomeOf(e: AuditEntry): { key: string; label: string } {
   if (e.ok === null) return { key: "pending", label: OUTCOMES.pending };
@@ -49,7 +42,6 @@ export function AuditView() {
   const params = useSearchParams();
   const router = useRouter();
   const pathname = usePathname() ?? "/audit";
-  const ids = { env: useId(), action: useId(), outcome: useId() };
   const environment = params.get("environment") ?? "";
   const action = params.get("action") ?? "";
   const outcome = params.get("outcome") ?? "";
@@ -68,6 +60,12 @@ export function AuditView() {
   const fleet = useQuery(fleetQuery());
   const envs = (fleet.data as FleetResponse | undefined)?.environments ?? [];
   const names = new Map(envs.map((e) => [e.id, e.name]));
+  // An environment in the address that the fleet does not list (any more) stays choosable.
+  const envOptions = [
+    { value: "", label: "All environments" },
+    ...(environment && !names.has(environment) ? [{ value: environment, label: environment }] : []),
+    ...[...envs].sort((a, b) => a.name.localeCompare(b.name)).map((e) => ({ value: e.id, label: e.name })),
+  ];
 
   // Filters not yet in the address: a second change made before the first navigation lands builds on
   // it instead of on the address it read (which would drop the first). Each is forgotten once the
@@ -106,30 +104,9 @@ export function AuditView() {
       <h1>Audit log</h1>
       <p className="muted">Every action from the board or the API: recorded before Airflow is called, completed with Airflow&apos;s answer. Newest first.</p>
       <form className="filter-bar" role="search" aria-label="Filter the audit log" onSubmit={(e) => e.preventDefault()}>
-        <div className="field">
-          <label htmlFor={ids.env} className="field-label">Environment</label>
-          <select id={ids.env} className="input" value={environment} onChange={(e) => set("environment", e.target.value)} data-testid="audit-filter-environment">
-            <option value="">All environments</option>
-            {environment && !names.has(environment) && <option value={environment}>{environment}</option>}
-            {[...envs].sort((a, b) => a.name.localeCompare(b.name)).map((e) => (
-              <option key={e.id} value={e.id}>{e.name}</option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor={ids.action} className="field-label">Action</label>
-          <select id={ids.action} className="input" value={action} onChange={(e) => set("action", e.target.value)} data-testid="audit-filter-action">
-            <option value="">All actions</option>
-            {Object.entries(ACTIONS).map(([k, v]) => <option key={k} value={k}>{v}</option>)}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor={ids.outcome} className="field-label">Outcome</label>
-          <select id={ids.outcome} className="input" value={outcome} onChange={(e) => set("outcome", e.target.value)} data-testid="audit-filter-outcome">
-            <option value="">Any outcome</option>
-            {Object.entries(OUTCOMES).map(([k, v]) => <option key={k} value={k}>{v}</option>)}
-          </select>
-        </div>
+        <SelectField label="Environment" value={environment} onChange={(v) => set("environment", v)} options={envOptions} testId="audit-filter-environment" />
+        <SelectField label="Action" value={action} onChange={(v) => set("action", v)} options={[{ value: "", label: "All actions" }, ...optionsOf(ACTIONS)]} testId="audit-filter-action" />
+        <SelectField label="Outcome" value={outcome} onChange={(v) => set("outcome", v)} options={[{ value: "", label: "Any outcome" }, ...optionsOf(OUTCOMES)]} testId="audit-filter-outcome" />
       </form>
       {error && <div className="error-box" role="alert">Could not load the audit log: {error.message}</div>}
       <p aria-live="polite" className="muted" data-testid="audit-summary">
@@ -141,40 +118,25 @@ export function AuditView() {
         {isFetching && !isPending ? " Updating…" : ""}
       </p>
       {entries.length > 0 && (
-        <div className="table-wrap">
-          <table className="audit-table" data-testid="audit-table">
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Who</th>
-                <th scope="col">Action</th>
-                <th scope="col">Environment</th>
-                <th scope="col">DAG</th>
-                <th scope="col">Run</th>
-                <th scope="col">Outcome</th>
+        <DataTable columns={["When", "Who", "Action", "Environment", "DAG", "Run", "Outcome"]} className="audit-table" testId="audit-table">
+          {entries.map((e, i) => {
+            const o = outcomeOf(e);
+            return (
+              <tr key={`${e.at}-${i}`} data-testid="audit-row" data-outcome={o.key} data-action={e.action}>
+                <td data-label="When"><When iso={e.at} /></td>
+                <td data-label="Who">{e.actor}</td>
+                <td data-label="Action">{ACTIONS[e.action] ?? e.action}</td>
+                <td data-label="Environment"><Link href={`/environments/${encodeURIComponent(e.environmentId)}`} prefetch={false}>{names.get(e.environmentId) ?? e.environmentId}</Link></td>
+                <td data-label="DAG">{e.dagId ? <Link href={dagHref(e.environmentId, e.dagId)} prefetch={false}>{e.dagId}</Link> : <span className="muted">—</span>}</td>
+                <td data-label="Run" className="audit-run">{e.runId ?? <span className="muted">—</span>}</td>
+                <td data-label="Outcome" className={`audit-outcome is-${o.key}`}>
+                  <strong>{o.label}</strong>
+                  {e.message && <span className="audit-message">{e.message}</span>}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {entries.map((e, i) => {
-                const o = outcomeOf(e);
-                return (
-                  <tr key={`${e.at}-${i}`} data-testid="audit-row" data-outcome={o.key} data-action={e.action}>
-                    <td data-label="When"><When iso={e.at} /></td>
-                    <td data-label="Who">{e.actor}</td>
-                    <td data-label="Action">{ACTIONS[e.action] ?? e.action}</td>
-                    <td data-label="Environment"><Link href={`/environments/${encodeURIComponent(e.environmentId)}`} prefetch={false}>{names.get(e.environmentId) ?? e.environmentId}</Link></td>
-                    <td data-label="DAG">{e.dagId ? <Link href={dagHref(e.environmentId, e.dagId)} prefetch={false}>{e.dagId}</Link> : <span className="muted">—</span>}</td>
-                    <td data-label="Run" className="audit-run">{e.runId ?? <span className="muted">—</span>}</td>
-                    <td data-label="Outcome" className={`audit-outcome is-${o.key}`}>
-                      <strong>{o.label}</strong>
-                      {e.message && <span className="audit-message">{e.message}</span>}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+            );
+          })}
+        </DataTable>
       )}
       <nav className="audit-pager" aria-label="Audit log pages">
         <button type="button" className="action-btn" disabled={offset === 0} onClick={() => set("offset", String(Math.max(0, offset - PAGE)))}>← Newer</button>

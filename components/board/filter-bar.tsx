@@ -1,7 +1,7 @@
 "use client";
 import Link from "next/link";
-import { useId } from "react";
 import { TID } from "@/lib/test-ids";
+import { Field } from "../field";
 import type { ViewFilter } from "./view-filter";
 
 export interface FilterBarProps {
@@ -17,55 +17,55 @@ export interface FilterBarProps {
 
 /** Text filter, tag filter (a menu to add, chips to remove) and a link to the wall with the same view. */
 export function FilterBar({ filter, text, onText, tags, onAddTag, onRemoveTag, onClear, wallHref }: FilterBarProps) {
-  const textId = useId();
-  const tagId = useId();
   const active = filter.tags.length > 0 || filter.statuses.length > 0 || text.trim() !== "";
   return (
     <div className="filter-bar" role="search" aria-label="Filter environments">
-      <div className="field">
-        <label htmlFor={textId} className="field-label">Filter</label>
-        <input
-          id={textId}
-          type="search"
-          className="input"
-          placeholder="name, tag, version…"
-          value={text}
-          onChange={(e) => onText(e.target.value)}
-          data-testid={TID.filterText}
-          autoComplete="off"
-          spellCheck={false}
-        />
-      </div>
-      {tags.length > 0 && (
-        <div className="field">
-          <label htmlFor={tagId} className="field-label">Tag</label>
-          <select
-            id={tagId}
+      <Field label="Filter">
+        {(id) => (
+          <input
+            id={id}
+            type="search"
             className="input"
-            value=""
-            data-testid={TID.filterTag}
-            onChange={(e) => {
-              const v = e.target.value;
-              const i = v.indexOf(":");
-              if (i > 0) onAddTag(v.slice(0, i), v.slice(i + 1));
-            }}
-          >
-            <option value="">Add a tag filter…</option>
-            {tags.map((t) => (
-              <optgroup key={t.key} label={t.key}>
-                {t.values.map((v) => (
-                  <option
-                    key={v.value}
-                    value={`${t.key}:${v.value}`}
-                    disabled={filter.tags.some((f) => f.key === t.key && f.value === v.value)}
-                  >
-                    {t.key}: {v.value} ({v.count})
-                  </option>
-                ))}
-              </optgroup>
-            ))}
-          </select>
-        </div>
+            placeholder="name, tag, version…"
+            value={text}
+            onChange={(e) => onText(e.target.value)}
+            data-testid={TID.filterText}
+            autoComplete="off"
+            spellCheck={false}
+          />
+        )}
+      </Field>
+      {tags.length > 0 && (
+        <Field label="Tag">
+          {(id) => (
+            <select
+              id={id}
+              className="input"
+              value=""
+              data-testid={TID.filterTag}
+              onChange={(e) => {
+                const v = e.target.value;
+                const i = v.indexOf(":");
+                if (i > 0) onAddTag(v.slice(0, i), v.slice(i + 1));
+              }}
+            >
+              <option value="">Add a tag filter…</option>
+              {tags.map((t) => (
+                <optgroup key={t.key} label={t.key}>
+                  {t.values.map((v) => (
+                    <option
+                      key={v.value}
+                      value={`${t.key}:${v.value}`}
+                      disabled={filter.tags.some((f) => f.key === t.key && f.value === v.value)}
+                    >
+                      {t.key}: {v.value} ({v.count})
+                    </option>
+                  ))}
+                </optgroup>
+              ))}
+            </select>
+          )}
+        </Field>
       )}
       {filter.tags.length > 0 && (
         <ul className="chips" aria-label="Active tag filters">

@@ -43,14 +43,20 @@ export function readBrowseState(p: URLSearchParams): BrowseState {
   };
 }
 
-/** The address bar's query (defaults left out). */
-export function browseSearch(s: BrowseState): string {
+/** The filters, as both the address bar and the API name them (empty ones left out). */
+function filterParams(s: BrowseState): URLSearchParams {
   const p = new URLSearchParams();
   if (s.q.trim()) p.set("q", s.q.trim());
   if (s.state) p.set("state", s.state);
   if (s.paused) p.set("paused", s.paused);
   if (s.tag) p.set("tag", s.tag);
   if (s.owner) p.set("owner", s.owner);
+  return p;
+}
+
+/** The address bar's query (defaults left out). */
+export function browseSearch(s: BrowseState): string {
+  const p = filterParams(s);
   if (s.order !== "dagId:asc") p.set("order", s.order);
   if (s.page > 1) p.set("page", String(s.page));
   return p.toString();
@@ -58,12 +64,7 @@ export function browseSearch(s: BrowseState): string {
 
 /** The API query for one page. */
 export function browseApiSearch(s: BrowseState): string {
-  const p = new URLSearchParams();
-  if (s.q.trim()) p.set("q", s.q.trim());
-  if (s.state) p.set("state", s.state);
-  if (s.paused) p.set("paused", s.paused);
-  if (s.tag) p.set("tag", s.tag);
-  if (s.owner) p.set("owner", s.owner);
+  const p = filterParams(s);
   const [sort, dir] = s.order.split(":");
   p.set("sort", sort);
   p.set("dir", dir);

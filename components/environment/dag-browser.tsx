@@ -2,11 +2,13 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useSearchParams } from "next/navigation";
-import { useEffect, useId, useMemo, useRef, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import type { DagDto } from "@/lib/monitor/dto";
 import { dagsQuery, environmentQuery } from "@/lib/queries";
 import { TID } from "@/lib/test-ids";
 import { Age } from "../age";
+import { DataTable } from "../data-table";
+import { Field, SelectField } from "../field";
 import { knowledgeOf } from "../knowledge";
 import { KnowledgeNote } from "../knowledge-note";
 import { RunStateBadge } from "../status-badge";
@@ -17,20 +19,6 @@ import { dagHref } from "./run-tables";
 function writeUrl(s: BrowseState) {
   const qs = browseSearch(s);
   window.history.replaceState(null, "", qs ? `?${qs}` : window.location.pathname);
-}
-
-function Select({ label, value, onChange, options, testId }: { label: string; value: string; onChange: (v: string) => void; options: { value: string; label: string }[]; testId: string }) {
-  const id = useId();
-  return (
-    <div className="field">
-      <label htmlFor={id} className="field-label">{label}</label>
-      <select id={id} className="input" value={value} onChange={(e) => onChange(e.target.value)} data-testid={testId}>
-        {options.map((o) => (
-          <option key={o.value} value={o.value}>{o.label}</option>
-        ))}
-      </select>
-    </div>
-  );
 }
 
 function DagRow({ envId, d }: { envId: string; d: DagDto }) {
@@ -82,7 +70,6 @@ export function DagBrowser({ id }: { id: string }) {
   const pages = data ? Math.max(1, Math.ceil(data.total / DAG_PAGE_SIZE)) : 1;
   const first = data && data.total > 0 ? (view.page - 1) * DAG_PAGE_SIZE + 1 : 0;
   const last = data ? Math.min(data.total, view.page * DAG_PAGE_SIZE) : 0;
-  const textId = useId();
   const name = env.data?.name ?? id;
   // An empty list from an environment whose DAG list never arrived is not "no DAGs".
   const dagsKnown = env.data ? knowledgeOf(env.data, "dags") : "unknown";
@@ -102,17 +89,16 @@ export function DagBrowser({ id }: { id: string }) {
       </div>
       {env.data && <KnowledgeNote env={env.data} parts={["dags"]} />}
       <div className="filter-bar" role="search" aria-label="Filter DAGs">
-        <div className="field">
-          <label htmlFor={textId} className="field-label">DAG id contains</label>
-          <input id={textId} type="search" className="input" value={text} onChange={(e) => setText(e.target.value)} autoComplete="off" spellCheck={false} data-testid={TID.dagBrowserText} />
-        </div>
-        <Select label="Last run" value={view.state} onChange={(v) => set({ state: v as BrowseState["state"] })} testId="dag-filter-state"
+        <Field label="DAG id contains">
+          {(textId) => <input id={textId} type="search" className="input" value={text} onChange={(e) => setText(e.target.value)} autoComplete="off" spellCheck={false} data-testid={TID.dagBrowserText} />}
+        </Field>
+        <SelectField label="Last run" value={view.state} onChange={(v) => set({ state: v as BrowseState["state"] })} testId="dag-filter-state"
           options={[{ value: "", label: "any" }, { value: "failed", label: "Failed" }, { value: "running", label: "Running" }, { value: "success", label: "Success" }]} />
-        <Select label="Paused" value={view.paused} onChange={(v) => set({ paused: v as BrowseState["paused"] })} testId="dag-filter-paused"
+        <SelectField label="Paused" value={view.paused} onChange={(v) => set({ paused: v as BrowseState["paused"] })} testId="dag-filter-paused"
           options={[{ value: "", label: "any" }, { value: "false", label: "active only" }, { value: "true", label: "paused only" }]} />
-        <Select label="Tag" value={view.tag} onChange={(v) => set({ tag: v })} options={facet(data?.facets?.tags, view.tag)} testId="dag-filter-tag" />
-        <Select label="Owner" value={view.owner} onChange={(v) => set({ owner: v })} options={facet(data?.facets?.owners, view.owner)} testId="dag-filter-owner" />
-        <Select label="Sort" value={view.order} onChange={(v) => set({ order: v })} options={ORDERS} testId="dag-sort" />
+        <SelectField label="Tag" value={view.tag} onChange={(v) => set({ tag: v })} options={facet(data?.facets?.tags, view.tag)} testId="dag-filter-tag" />
+        <SelectField label="Owner" value={view.owner} onChange={(v) => set({ owner: v })} options={facet(data?.facets?.owners, view.owner)} testId="dag-filter-owner" />
+        <SelectField label="Sort" value={view.order} onChange={(v) => set({ order: v })} options={ORDERS} testId="dag-sort" />
       </div>
       <section className="panel" aria-labelledby="dag-list-h">
         <h2 id="dag-list-h" aria-live="polite" data-testid={TID.dagBrowserCount}>
@@ -127,18 +113,9 @@ export function DagBrowser({ id }: { id: string }) {
                 : `DAGs ${first}–${last} of ${data.total}`}
         </h2>
         {data && data.dags.length > 0 && (
-          <div className="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th>DAG</th><th>Last run</th><th>Started</th><th className="wide-only">Owners</th><th className="wide-only">Tags</th><th className="wide-only">Schedule</th><th>Airflow</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.dags.map((d) => <DagRow key={d.dagId} envId={id} d={d} />)}
-              </tbody>
-            </table>
-          </div>
+          <DataTable columns={["DAG", "Last run", "Started", { label: "Owners", className: "wide-only" }, { label: "Tags", className: "wide-only" }, { label: "Schedule", className: "wide-only" }, "Airflow"]}>
+            {data.dags.map((d) => <DagRow key={d.dagId} envId={id} d={d} />)}
+          </DataTable>
         )}
         {pages > 1 && (
           <nav className="pager" aria-label="Pages">

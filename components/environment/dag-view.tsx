@@ -7,6 +7,7 @@ import { DagActions } from "../actions/action-buttons";
 import { ApiRequestError } from "@/lib/queries/fetch-json";
 import { TID } from "@/lib/test-ids";
 import { DurationChart } from "../charts/lazy-charts";
+import { DataTable } from "../data-table";
 import { formatDuration, formatTime } from "../format";
 import { RunStateBadge } from "../status-badge";
 import { RUN_STATE_LABEL } from "../status-meta";
@@ -93,25 +94,17 @@ export function DagView({ id, dagId }: { id: string; dagId: string }) {
           </section>
           <section className="panel" aria-labelledby="runs-h" data-testid={TID.dagRuns}>
             <h2 id="runs-h">Runs</h2>
-            <div className="table-wrap">
-              <table>
-                <thead>
-                  <tr><th>Run (Airflow)</th><th>State</th><th className="wide-only">Type</th><th>Started</th><th className="num">Duration</th></tr>
-                </thead>
-                <tbody>
-                  {visible.map((r) => (
-                    <tr key={r.runId}>
-                      <td><RunLink run={r} /></td>
-                      <td><RunStateBadge state={r.state} /></td>
-                      <td className="wide-only">{r.runType}</td>
-                      <td>{formatTime(r.startDate)}</td>
-                      <td className="num">{formatDuration(r.durationS)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-              {toggle}
-            </div>
+            <DataTable columns={["Run (Airflow)", "State", { label: "Type", className: "wide-only" }, "Started", { label: "Duration", className: "num" }]} after={toggle}>
+              {visible.map((r) => (
+                <tr key={r.runId}>
+                  <td><RunLink run={r} /></td>
+                  <td><RunStateBadge state={r.state} /></td>
+                  <td className="wide-only">{r.runType}</td>
+                  <td>{formatTime(r.startDate)}</td>
+                  <td className="num">{formatDuration(r.durationS)}</td>
+                </tr>
+              ))}
+            </DataTable>
           </section>
         </>
       )}

@@ -3,6 +3,7 @@ import { ClearButton, usePermission } from "../actions/action-buttons";
 import Link from "next/link";
 import type { DagRunDto, EnvironmentDetail, Knowledge } from "@/lib/monitor/dto";
 import { TID } from "@/lib/test-ids";
+import { DataTable } from "../data-table";
 import { formatDuration, formatTime } from "../format";
 import { knowledgeClass, knowledgeOf } from "../knowledge";
 import { KnowledgeNote } from "../knowledge-note";
@@ -23,6 +24,9 @@ export function RunLink({ run }: { run: DagRunDto }) {
   );
 }
 
+/** The duration column of both run tables: right-aligned figures, left out below 600 px (wide-only). */
+const DURATION = { label: "Duration", className: "num wide-only" };
+
 /** "(3)" when known, "(unknown)" when not: an empty list is "None" only when it is current. */
 function countLabel(k: Knowledge, n: number): string {
   return k === "unknown" ? "unknown" : String(n);
@@ -39,24 +43,17 @@ export function FailingDagsPanel({ env }: { env: EnvironmentDetail }) {
       {k === "unknown" ? null : env.failingDags.length === 0 ? (
         <p className="muted">{k === "current" ? "None: every active DAG’s latest finished run succeeded." : "None, as last known."}</p>
       ) : (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr><th>DAG</th><th>Failed run (Airflow)</th><th>Started</th><th className="num wide-only">Duration</th><th>Action</th></tr>
-            </thead>
-            <tbody>
-              {env.failingDags.map((f) => (
-                <tr key={f.dagId}>
-                  <td><Link href={dagHref(env.id, f.dagId)}>{f.dagId}</Link></td>
-                  <td><RunLink run={f.lastRun} /></td>
-                  <td>{formatTime(f.lastRun.startDate)}</td>
-                  <td className="num wide-only">{formatDuration(f.lastRun.durationS)}</td>
-                  <td><ClearButton id={env.id} envName={env.name} dagId={f.dagId} runId={f.lastRun.runId} permission={permission} showWhy={false} /></td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable columns={["DAG", "Failed run (Airflow)", "Started", DURATION, "Action"]}>
+          {env.failingDags.map((f) => (
+            <tr key={f.dagId}>
+              <td><Link href={dagHref(env.id, f.dagId)}>{f.dagId}</Link></td>
+              <td><RunLink run={f.lastRun} /></td>
+              <td>{formatTime(f.lastRun.startDate)}</td>
+              <td className="num wide-only">{formatDuration(f.lastRun.durationS)}</td>
+              <td><ClearButton id={env.id} envName={env.name} dagId={f.dagId} runId={f.lastRun.runId} permission={permission} showWhy={false} /></td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </section>
   );
@@ -76,24 +73,16 @@ export function RecentFailuresPanel({ env }: { env: EnvironmentDetail }) {
       {k === "unknown" ? null : env.recentFailures.length === 0 ? (
         <p className="muted">{k === "current" ? "None." : "None, as last known."}</p>
       ) : (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr><th>DAG</th><th>Run (Airflow)</th><th>Started</th><th className="num wide-only">Duration</th></tr>
-            </thead>
-            <tbody>
-              {visible.map((r) => (
-                <tr key={`${r.dagId}/${r.runId}`}>
-                  <td><Link href={dagHref(env.id, r.dagId)}>{r.dagId}</Link></td>
-                  <td><RunLink run={r} /></td>
-                  <td>{formatTime(r.startDate)}</td>
-                  <td className="num wide-only">{formatDuration(r.durationS)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {toggle}
-        </div>
+        <DataTable columns={["DAG", "Run (Airflow)", "Started", DURATION]} after={toggle}>
+          {visible.map((r) => (
+            <tr key={`${r.dagId}/${r.runId}`}>
+              <td><Link href={dagHref(env.id, r.dagId)}>{r.dagId}</Link></td>
+              <td><RunLink run={r} /></td>
+              <td>{formatTime(r.startDate)}</td>
+              <td className="num wide-only">{formatDuration(r.durationS)}</td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </section>
   );
@@ -109,23 +98,15 @@ export function ImportErrorsPanel({ env }: { env: EnvironmentDetail }) {
       {k === "unknown" ? null : env.importErrors.length === 0 ? (
         <p className="muted">{k === "current" ? "None." : "None, as last known."}</p>
       ) : (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr><th>File</th><th>Error</th><th className="wide-only">Since</th></tr>
-            </thead>
-            <tbody>
-              {visible.map((e) => (
-                <tr key={e.filename}>
-                  <td><code>{e.filename}</code></td>
-                  <td><code>{e.message}</code></td>
-                  <td className="wide-only">{formatTime(e.timestamp)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {toggle}
-        </div>
+        <DataTable columns={["File", "Error", { label: "Since", className: "wide-only" }]} after={toggle}>
+          {visible.map((e) => (
+            <tr key={e.filename}>
+              <td><code>{e.filename}</code></td>
+              <td><code>{e.message}</code></td>
+              <td className="wide-only">{formatTime(e.timestamp)}</td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </section>
   );

@@ -8,6 +8,7 @@ import { matchesFleetFilter, readFleetFilter } from "@/lib/fleet-filter";
 import { fleetQuery, incidentsQuery } from "@/lib/queries";
 import { TID } from "@/lib/test-ids";
 import { INCIDENTS_LIMIT, PROBLEM_STATUSES } from "@/lib/vocabulary";
+import type { SelectOption } from "../field";
 import { formatAge } from "../format";
 import { useNow } from "../use-now";
 import { STATUS_LABEL } from "../status-meta";
@@ -16,6 +17,26 @@ import { formatTime, IncidentList } from "./incident-list";
 const WINDOWS = { "6h": 6, "24h": 24, "7d": 24 * 7 } as const;
 type WindowKey = keyof typeof WINDOWS;
 const HOUR_MS = 3_600_000;
+const WINDOW_OPTIONS = [
+  { value: "6h", label: "last 6 hours" },
+  { value: "24h", label: "last 24 hours" },
+  { value: "7d", label: "last 7 days" },
+];
+const ANY = { value: "", label: "any" };
+
+/** A menu with its label on the same line (this page's compact filter row). */
+function InlineSelect({ label, value, onChange, options }: { label: string; value: string; onChange: (value: string) => void; options: SelectOption[] }) {
+  return (
+    <label>
+      {label}{" "}
+      <select value={value} onChange={(e) => onChange(e.target.value)}>
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>{o.label}</option>
+        ))}
+      </select>
+    </label>
+  );
+}
 
 /** Incidents as bars on one track per environment, placed by start and end within the window. */
 function Timeline({ incidents, from, to, names }: { incidents: IncidentDto[]; from: number; to: number; names: Map<string, string> }) {
@@ -96,32 +117,9 @@ export function HistoryView() {
         <h1>What happened</h1>
       </div>
       <form className="filter-bar history-filters" onSubmit={(e) => e.preventDefault()}>
-        <label>
-          Window{" "}
-          <select value={windowKey} onChange={(e) => set("window", e.target.value === "24h" ? "" : e.target.value)}>
-            <option value="6h">last 6 hours</option>
-            <option value="24h">last 24 hours</option>
-            <option value="7d">last 7 days</option>
-          </select>
-        </label>
-        <label>
-          Status{" "}
-          <select value={status} onChange={(e) => set("status", e.target.value)}>
-            <option value="">any</option>
-            {PROBLEM_STATUSES.map((s) => (
-              <option key={s} value={s}>{STATUS_LABEL[s]}</option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Tag{" "}
-          <select value={tag} onChange={(e) => set("tag", e.target.value)}>
-            <option value="">any</option>
-            {tags.map((t) => (
-              <option key={t} value={t}>{t}</option>
-            ))}
-          </select>
-        </label>
+        <InlineSelect label="Window" value={windowKey} onChange={(v) => set("window", v === "24h" ? "" : v)} options={WINDOW_OPTIONS} />
+        <InlineSelect label="Status" value={status} onChange={(v) => set("status", v)} options={[ANY, ...PROBLEM_STATUSES.map((s) => ({ value: s, label: STATUS_LABEL[s] }))]} />
+        <InlineSelect label="Tag" value={tag} onChange={(v) => set("tag", v)} options={[ANY, ...tags.map((t) => ({ value: t, label: t }))]} />
       </form>
       <p className="page-sub">
         {formatTime(new Date(from).toISOString())} – {formatTime(new Date(to).toISOString())} ·{" "}

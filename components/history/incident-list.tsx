@@ -2,6 +2,7 @@
 import Link from "next/link";
 import type { IncidentDto } from "@/lib/monitor/dto";
 import { TID } from "@/lib/test-ids";
+import { DataTable } from "../data-table";
 import { formatAge } from "../format";
 import { StatusBadge } from "../status-badge";
 
@@ -16,37 +17,24 @@ export function formatTime(iso: string): string {
 export function IncidentList({ incidents, showEnvironment, names }: { incidents: IncidentDto[]; showEnvironment?: boolean; names?: Map<string, string> }) {
   if (incidents.length === 0) return <p className="muted">No incidents in this window.</p>;
   return (
-    <div className="table-wrap">
-      <table className="table incident-table" data-testid={TID.incidentList}>
-        <thead>
-          <tr>
-            {showEnvironment && <th scope="col">Environment</th>}
-            <th scope="col">Worst status</th>
-            <th scope="col">Started</th>
-            <th scope="col">Duration</th>
-            <th scope="col">Reasons</th>
-          </tr>
-        </thead>
-        <tbody>
-          {incidents.map((i) => (
-            <tr key={i.id} data-testid={TID.incidentRow} data-incident-id={i.id} data-open={i.endedAt === null}>
-              {showEnvironment && (
-                <td>
-                  <Link href={`/environments/${encodeURIComponent(i.environmentId)}`} prefetch={false}>
-                    {names?.get(i.environmentId) ?? i.environmentId}
-                  </Link>
-                </td>
-              )}
-              <td>
-                <StatusBadge status={i.status} />
-              </td>
-              <td>{formatTime(i.startedAt)}</td>
-              <td>{i.endedAt === null ? <strong>ongoing, {formatAge(i.durationS)}</strong> : formatAge(i.durationS)}</td>
-              <td className="incident-reasons">{i.reasons.join("; ")}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable columns={[...(showEnvironment ? ["Environment"] : []), "Worst status", "Started", "Duration", "Reasons"]} className="table incident-table" testId={TID.incidentList}>
+      {incidents.map((i) => (
+        <tr key={i.id} data-testid={TID.incidentRow} data-incident-id={i.id} data-open={i.endedAt === null}>
+          {showEnvironment && (
+            <td>
+              <Link href={`/environments/${encodeURIComponent(i.environmentId)}`} prefetch={false}>
+                {names?.get(i.environmentId) ?? i.environmentId}
+              </Link>
+            </td>
+          )}
+          <td>
+            <StatusBadge status={i.status} />
+          </td>
+          <td>{formatTime(i.startedAt)}</td>
+          <td>{i.endedAt === null ? <strong>ongoing, {formatAge(i.durationS)}</strong> : formatAge(i.durationS)}</td>
+          <td className="incident-reasons">{i.reasons.join("; ")}</td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }

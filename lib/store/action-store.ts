@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Kysely, Selectable } from "kysely";
+import type { AuditEntry } from "../vocabulary";
 import type { AuditTable, StoreTables } from "./schema";
 
 /**
@@ -27,19 +28,6 @@ export interface AuditOutcome {
   message: string;
   /** The run the action created, when it only became known from Airflow's answer. */
   runId?: string | null;
-}
-
-/** Contract §12 entry; `ok` null = the intent was recorded but no answer was (the process stopped mid-call). */
-export interface AuditEntry {
-  at: string;
-  actor: string;
-  action: string;
-  environmentId: string;
-  dagId: string | null;
-  runId: string | null;
-  ok: boolean | null;
-  httpStatus: number | null;
-  message: string | null;
 }
 
 export interface FreezeRecord {
