@@ -1,15 +1,11 @@
 import type { Metadata } from "next";
-import { Suspense } from "react";
 import { AuditView } from "@/components/audit/audit-view";
 import { guardPage } from "@/lib/server/page-guard";
+import { SearchParamsBoundary } from "@/components/search-params-boundary";
 
 export const metadata: Metadata = { title: "Audit log" };
 
 export default async function AuditPage() {
   await guardPage();
-  return (
-    <Suspense fallback={null}>
-      <AuditView />
-    </Suspense>
-  );
+  return <SearchParamsBoundary><AuditView /></SearchParamsBoundary>;
 }

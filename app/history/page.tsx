@@ -1,12 +1,8 @@
-import { Suspense } from "react";
 import { guardPage } from "@/lib/server/page-guard";
 import { HistoryView } from "@/components/history/history-view";
+import { SearchParamsBoundary } from "@/components/search-params-boundary";
 
 export default async function HistoryPage() {
   await guardPage();
-  return (
-    <Suspense fallback={null}>
-      <HistoryView />
-    </Suspense>
-  );
+  return <SearchParamsBoundary><HistoryView /></SearchParamsBoundary>;
 }

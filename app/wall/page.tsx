@@ -1,12 +1,8 @@
 import { guardPage } from "@/lib/server/page-guard";
-import { Suspense } from "react";
 import { WallView } from "@/components/wall/wall-view";
+import { SearchParamsBoundary } from "@/components/search-params-boundary";
 
 export default async function WallPage() {
   await guardPage({ wall: true });
-  return (
-    <Suspense fallback={null}>
-      <WallView />
-    </Suspense>
-  );
+  return <SearchParamsBoundary><WallView /></SearchParamsBoundary>;
 }
