@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { encode } from "next-auth/jwt";
 import { chromium } from "@playwright/test";
+import { actionsConfig } from "../lib/server/testing/actions-config";
 import { startSimulator } from "../sim/index";
 
 const OUT = "/tmp/shots-actions";
@@ -30,16 +31,10 @@ const sim = await startSimulator({
 });
 const dir = mkdtempSync(path.join(tmpdir(), "fb-shots-"));
 const file = path.join(dir, "flightboard.json");
-const raw = structuredClone(sim.config) as unknown as Record<string, unknown>;
-raw.actions = { enabled: true };
-raw.storage = { sqlite: { path: path.join(dir, "history.db") } };
-raw.refresh = { health: 5, runs: 10, dags: 30 };
-raw.auth = {
-  url: origin,
-  providers: { oidc: { issuer: "http://127.0.0.1:9", clientId: "flightboard" } },
-  viewers: { emailDomains: ["example.com"] },
-  admins: { groups: ["fb-admins"] },
-  operators: { groups: ["oncall"] },
+const raw = {
+  ...actionsConfig(sim.config, origin),
+  storage: { sqlite: { path: path.join(dir, "history.db") } },
+  refresh: { health: 5, runs: 10, dags: 30 },
 };
 writeFileSync(file, JSON.stringify(raw, null, 2));
 const server = spawn("node", ["scripts/start.mjs"], {

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { encode } from "next-auth/jwt";
+import { actionsConfig } from "../lib/server/testing/actions-config";
 import { startSimulator, type Simulator } from "../sim/index";
 import { freePort, startFlightboard, type FlightboardServer } from "./helpers/servers";
 
@@ -56,17 +57,10 @@ test.beforeAll(async () => {
   });
   dir = mkdtempSync(path.join(tmpdir(), "fb-bulk-e2e-"));
   const file = path.join(dir, "flightboard.json");
-  const raw = structuredClone(sim.config) as unknown as Record<string, unknown>;
-  raw.actions = { enabled: true };
-  raw.storage = { sqlite: { path: path.join(dir, "history.db") } };
-  raw.refresh = { health: 5, runs: 10, dags: 30 };
-  raw.auth = {
-    url: origin,
-    providers: { oidc: { issuer: "http://127.0.0.1:9", clientId: "flightboard" } },
-    viewers: { emailDomains: ["example.com"] },
-    admins: { groups: ["fb-admins"] },
-    operators: { groups: ["oncall"] },
-    displayTokens: [{ name: "lobby", tokenEnv: "BULK_E2E_LOBBY_TOKEN" }],
+  const raw = {
+    ...actionsConfig(sim.config, origin, { displayTokens: [{ name: "lobby", tokenEnv: "BULK_E2E_LOBBY_TOKEN" }] }),
+    storage: { sqlite: { path: path.join(dir, "history.db") } },
+    refresh: { health: 5, runs: 10, dags: 30 },
   };
   writeFileSync(file, JSON.stringify(raw, null, 2));
   server = await startFlightboard({

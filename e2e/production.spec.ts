@@ -1,6 +1,6 @@
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import { expect, test } from "@playwright/test";
-import { startFlightboard, type FlightboardServer } from "./helpers/servers";
+import { ownDemoServer, startFlightboard } from "./helpers/servers";
 
 /**
  * The production entry point (server/main.ts) as a process: graceful shutdown with open event
@@ -59,34 +59,27 @@ function groupAlive(pgid: number): boolean {
 
 test.describe("production entry point", () => {
   test.describe.configure({ timeout: 180_000 });
-  let server: FlightboardServer;
-  test.beforeAll(async () => {
-    test.setTimeout(180_000);
-    server = await startFlightboard();
-  });
-  test.afterAll(async () => {
-    await server?.stop();
-  });
+  const demo = ownDemoServer(180_000);
 
   test("security headers on Next's 308 redirects and on malformed paths (400, not 500); no token in a redirect", async () => {
-    const slash = await get(server.baseURL, "/wall/?token=secret-value&x=1");
+    const slash = await get(demo().baseURL, "/wall/?token=secret-value&x=1");
     expect(slash.statusCode).toBe(308);
     expect(slash.headers.location).not.toContain("secret-value");
     expect(slash.headers.location).toContain("x=1");
     for (const path of ["/environments/%E0%A4%A", "/api/v1/environments/%E0%A4%A", "/%E0%A4%A"]) {
-      const r = await get(server.baseURL, path);
+      const r = await get(demo().baseURL, path);
       expect(r.statusCode, path).toBe(400);
       for (const h of SECURITY_HEADERS) expect(r.headers[h], `${h} on ${path}`).toBeTruthy();
     }
     for (const path of ["/wall/", "/api/healthz", "/api/v1/fleet", "/api/readyz", "/nothing-here"]) {
-      const r = await get(server.baseURL, path);
+      const r = await get(demo().baseURL, path);
       for (const h of SECURITY_HEADERS) expect(r.headers[h], `${h} on ${path} (${r.statusCode})`).toBeTruthy();
     }
   });
 
   test("the fleet is gzip-compressed when the client accepts it", async () => {
-    const plain = await get(server.baseURL, "/api/v1/fleet");
-    const zipped = await get(server.baseURL, "/api/v1/fleet", { "accept-encoding": "gzip" });
+    const plain = await get(demo().baseURL, "/api/v1/fleet");
+    const zipped = await get(demo().baseURL, "/api/v1/fleet", { "accept-encoding": "gzip" });
     expect(plain.headers["content-encoding"]).toBeUndefined();
     expect(zipped.headers["content-encoding"]).toBe("gzip");
     expect(Number(zipped.headers["content-length"])).toBeLessThan(Buffer.byteLength(plain.body) / 3);
@@ -94,9 +87,9 @@ test.describe("production entry point", () => {
 
   // Last: it stops the server.
   test("SIGTERM with two open event streams: the streams end and the process group is gone within 10 s", async () => {
-    const a = await openStream(server.baseURL);
-    const b = await openStream(server.baseURL);
-    const pgid = server.pgid();
+    const a = await openStream(demo().baseURL);
+    const b = await openStream(demo().baseURL);
+    const pgid = demo().pgid();
     const t0 = Date.now();
     process.kill(-pgid, "SIGTERM");
     const ends = await Promise.race([

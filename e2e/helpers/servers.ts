@@ -4,6 +4,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { test } from "@playwright/test";
 
 /**
  * Servers that a spec starts and stops itself (the Playwright webServer serves the demo fleet for
@@ -114,6 +115,23 @@ export async function startFlightboard(opts: { port?: number; configFile?: strin
     pgid: () => (proc as Proc | null)!.child.pid!,
     output: () => (proc as Proc | null)?.output() ?? "",
   };
+}
+
+/**
+ * A demo-mode server of the spec's (or describe block's) own, for tests that stop it or look at the
+ * process itself: started before its tests (within `startTimeoutMs`), stopped after them. Returns
+ * the running server.
+ */
+export function ownDemoServer(startTimeoutMs: number): () => FlightboardServer {
+  let server: FlightboardServer | undefined;
+  test.beforeAll(async () => {
+    test.setTimeout(startTimeoutMs);
+    server = await startFlightboard();
+  });
+  test.afterAll(async () => {
+    await server?.stop();
+  });
+  return () => server!;
 }
 
 export interface SimulatedFleet {

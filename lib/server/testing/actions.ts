@@ -9,6 +9,7 @@ import { FleetMonitor } from "@/lib/monitor/monitor";
 import { HistoryStore } from "@/lib/store/index";
 import { startSimulator, type Simulator, type SimEnvironmentSpec } from "@/sim/index";
 import type { FleetRuntime } from "../fleet";
+import { actionsConfig } from "./actions-config";
 
 /**
  * Shared wiring of the action tests: the simulator, a configuration file with auth enabled (people,
@@ -75,20 +76,13 @@ export async function startActionsFixture(environments: SimEnvironmentSpec[] = D
   }
   const dir = mkdtempSync(path.join(tmpdir(), "fb-actions-"));
   const file = path.join(dir, "flightboard.yaml");
-  const raw = structuredClone(sim.config) as unknown as Record<string, unknown>;
-  raw.actions = { enabled: true };
-  raw.auth = {
-    url: ORIGIN,
-    providers: { oidc: { issuer: "http://127.0.0.1:9", clientId: "flightboard" } },
-    viewers: { emailDomains: ["example.com"] },
-    admins: { groups: ["fb-admins"] },
-    operators: { groups: ["oncall"] },
+  const raw = actionsConfig(sim.config, ORIGIN, {
     displayTokens: [{ name: "lobby", tokenEnv: "LOBBY_TOKEN" }],
     apiTokens: [
       { name: "deploy-bot", tokenEnv: "DEPLOY_TOKEN", role: "operator", tags: { team: "ops" } },
       { name: "ci-reader", tokenEnv: "READER_TOKEN", role: "viewer" },
     ],
-  };
+  });
   writeFileSync(file, JSON.stringify(raw, null, 2));
   process.env.FLIGHTBOARD_CONFIG = file;
   const config = loadConfigFile(file);
