@@ -84,11 +84,17 @@ async function main(): Promise<void> {
   installSignalHandlers(log);
   const fleetReady = getFleet().then((f) => (fleet = f));
   onShutdown("polling", async () => (await fleetReady).close(), "polling");
+  // The listener opens without waiting for the fleet: liveness and readiness ("configuration not
+  // loaded yet") answer from the start; other reads go to Next.js, whose routes wait for the fleet.
+  // A fleet that cannot start (storage, a demo that fails) still ends the process.
+  fleetReady.catch((e: unknown) => {
+    console.error("flightboard: could not start:", e instanceof Error ? e.message : e);
+    process.exit(1);
+  });
 
   const app = next({ dev: false, dir: ROOT, hostname, port, customServer: true });
   const handleNext = app.getRequestHandler();
   await app.prepare();
-  await fleetReady;
 
   const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     guardHead(res);

@@ -48,11 +48,12 @@ function fleetBody(monitor: FleetMonitor, filter: FleetFilter, visible?: (env: E
   const now = monitor.now();
   // A viewer who may not see every environment never gets the shared, whole-fleet body.
   const environments = visible ? monitor.environments().filter(visible) : monitor.environments();
-  const summaries = environments.map((env) => env.summary);
+  // Made only when a body is built: a cached answer touches no summary.
+  const summaries = () => environments.map((env) => env.summary);
   // Extension: whether history is recorded (the board says when it is degraded). From memory.
   const history = JSON.stringify(historyHealth());
   if (filter.tags.length > 0 || filter.statuses.length > 0) {
-    const { generatedAt, counts, environments } = buildFleet(summaries, filter, now);
+    const { generatedAt, counts, environments } = buildFleet(summaries(), filter, now);
     return JSON.stringify({ generatedAt, history: JSON.parse(history), counts, environments });
   }
   let entry = cache;
@@ -60,14 +61,14 @@ function fleetBody(monitor: FleetMonitor, filter: FleetFilter, visible?: (env: E
     const key = environments.map((env) => env.id).join("\n");
     entry = partial.get(key) ?? null;
     if (!entry || entry.monitor !== monitor || entry.version !== monitor.changeVersion) {
-      const { counts, environments } = buildFleet(summaries, filter, now);
+      const { counts, environments } = buildFleet(summaries(), filter, now);
       entry = { monitor, version: monitor.changeVersion, countsAndEnvs: JSON.stringify({ counts, environments }).slice(1) };
       partial.delete(key);
       partial.set(key, entry);
       if (partial.size > MAX_PARTIAL) partial.delete(partial.keys().next().value!);
     }
   } else if (!entry || entry.monitor !== monitor || entry.version !== monitor.changeVersion) {
-    const { counts, environments } = buildFleet(summaries, filter, now);
+    const { counts, environments } = buildFleet(summaries(), filter, now);
     cache = entry = { monitor, version: monitor.changeVersion, countsAndEnvs: JSON.stringify({ counts, environments }).slice(1) };
   }
   return [`{"generatedAt":${JSON.stringify(iso(now))},"history":${history},`, entry];
