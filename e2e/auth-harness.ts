@@ -14,6 +14,7 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { startSimulator } from "../sim/index";
+import { firstPartyGrant } from "../lib/server/testing/oidc";
 import { ACCOUNTS, type AuthFixture } from "./auth-fixture";
 
 // oidc-provider warns about its development conveniences (in-memory store, dev keys and login
@@ -87,15 +88,7 @@ provider = new Provider(issuer, {
     const a = ACCOUNTS[sub as keyof typeof ACCOUNTS];
     return a ? { accountId: sub, claims: async () => ({ sub, name: a.name, email: a.email, email_verified: true, groups: a.groups }) } : undefined;
   },
-  // A first-party app: no consent screen, as most company identity providers are set up.
-  async loadExistingGrant(ctx) {
-    const id = ctx.oidc.result?.consent?.grantId || ctx.oidc.session!.grantIdFor(ctx.oidc.client!.clientId);
-    if (id) return ctx.oidc.provider.Grant.find(id);
-    const grant = new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client!.clientId, accountId: ctx.oidc.session!.accountId });
-    grant.addOIDCScope("openid email profile groups");
-    await grant.save();
-    return grant;
-  },
+  loadExistingGrant: firstPartyGrant("openid email profile groups"),
   cookies: { keys: [secret()] },
   features: { devInteractions: { enabled: true } },
 });

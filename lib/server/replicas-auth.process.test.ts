@@ -1,12 +1,11 @@
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type Simulator } from "@/sim/index";
-import { balancer, browse, bundleServer, hasProductionBuild, Jar, readyz, restartablePostgres, sleep, startReplicaServer, until, type ReplicaServer, type TestPostgres } from "./testing/replicas-servers";
+import { firstPartyGrant } from "./testing/oidc";
+import { balancer, browse, hasProductionBuild, Jar, readyz, restartablePostgres, sleep, startReplicas, tearDownReplicas, until, writeReplicaConfig, type ReplicaServer, type TestPostgres } from "./testing/replicas-servers";
 
 /**
  * Three production servers (dist/server.mjs) on one real PostgreSQL behind a round-robin balancer
@@ -43,14 +42,7 @@ async function identityProvider(redirectUri: () => string, clientSecret: string)
       const a = accounts[sub];
       return a ? { accountId: sub, claims: async () => ({ sub, ...a, email_verified: true }) } : undefined;
     },
-    async loadExistingGrant(ctx) {
-      const id = ctx.oidc.result?.consent?.grantId || ctx.oidc.session!.grantIdFor(ctx.oidc.client!.clientId);
-      if (id) return ctx.oidc.provider.Grant.find(id);
-      const grant = new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client!.clientId, accountId: ctx.oidc.session!.accountId });
-      grant.addOIDCScope("openid email profile");
-      await grant.save();
-      return grant;
-    },
+    loadExistingGrant: firstPartyGrant("openid email profile"),
     cookies: { keys: [secret()] },
     features: { devInteractions: { enabled: true } },
   });
@@ -117,10 +109,8 @@ describe.skipIf(!runnable)("three production replicas with sign-in: sessions, di
     sim = await startSimulator({ environments: ENVS.map((id) => ({ id, airflowVersion: "3.1.0", scenario: "healthy" as const, dagCount: 4 })) });
     lb = await balancer(() => servers.map((s) => s.url));
     idp = await identityProvider(() => `${lb.url}/api/auth/callback/oidc`, secrets.client);
-    dir = mkdtempSync(path.join(os.tmpdir(), "flightboard-replicas-auth-"));
     const raw = structuredClone(sim.config) as unknown as Record<string, unknown>;
     raw.refresh = { health: HEALTH_S, runs: 600, dags: 600 };
-    raw.storage = { postgres: { urlEnv: "FB_DATABASE_URL" } };
     raw.auth = {
       url: lb.url,
       providers: { oidc: { name: "Test SSO", issuer: idp.issuer, clientId: "flightboard", clientSecretEnv: "FB_OIDC_SECRET", scopes: ["openid", "email", "profile"] } },
@@ -132,8 +122,7 @@ describe.skipIf(!runnable)("three production replicas with sign-in: sessions, di
         { name: "revocable", tokenEnv: "FB_REVOCABLE_TOKEN" },
       ],
     };
-    configFile = path.join(dir, "flightboard.yaml");
-    writeFileSync(configFile, JSON.stringify(raw, null, 2));
+    ({ dir, file: configFile } = writeReplicaConfig("flightboard-replicas-auth-", raw));
     env = {
       ...process.env,
       ...sim.processEnv,
@@ -145,25 +134,16 @@ describe.skipIf(!runnable)("three production replicas with sign-in: sessions, di
       FB_REVOCABLE_TOKEN: secrets.revocable,
     };
     delete env.NEXTAUTH_URL;
-    bundleServer();
-    servers.push(await startReplicaServer(env));
+    await startReplicas(servers, env, 1);
     await until("the first replica to lead", async () => (await roles())[0] === "leader", 60_000, 250);
   }, 300_000);
 
-  afterAll(async () => {
-    for (const s of servers) await s.stop().catch(() => {});
-    await lb?.close();
-    await idp?.close();
-    await sim?.close();
-    await pg?.drop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  }, 60_000);
+  afterAll(() => tearDownReplicas(servers, [() => lb?.close(), () => idp?.close(), () => sim?.close(), () => pg?.drop()], dir), 60_000);
 
   it("upstream health requests per cycle equal the environments, with one replica and with three", async () => {
     await sleep(1_000);
     const one = await perCycle(3);
-    // One after the other: three Next.js start-ups at once on two shared cores only take longer.
-    for (let i = 0; i < 2; i++) servers.push(await startReplicaServer(env));
+    await startReplicas(servers, env, 2);
     await until("one leader, two followers", async () => (await roles()).sort().join() === "follower,follower,leader", 60_000, 250);
     const three = await perCycle(3);
     console.log(`${ENVS.length} environments, health requests per ${HEALTH_S} s cycle: ${one.toFixed(2)} with 1 replica, ${three.toFixed(2)} with 3`);

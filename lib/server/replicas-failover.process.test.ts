@@ -1,10 +1,7 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { webhookReceiver, type HttpReceiver } from "@/lib/alerts/testing/receivers";
 import { startSimulator, type Simulator } from "@/sim/index";
-import { bundleServer, hasProductionBuild, readyz, restartablePostgres, sleep, startReplicaServer, until, type ReplicaServer, type TestPostgres } from "./testing/replicas-servers";
+import { hasProductionBuild, readyz, restartablePostgres, sleep, startReplicas, tearDownReplicas, until, writeReplicaConfig, type ReplicaServer, type TestPostgres } from "./testing/replicas-servers";
 
 /**
  * Three production servers (dist/server.mjs, Next.js included) on one real PostgreSQL and the
@@ -45,35 +42,25 @@ describe.skipIf(!runnable)("three production replicas: failover and a PostgreSQL
     pg = p;
     hook = await webhookReceiver(SECRET);
     sim = await startSimulator({ environments: ["alpha", "bravo", "charlie"].map((id) => ({ id, airflowVersion: "3.1.0", scenario: "healthy" as const })) });
-    dir = mkdtempSync(path.join(os.tmpdir(), "flightboard-replicas-"));
     const raw = structuredClone(sim.config) as unknown as Record<string, unknown>;
     raw.refresh = { health: HEALTH_S, runs: 600, dags: 600 };
     raw.auth = { mode: "disabled" };
-    raw.storage = { postgres: { urlEnv: "FB_DATABASE_URL" } };
     raw.alerts = {
       publicUrl: "http://board.test",
       channels: [{ name: "ops", type: "webhook", urlEnv: "FB_HOOK_URL", secretEnv: "FB_HOOK_SECRET" }],
       rules: [{ name: "down", when: { status: ["unhealthy", "unreachable"] }, for: 0, channels: ["ops"], repeatMinutes: 0 }],
     };
-    const configFile = path.join(dir, "flightboard.yaml");
-    writeFileSync(configFile, JSON.stringify(raw, null, 2));
-    env = { ...process.env, ...sim.processEnv, FLIGHTBOARD_CONFIG: configFile, FB_DATABASE_URL: pg.url, FB_HOOK_URL: hook.url, FB_HOOK_SECRET: SECRET };
-    bundleServer();
-    // One after the other: three Next.js start-ups at once on two shared cores only take longer.
-    for (let i = 0; i < 3; i++) servers.push(await startReplicaServer(env));
+    const config = writeReplicaConfig("flightboard-replicas-", raw);
+    dir = config.dir;
+    env = { ...process.env, ...sim.processEnv, FLIGHTBOARD_CONFIG: config.file, FB_DATABASE_URL: pg.url, FB_HOOK_URL: hook.url, FB_HOOK_SECRET: SECRET };
+    await startReplicas(servers, env, 3);
     await until("one leader, two followers", async () => {
       const r = await roles();
       return r.filter((x) => x.r?.role === "leader").length === 1 && r.filter((x) => x.r?.role === "follower").length === 2;
     }, 60_000, 250);
   }, 300_000);
 
-  afterAll(async () => {
-    for (const s of servers) await s.stop().catch(() => {});
-    await hook?.close();
-    await sim?.close();
-    await pg?.drop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  }, 60_000);
+  afterAll(() => tearDownReplicas(servers, [() => hook?.close(), () => sim?.close(), () => pg?.drop()], dir), 60_000);
 
   it("kill -9 of the leader while an alert fires: a follower takes over within the bound, and each notification arrives once", async () => {
     sim.setScenario("bravo", "http-500");

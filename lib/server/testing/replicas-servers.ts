@@ -3,7 +3,7 @@
 // start again on the same port, a round-robin load balancer, and helpers to wait and to read cookies.
 // Needs a production build (`npm run build`); each server runs in its own process group.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, request, type Server } from "node:http";
 import net, { type AddressInfo } from "node:net";
 import os from "node:os";
@@ -94,10 +94,35 @@ export async function restartablePostgres(): Promise<TestPostgres | null> {
   };
 }
 
-/** Bundles server/main.ts into dist/server.mjs once, as `npm start` does before it runs it. */
-export function bundleServer(): void {
+let bundled = false;
+
+/** Bundles server/main.ts into dist/server.mjs once per test file, as `npm start` does before it runs it. */
+function bundleServer(): void {
+  if (bundled) return;
   const r = spawnSync(process.execPath, [path.join(ROOT, "scripts", "build-server.mjs")], { cwd: ROOT, stdio: "inherit" });
   if (r.status !== 0) throw new Error("scripts/build-server.mjs failed");
+  bundled = true;
+}
+
+/** Writes `raw` (with PostgreSQL storage from FB_DATABASE_URL) as the configuration file of a new folder. */
+export function writeReplicaConfig(prefix: string, raw: Record<string, unknown>): { dir: string; file: string } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  const file = path.join(dir, "flightboard.yaml");
+  writeFileSync(file, JSON.stringify({ ...raw, storage: { postgres: { urlEnv: "FB_DATABASE_URL" } } }, null, 2));
+  return { dir, file };
+}
+
+/** Starts `n` more replicas, one after the other: three Next.js start-ups at once on two shared cores only take longer. */
+export async function startReplicas(servers: ReplicaServer[], env: NodeJS.ProcessEnv, n: number): Promise<void> {
+  bundleServer();
+  for (let i = 0; i < n; i++) servers.push(await startReplicaServer(env));
+}
+
+/** A process test's teardown: its servers, then what else it started (in order), then its folder. */
+export async function tearDownReplicas(servers: ReplicaServer[], others: (() => Promise<unknown> | undefined)[], dir?: string): Promise<void> {
+  for (const s of servers) await s.stop().catch(() => {});
+  for (const close of others) await close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
 }
 
 export interface ReplicaServer {
