@@ -14,6 +14,8 @@ import { balancer, browse, hasProductionBuild, Jar, readyz, restartablePostgres,
  *  - upstream health requests per cycle equal the environments with one replica and with three;
  *  - signing in through the balancer (each step may reach another replica) gives a session that
  *    every replica accepts; a display-token cookie made by one replica opens the wall on the others;
+ *  - the DAG lists, search and environments' failing DAGs and import errors (the leader's DAG cache)
+ *    answer the same on every replica;
  *  - per-DAG runs (the one read that calls Airflow) answer on every replica, leader or follower;
  *  - removing a display token, or a person's domain, from the file is refused by every replica at once.
  */
@@ -176,6 +178,33 @@ describe.skipIf(!runnable)("three production replicas with sign-in: sessions, di
       expect(fleet.status, s.url).toBe(200);
       expect(((await fleet.json()) as { environments: unknown[] }).environments).toHaveLength(ENVS.length);
     }
+  }, 120_000);
+
+  it("the DAG lists, search and an environment's failing DAGs and import errors answer the same on every replica", async () => {
+    const jar = await signIn(lb.url, "ann");
+    const read = async (s: ReplicaServer) => {
+      const json = async (p: string) => (await get(`${s.url}${p}`, jar.header())).json() as Promise<Record<string, unknown>>;
+      const lists = await Promise.all(ENVS.map((id) => json(`/api/v1/environments/${id}/dags`)));
+      const details = await Promise.all(ENVS.map((id) => json(`/api/v1/environments/${id}`)));
+      const search = await json("/api/v1/search?q=a");
+      return { lists, search, cache: details.map((d) => ({ failingDags: d.failingDags, importErrors: d.importErrors, recentFailures: d.recentFailures })) };
+    };
+    const leader = servers[(await roles()).indexOf("leader")];
+    const expected = await until("the leader's DAG lists", async () => {
+      const r = await read(leader);
+      return r.lists.every((l) => (l.total as number) > 0) && r;
+    }, 30_000, 250);
+    const t0 = Date.now();
+    await until("every replica to answer as the leader", async () => {
+      const answers = await Promise.all(servers.map(read));
+      return answers.every((a) => JSON.stringify(a) === JSON.stringify(answers[0]));
+    }, 5_000, 100);
+    const mine = await Promise.all(servers.map(read));
+    const dags = mine.map((a) => a.lists.reduce((n, l) => n + (l.total as number), 0));
+    const hits = mine.map((a) => (a.search.results as unknown[]).length);
+    console.log(`DAGs per replica ${dags.join("/")}, search hits ${hits.join("/")} (leader ${expected.lists.reduce((n, l) => n + (l.total as number), 0)} DAGs), all equal ${Date.now() - t0} ms after the leader's first full answer`);
+    expect(dags.every((n) => n === ENVS.length * 4)).toBe(true);
+    expect(hits.every((n) => n > 0 && n === hits[0])).toBe(true);
   }, 120_000);
 
   it("per-DAG runs and the DAG page answer on every replica, leader or follower", async () => {
