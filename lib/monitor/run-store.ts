@@ -80,14 +80,17 @@ abstract class RunMapsLookup implements RunLookup {
    * copies maps but never changes a run object, so an unchanged entry is the same object.
    */
   changedSince(prev: RunIndex): { changed: string[]; removed: string[] } {
+    if (prev === this) return { changed: [], removed: [] };
+    const differ = new Set<string>();
+    for (const n of ["newest", "latest", "success"] as const) {
+      const [now, was] = [this.maps[n], prev.maps[n]];
+      if (now === was) continue;
+      for (const [id, run] of now) if (was.get(id) !== run) differ.add(id);
+      for (const id of was.keys()) if (!now.has(id)) differ.add(id);
+    }
     const changed: string[] = [];
     const removed: string[] = [];
-    if (prev === this) return { changed, removed };
-    const names = ["newest", "latest", "success"] as const;
-    for (const id of new Set([...this.dagIds(), ...prev.dagIds()])) {
-      if (names.every((n) => this.maps[n].get(id) === prev.maps[n].get(id))) continue;
-      (names.some((n) => this.maps[n].has(id)) ? changed : removed).push(id);
-    }
+    for (const id of differ) (this.maps.newest.has(id) || this.maps.latest.has(id) || this.maps.success.has(id) ? changed : removed).push(id);
     return { changed, removed };
   }
 }

@@ -23,6 +23,8 @@ const PUBLISH_MS = 500;
 /** One transaction holds at most about this much text, or this many environments. */
 const BATCH_BYTES = 4_000_000;
 const BATCH_ENVS = 200;
+/** Comparing and serializing yields to requests after this much work (ms). */
+const SLICE_MS = 10;
 
 type Meta = NonNullable<MirroredDags["meta"]>;
 
@@ -119,8 +121,14 @@ export class DagMirror {
         const ids = new Set(views.map((v) => v.id));
         for (const id of this.known.keys()) if (!ids.has(id)) this.known.delete(id);
       }
+      let slice = performance.now();
       for (const view of views) {
         if (!this.leading) return;
+        // Hundreds of environments are compared in slices: requests get in between.
+        if (performance.now() - slice > SLICE_MS) {
+          await yieldNow();
+          slice = performance.now();
+        }
         const d = this.diff(view);
         if (!d) continue;
         if ("same" in d) {
@@ -135,8 +143,6 @@ export class DagMirror {
           batch = [];
           bytes = 0;
         }
-        // A big DAG list was serialized: let requests in before the next.
-        if (d.size > 100_000) await yieldNow();
       }
       if (batch.length) await this.write(batch);
     } catch (e) {
