@@ -66,6 +66,22 @@ describe("scheduleText", () => {
   });
 });
 
+describe("shared values", () => {
+  const dag = (id: string) => ({ dag_id: id, dag_display_name: id, is_paused: false, is_stale: false, tags: [{ name: "finance" }, { name: "daily" }], owners: ["airflow"], timetable_summary: "0 6 * * *" });
+
+  it("DAGs with equal tags, owners and schedules share one frozen copy; the display name is the id when equal", () => {
+    const a = reshapeDag("v2", dag("sales_daily"));
+    const b = reshapeDag("v2", dag("sales_weekly"));
+    expect(a.tags).toEqual(["finance", "daily"]);
+    expect(b.tags).toBe(a.tags);
+    expect(b.owners).toBe(a.owners);
+    expect(Object.isFrozen(a.tags)).toBe(true);
+    expect(() => a.tags.push("changed")).toThrow(TypeError);
+    expect(a.displayName).toBe("sales_daily");
+    expect(reshapeDag("v2", { ...dag("x"), tags: [], owners: null }).tags).toEqual([]);
+  });
+});
+
 describe.skipIf(!haveExamples)(`Airflow example bodies (${haveExamples ? "found" : "skipped: ../shared/airflow-api/examples is absent"})`, () => {
   it("v1 health (older space-separated heartbeats)", () => {
     expect(reshapeHealth(example("airflow2-health"))).toEqual({

@@ -161,11 +161,43 @@ export function scheduleText(s: ScheduleInterval): string | null {
   }
 }
 
+/**
+ * DAGs share equal tag and owner lists and schedule texts, runs their state and type: thousands of DAGs carry the same few, and
+ * each parsed copy would live as long as the DAG list (about a fifth of the monitor's live heap at
+ * 200 environments × 500 DAGs). Shared lists are frozen, so no reader can change another DAG's.
+ * Bounded: past the cap, new values are simply not shared.
+ */
+const MAX_SHARED = 50_000;
+const sharedLists = new Map<string, string[]>();
+const sharedTexts = new Map<string, string>();
+const NO_STRINGS: string[] = Object.freeze([]) as unknown as string[];
+
+function sharedList(list: string[]): string[] {
+  if (list.length === 0) return NO_STRINGS;
+  const key = list.join("\u0000");
+  const known = sharedLists.get(key);
+  if (known) return known;
+  if (sharedLists.size >= MAX_SHARED) return list;
+  sharedLists.set(key, Object.freeze(list) as string[]);
+  return list;
+}
+
+function sharedText<T extends string | null>(text: T): T {
+  if (text === null) return text;
+  const known = sharedTexts.get(text) as T | undefined;
+  if (known !== undefined) return known;
+  if (sharedTexts.size < MAX_SHARED) sharedTexts.set(text, text);
+  return text;
+}
+
 const tagsSchema = z
   .array(z.union([z.object({ name: z.string() }).loose(), z.string()]))
   .nullish()
-  .transform((tags) => (tags ?? []).map((t) => (typeof t === "string" ? t : t.name)));
-const ownersSchema = z.array(z.string()).nullish().transform((o) => o ?? []);
+  .transform((tags) => sharedList((tags ?? []).map((t) => (typeof t === "string" ? t : t.name))));
+const ownersSchema = z
+  .array(z.string())
+  .nullish()
+  .transform((o) => sharedList(o ?? []));
 
 const dagV1Schema = z.object({
   dag_id: str,
@@ -193,15 +225,20 @@ const dagV2Schema = z.object({
   has_import_errors: optBool,
 });
 
+/** Airflow 3 sends the DAG id again as its display name by default: one string for both. */
+function displayName(d: { dag_id: string; dag_display_name?: string | null }): string | null {
+  return d.dag_display_name === d.dag_id ? d.dag_id : (d.dag_display_name ?? null);
+}
+
 function dagFromV1(d: z.infer<typeof dagV1Schema>): Dag {
   return {
     dagId: d.dag_id,
-    displayName: d.dag_display_name ?? null,
+    displayName: displayName(d),
     paused: d.is_paused ?? false,
     active: d.is_active ?? true,
     tags: d.tags,
     owners: d.owners,
-    schedule: scheduleText(d.schedule_interval),
+    schedule: sharedText(scheduleText(d.schedule_interval)),
     nextRunAt: toIsoUtc(d.next_dagrun),
     nextRunAfter: toIsoUtc(d.next_dagrun_create_after),
     hasImportErrors: d.has_import_errors ?? false,
@@ -211,12 +248,12 @@ function dagFromV1(d: z.infer<typeof dagV1Schema>): Dag {
 function dagFromV2(d: z.infer<typeof dagV2Schema>): Dag {
   return {
     dagId: d.dag_id,
-    displayName: d.dag_display_name ?? null,
+    displayName: displayName(d),
     paused: d.is_paused ?? false,
     active: !(d.is_stale ?? false),
     tags: d.tags,
     owners: d.owners,
-    schedule: d.timetable_summary ?? null,
+    schedule: sharedText(d.timetable_summary ?? null),
     nextRunAt: toIsoUtc(d.next_dagrun_logical_date ?? d.next_dagrun_run_after),
     nextRunAfter: toIsoUtc(d.next_dagrun_run_after),
     hasImportErrors: d.has_import_errors ?? false,
@@ -264,8 +301,8 @@ function runFrom(r: z.infer<typeof runSchema>): DagRun {
   return {
     dagId: r.dag_id,
     runId: r.dag_run_id,
-    state: r.state,
-    runType: r.run_type ?? "unknown",
+    state: sharedText(r.state),
+    runType: sharedText(r.run_type ?? "unknown"),
     logicalDate,
     startDate,
     endDate,
