@@ -24,3 +24,16 @@ export function DataTable({ columns, children, after, className, testId }: { col
     </div>
   );
 }
+
+/**
+ * An identifier (a DAG id, a run id) that may wrap only after its separators: `crm_mobile_aggregate`
+ * becomes `crm_mobile_` / `aggregate` in a narrow column instead of one letter per line. Its cell
+ * needs the `ident` class, which lets a table give the column the width of its longest part.
+ */
+/** After these characters an identifier may wrap (run ids: `scheduled__2026-12-06T22:40:00+00:00`). */
+export const IDENT_BREAKS = /(?<=[_.\-/:+])/;
+
+export function Ident({ text }: { text: string }) {
+  const parts = text.split(IDENT_BREAKS);
+  return <>{parts.map((p, i) => (i === 0 ? p : <span key={i}><wbr />{p}</span>))}</>;
+}

@@ -65,6 +65,16 @@ test.describe("screenshots", () => {
       await page.goto(`/environments/${failing.id}/dags`);
       await expect(page.getByTestId(TID.dagRow).first()).toBeVisible();
       await shoot(page, `dag-browser-${scheme}`);
+      // At phone size (shoot ends there) a DAG id wraps only after its separators: never more lines than parts.
+      const brokenIds = await page.locator("td.ident a").evaluateAll((links) =>
+        links
+          // Lines: the distinct tops of the link's fragments.
+          .filter((a) => new Set([...a.getClientRects()].map((r) => Math.round(r.top))).size > (a.textContent ?? "").split(/(?<=[_.\-/:+])/).length)
+          .map((a) => a.textContent),
+      );
+      expect(brokenIds, "DAG ids broken inside a word").toEqual([]);
+      const hidden = await page.locator(".table-wrap").evaluateAll((wraps) => wraps.filter((w) => w.scrollWidth > w.clientWidth).length);
+      expect(hidden, "DAG list columns hidden sideways on a phone").toBe(0);
 
       await page.goto("/search?q=load");
       await expect(page.getByTestId(TID.searchGroup).first()).toBeVisible();

@@ -7,7 +7,7 @@ import type { DagDto } from "@/lib/monitor/dto";
 import { dagsQuery, environmentQuery } from "@/lib/queries";
 import { TID } from "@/lib/test-ids";
 import { Age } from "../age";
-import { DataTable } from "../data-table";
+import { DataTable, Ident } from "../data-table";
 import { Field, SelectField } from "../field";
 import { knowledgeOf } from "../knowledge";
 import { KnowledgeNote } from "../knowledge-note";
@@ -24,8 +24,8 @@ function writeUrl(s: BrowseState) {
 function DagRow({ envId, d }: { envId: string; d: DagDto }) {
   return (
     <tr data-testid={TID.dagRow} data-dag-id={d.dagId}>
-      <td>
-        <Link href={dagHref(envId, d.dagId)} prefetch={false}>{d.dagId}</Link>
+      <td className="ident">
+        <Link href={dagHref(envId, d.dagId)} prefetch={false}><Ident text={d.dagId} /></Link>
         {d.paused && <span className="badge" style={{ marginLeft: "0.4rem" }}>paused</span>}
       </td>
       <td><RunStateBadge state={d.lastRun?.state ?? null} /></td>
@@ -33,7 +33,8 @@ function DagRow({ envId, d }: { envId: string; d: DagDto }) {
       <td className="wide-only">{d.owners.join(", ") || "—"}</td>
       <td className="wide-only">{d.tags.map((t) => <span key={t} className="badge" style={{ marginRight: "0.25rem" }}>{t}</span>)}</td>
       <td className="wide-only"><code>{d.schedule ?? "—"}</code></td>
-      <td>
+      {/* A phone shows the DAG, its last run and when: the DAG's own page links into Airflow. */}
+      <td className="wide-only">
         {d.url ? (
           <a href={d.url} target="_blank" rel="noreferrer noopener" aria-label={`Open ${d.dagId} in Airflow`}>Airflow ↗</a>
         ) : (
@@ -113,7 +114,7 @@ export function DagBrowser({ id }: { id: string }) {
                 : `DAGs ${first}–${last} of ${data.total}`}
         </h2>
         {data && data.dags.length > 0 && (
-          <DataTable columns={["DAG", "Last run", "Started", { label: "Owners", className: "wide-only" }, { label: "Tags", className: "wide-only" }, { label: "Schedule", className: "wide-only" }, "Airflow"]}>
+          <DataTable columns={["DAG", "Last run", "Started", { label: "Owners", className: "wide-only" }, { label: "Tags", className: "wide-only" }, { label: "Schedule", className: "wide-only" }, { label: "Airflow", className: "wide-only" }]}>
             {data.dags.map((d) => <DagRow key={d.dagId} envId={id} d={d} />)}
           </DataTable>
         )}

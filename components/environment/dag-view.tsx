@@ -97,7 +97,7 @@ export function DagView({ id, dagId }: { id: string; dagId: string }) {
             <DataTable columns={["Run (Airflow)", "State", { label: "Type", className: "wide-only" }, "Started", { label: "Duration", className: "num" }]} after={toggle}>
               {visible.map((r) => (
                 <tr key={r.runId}>
-                  <td><RunLink run={r} /></td>
+                  <td className="ident"><RunLink run={r} /></td>
                   <td><RunStateBadge state={r.state} /></td>
                   <td className="wide-only">{r.runType}</td>
                   <td>{formatTime(r.startDate)}</td>

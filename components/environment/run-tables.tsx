@@ -3,7 +3,7 @@ import { ClearButton, usePermission } from "../actions/action-buttons";
 import Link from "next/link";
 import type { DagRunDto, EnvironmentDetail, Knowledge } from "@/lib/monitor/dto";
 import { TID } from "@/lib/test-ids";
-import { DataTable } from "../data-table";
+import { DataTable, Ident } from "../data-table";
 import { formatDuration, formatTime } from "../format";
 import { knowledgeClass, knowledgeOf } from "../knowledge";
 import { KnowledgeNote } from "../knowledge-note";
@@ -17,10 +17,10 @@ export function dagHref(envId: string, dagId: string): string {
 export function RunLink({ run }: { run: DagRunDto }) {
   return run.url ? (
     <a href={run.url} target="_blank" rel="noreferrer noopener" aria-label={`${run.runId} (open in Airflow)`}>
-      {run.runId} ↗
+      <Ident text={run.runId} /> ↗
     </a>
   ) : (
-    <span>{run.runId}</span>
+    <span><Ident text={run.runId} /></span>
   );
 }
 
@@ -46,8 +46,8 @@ export function FailingDagsPanel({ env }: { env: EnvironmentDetail }) {
         <DataTable columns={["DAG", "Failed run (Airflow)", "Started", DURATION, "Action"]}>
           {env.failingDags.map((f) => (
             <tr key={f.dagId}>
-              <td><Link href={dagHref(env.id, f.dagId)}>{f.dagId}</Link></td>
-              <td><RunLink run={f.lastRun} /></td>
+              <td className="ident"><Link href={dagHref(env.id, f.dagId)}><Ident text={f.dagId} /></Link></td>
+              <td className="ident"><RunLink run={f.lastRun} /></td>
               <td>{formatTime(f.lastRun.startDate)}</td>
               <td className="num wide-only">{formatDuration(f.lastRun.durationS)}</td>
               <td><ClearButton id={env.id} envName={env.name} dagId={f.dagId} runId={f.lastRun.runId} permission={permission} showWhy={false} /></td>
@@ -76,8 +76,8 @@ export function RecentFailuresPanel({ env }: { env: EnvironmentDetail }) {
         <DataTable columns={["DAG", "Run (Airflow)", "Started", DURATION]} after={toggle}>
           {visible.map((r) => (
             <tr key={`${r.dagId}/${r.runId}`}>
-              <td><Link href={dagHref(env.id, r.dagId)}>{r.dagId}</Link></td>
-              <td><RunLink run={r} /></td>
+              <td className="ident"><Link href={dagHref(env.id, r.dagId)}><Ident text={r.dagId} /></Link></td>
+              <td className="ident"><RunLink run={r} /></td>
               <td>{formatTime(r.startDate)}</td>
               <td className="num wide-only">{formatDuration(r.durationS)}</td>
             </tr>
