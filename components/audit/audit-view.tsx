@@ -34,7 +34,8 @@ function outcomeOf(e: AuditEntry): { key: string; label: string } {
 /** A local, unambiguous time with the UTC one on hover. */
 function When({ iso }: { iso: string }) {
   const d = new Date(iso);
-  const local = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "medium" }).format(d);
+  // timeStyle "long" names the zone ("9:44:36 PM GMT+1"): a local time alone is ambiguous on a shared screen.
+  const local = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "long" }).format(d);
   return <time dateTime={iso} title={formatTime(iso)}>{local}</time>;
 }
 
