@@ -1,5 +1,5 @@
-import pg from "pg";
-import { DAGS_CHANNEL, idPayloads, LEASE_NAME, LEASE_TABLE } from "./replication";
+import type pg from "pg";
+import { DAGS_CHANNEL, idPayloads, LEASE_NAME, LEASE_TABLE, replicationPool } from "./replication";
 
 /**
  * The leader's DAG cache in PostgreSQL, for follower replicas (contract §11; tables of migration
@@ -50,9 +50,7 @@ export class DagCacheStore {
 
   constructor(url: string) {
     // Its own connection: a large DAG list never delays lease renewals or the summary feed.
-    this.pool = new pg.Pool({ connectionString: url, max: 1, connectionTimeoutMillis: 3_000, query_timeout: 30_000 } as pg.PoolConfig);
-    this.pool.on("error", () => {});
-    this.pool.on("connect", (client) => client.on("error", () => {}));
+    this.pool = replicationPool(url, 30_000);
   }
 
   /**

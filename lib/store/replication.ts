@@ -36,9 +36,12 @@ export type AlertsChange = "alerts" | "silences";
 /** PostgreSQL refuses NOTIFY payloads of 8000 bytes or more; stay well below. */
 const MAX_PAYLOAD = 7_000;
 
-function pool(url: string): pg.Pool {
-  // Its own small pool: lease renewals must never queue behind history's batched writes.
-  const p = new pg.Pool({ connectionString: url, max: 1, connectionTimeoutMillis: 3_000, query_timeout: 4_000 } as pg.PoolConfig);
+/**
+ * A replica's own one-connection pool: lease renewals must never queue behind history's batched
+ * writes, nor behind a large DAG cache write (lib/store/dag-cache.ts, with a longer query timeout).
+ */
+export function replicationPool(url: string, queryTimeoutMs = 4_000): pg.Pool {
+  const p = new pg.Pool({ connectionString: url, max: 1, connectionTimeoutMillis: 3_000, query_timeout: queryTimeoutMs } as pg.PoolConfig);
   p.on("error", () => {});
   p.on("connect", (client) => client.on("error", () => {}));
   return p;
@@ -55,7 +58,7 @@ export class LeaderLease {
   private ready = false;
 
   constructor(url: string, private readonly name = LEASE_NAME) {
-    this.pool = pool(url);
+    this.pool = replicationPool(url);
   }
 
   /** Takes the lease if it is free or expired, renews it if this replica holds it. Throws when the database does not answer. */
